@@ -1,0 +1,240 @@
+"""Speech to text with Whisper on CTranslate2.
+
+faster-whisper loads the model, its tokenizer and its feature extractor; the decoding
+itself is driven here, on CTranslate2 directly, because a stall needs what the stock
+`transcribe()` does not give: language detection limited to the two parties'
+languages from the same encoder pass, an output length capped by the audio duration,
+and guards against text Whisper invents.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from interpreter.chinese import SimplifiedChinese
+from interpreter.clock import Clock, MonotonicClock
+from interpreter.compute import resolve_compute_type, resolve_device
+from interpreter.errors import ModelError
+from interpreter.hallucination import cut_repetition, is_invented
+from interpreter.types import Transcript, Utterance
+
+WINDOW_S = 30.0
+
+
+@dataclass(frozen=True)
+class TranscriberOptions:
+    device: str = "cpu"
+    compute_type: str = "default"
+    cpu_threads: int = 0
+    beam_size: int = 5
+    tokens_per_s: float = 12.0
+    min_tokens: int = 16
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    min_rms_dbfs: float = -55.0
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+
+
+def rms_dbfs(samples: np.ndarray) -> float:
+    if len(samples) == 0:
+        return -120.0
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    return 20.0 * math.log10(max(rms, 1e-6))
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
+
+
+class Transcriber:
+    """One loaded Whisper model; `transcribe` is synchronous and clock-free apart from
+    stamping the transcript with the injected clock."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        options: TranscriberOptions | None = None,
+        clock: Clock | None = None,
+        name: str = "",
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        self.options = options or TranscriberOptions()
+        self.name = name or model_dir.name
+        self._clock = clock or MonotonicClock()
+        device = resolve_device(self.options.device)
+        self.device = device
+        threads = self.options.cpu_threads or (os.cpu_count() or 1)
+        try:
+            self._whisper = WhisperModel(
+                str(model_dir),
+                device=device,
+                compute_type=resolve_compute_type(device, self.options.compute_type),
+                cpu_threads=threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as error:
+            raise ModelError(
+                f"cannot load Whisper model from {str(model_dir)!r} ({error}); "
+                f"run `interpreter models verify {self.name}`"
+            ) from None
+        self._model = self._whisper.model
+        self._tokenizer = self._whisper.hf_tokenizer
+        self._features = self._whisper.feature_extractor
+        self._simplified = SimplifiedChinese()
+        self._suppress = self._suppressed_tokens()
+
+    @property
+    def is_multilingual(self) -> bool:
+        return bool(self._model.is_multilingual)
+
+    def check_languages(self, languages: tuple[str, ...]) -> None:
+        if not self.is_multilingual and tuple(languages) != ("en",):
+            raise ModelError(
+                f"model {self.name!r} recognises English only, not {','.join(languages)}; "
+                "use a multilingual model such as whisper-base"
+            )
+
+    def transcribe(self, utterance: Utterance, languages: tuple[str, ...]) -> Transcript:
+        """Text in one of `languages`, or an empty text when nobody really spoke."""
+        self.check_languages(languages)
+        if rms_dbfs(utterance.samples) < self.options.min_rms_dbfs:
+            return self._transcript(utterance, "", languages[0], 0.0)
+        encoded = self._encode(utterance.samples)
+        language, _ = self._pick_language(encoded, languages)
+        decoded = self._decode(encoded, language, "transcribe", utterance.duration_s)
+        text = self._clean(decoded, language)
+        return self._transcript(utterance, text, language, math.exp(decoded.avg_logprob))
+
+    def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
+        """Whisper's own speech translation: a last resort when no text model fits."""
+        if not self.is_multilingual:
+            raise ModelError(f"model {self.name!r} cannot translate speech; use whisper-base")
+        encoded = self._encode(utterance.samples)
+        decoded = self._decode(encoded, language, "translate", utterance.duration_s)
+        return self._clean(decoded, "en"), math.exp(decoded.avg_logprob)
+
+    def detect_language(self, utterance: Utterance, languages: tuple[str, ...]) -> str:
+        return self._pick_language(self._encode(utterance.samples), languages)[0]
+
+    def _transcript(
+        self, utterance: Utterance, text: str, language: str, confidence: float
+    ) -> Transcript:
+        return Transcript(
+            utterance_id=utterance.id,
+            text=text,
+            language=language,
+            confidence=round(confidence, 3),
+            t_done_s=self._clock.now(),
+        )
+
+    def _encode(self, samples: np.ndarray):  # -> ctranslate2.StorageView
+        import ctranslate2
+
+        frames = self._features.nb_max_frames
+        window = int(WINDOW_S * self._features.sampling_rate)
+        mel = self._features(samples[:window])[:, :frames]
+        if mel.shape[1] < frames:
+            mel = np.pad(mel, ((0, 0), (0, frames - mel.shape[1])))
+        batch = np.ascontiguousarray(mel[np.newaxis].astype(np.float32))
+        return self._model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
+
+    def _pick_language(self, encoded, languages: tuple[str, ...]) -> tuple[str, float]:
+        """The most likely of the allowed languages, never one nobody at the stall speaks."""
+        if len(languages) == 1 or not self.is_multilingual:
+            return languages[0], 1.0
+        scores = dict(self._model.detect_language(encoded)[0])
+        allowed = {code: scores.get(f"<|{code}|>", 0.0) for code in languages}
+        total = sum(allowed.values()) or 1.0
+        best = max(allowed, key=lambda code: allowed[code])
+        return best, allowed[best] / total
+
+    def _prompt(self, language: str, task: str) -> list[int]:
+        token = self._tokenizer.token_to_id
+        prompt = [token("<|startoftranscript|>")]
+        if self.is_multilingual:
+            prompt += [token(f"<|{language}|>"), token(f"<|{task}|>")]
+        prompt.append(token("<|notimestamps|>"))
+        return prompt
+
+    def _decode(self, encoded, language: str, task: str, duration_s: float) -> Decoded:
+        options = self.options
+        prompt = self._prompt(language, task)
+        new_tokens = int(options.min_tokens + options.tokens_per_s * duration_s)
+        max_length = min(len(prompt) + new_tokens, 448)
+        result = self._model.generate(
+            encoded,
+            [prompt],
+            beam_size=options.beam_size,
+            max_length=max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=list(self._suppress),
+            repetition_penalty=1.0,
+            no_repeat_ngram_size=0,
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._eot_id]
+        text = self._tokenizer.decode(tokens).strip()
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
+        return Decoded(text=text, avg_logprob=avg_logprob, no_speech_prob=result.no_speech_prob)
+
+    def _clean(self, decoded: Decoded, language: str) -> str:
+        options = self.options
+        silent = (
+            decoded.no_speech_prob > options.no_speech_threshold
+            and decoded.avg_logprob < options.log_prob_threshold
+        )
+        if silent:
+            return ""
+        text = cut_repetition(decoded.text)
+        if compression_ratio(text) > options.compression_ratio_threshold:
+            return ""
+        if is_invented(text, decoded.no_speech_prob, decoded.avg_logprob):
+            return ""
+        if language == "zh":
+            text = self._simplified.convert(text)
+        return text
+
+    @property
+    def _eot_id(self) -> int:
+        return self._tokenizer.token_to_id("<|endoftext|>")
+
+    def _suppressed_tokens(self) -> tuple[int, ...]:
+        """Speaker tags, music notes and bracketed captions are never speech at a stall."""
+        token = self._tokenizer.token_to_id
+        encode = self._tokenizer.encode
+        suppressed: set[int] = set()
+        symbols = [*'"#()*;<=>@[\\]^_`{|}~「」『』', "♪", "♪♪", "<<", ">>", "--"]
+        for symbol in symbols:
+            for variant in (symbol, " " + symbol):
+                ids = encode(variant, add_special_tokens=False).ids
+                if len(ids) == 1:
+                    suppressed.add(ids[0])
+        for special in (
+            "<|transcribe|>",
+            "<|translate|>",
+            "<|startoftranscript|>",
+            "<|startofprev|>",
+            "<|startoflm|>",
+            "<|nospeech|>",
+            "<|nocaptions|>",
+        ):
+            found = token(special)
+            if found is not None:
+                suppressed.add(found)
+        return tuple(sorted(suppressed))

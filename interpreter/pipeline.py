@@ -1,0 +1,151 @@
+"""One utterance through every stage, and the offline runner for whole recordings.
+
+The runner here is single-threaded and deterministic: it serves files, tests and the
+demo. Times come from the injected clock and are taken between stages, so the
+per-stage figures mean the same thing here as in a live session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interpreter.asr import Transcriber
+from interpreter.clock import Clock, MonotonicClock
+from interpreter.errors import InputError
+from interpreter.translate.chain import TranslatorChain
+from interpreter.tts import Synthesizer
+from interpreter.types import SpeechChunk, Transcript, Translation, Utterance
+from interpreter.vad import Endpointer, split_utterances
+
+
+@dataclass(frozen=True)
+class Directions:
+    """Which languages may be heard, and what each is translated into.
+
+    A counter pair is symmetric (zh->en, en->zh); a recording translated "to en"
+    maps every language it may hear onto English.
+    """
+
+    listen: tuple[str, ...]
+    targets: dict[str, str] = field(hash=False)
+
+    @classmethod
+    def pair(cls, first: str, second: str) -> Directions:
+        return cls((first, second), {first: second, second: first})
+
+    @classmethod
+    def into(cls, listen: tuple[str, ...], target: str) -> Directions:
+        return cls(tuple(listen), {code: target for code in listen})
+
+    def target(self, source: str) -> str:
+        return self.targets[source]
+
+    def only(self, source: str) -> Directions:
+        """The same plan for a turn whose language is known (a push-to-talk button)."""
+        return Directions((source,), {source: self.targets[source]})
+
+
+@dataclass(frozen=True)
+class StageTimings:
+    asr_ms: float
+    mt_ms: float
+    tts_first_audio_ms: float | None
+    total_ms: float
+
+
+@dataclass(frozen=True, eq=False)
+class Turn:
+    utterance: Utterance
+    transcript: Transcript
+    translation: Translation
+    speech: tuple[SpeechChunk, ...]
+    timings: StageTimings
+
+    @property
+    def audio(self) -> tuple[np.ndarray, int] | None:
+        """The whole spoken translation as one array, with its sample rate."""
+        if not self.speech:
+            return None
+        rate = self.speech[0].sample_rate
+        from interpreter.audio.files import resample
+
+        parts = [resample(chunk.samples, chunk.sample_rate, rate) for chunk in self.speech]
+        return np.concatenate(parts), rate
+
+
+class Interpreter:
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        translator: TranslatorChain,
+        synthesizer: Synthesizer | None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.transcriber = transcriber
+        self.translator = translator
+        self.synthesizer = synthesizer
+        self._clock = clock or MonotonicClock()
+
+    def interpret(self, utterance: Utterance, directions: Directions) -> Turn | None:
+        """Hear, translate and speak one utterance; None when nobody really spoke."""
+        started_s = self._clock.now()
+        transcript = self.transcriber.transcribe(utterance, directions.listen)
+        if not transcript.text:
+            return None
+        target = directions.target(transcript.language)
+        translation = self.translator.translate(transcript, target, utterance)
+        speech: list[SpeechChunk] = []
+        if self.synthesizer is not None:
+            speech = list(self.synthesizer.synthesize(translation))
+        first_audio_s = speech[0].t_done_s if speech else None
+        end_s = first_audio_s if first_audio_s is not None else translation.t_done_s
+
+        def ms(later: float, earlier: float) -> float:
+            return round(1000.0 * (later - earlier), 1)
+
+        timings = StageTimings(
+            asr_ms=ms(transcript.t_done_s, started_s),
+            mt_ms=ms(translation.t_done_s, transcript.t_done_s),
+            tts_first_audio_ms=(
+                ms(first_audio_s, translation.t_done_s) if first_audio_s is not None else None
+            ),
+            total_ms=ms(end_s, started_s),
+        )
+        return Turn(utterance, transcript, translation, tuple(speech), timings)
+
+
+def find_utterances(
+    samples: np.ndarray, endpointer: Endpointer, name: str = "the recording"
+) -> list[Utterance]:
+    """Cut a 16 kHz recording into utterances, refusing one with no speech at all."""
+    utterances = split_utterances(samples, endpointer)
+    if not utterances:
+        raise InputError(f"no speech found in {name} (silent?); record closer to the microphone")
+    return utterances
+
+
+def interpret_utterances(
+    utterances: list[Utterance],
+    interpreter: Interpreter,
+    directions: Directions,
+    on_turn: Callable[[Turn], None] | None = None,
+    name: str = "the recording",
+) -> list[Turn]:
+    """Interpret each utterance in order; an error if none held words in the languages."""
+    turns = []
+    for utterance in utterances:
+        turn = interpreter.interpret(utterance, directions)
+        if turn is None:
+            continue
+        turns.append(turn)
+        if on_turn is not None:
+            on_turn(turn)
+    if not turns:
+        raise InputError(
+            f"no words recognised in {name} ({len(utterances)} stretches of sound, "
+            f"none in {'/'.join(directions.listen)}); check the --from languages"
+        )
+    return turns

@@ -1,0 +1,211 @@
+"""Building the stages from the models installed in the store.
+
+Only what the conversation needs is loaded: the recogniser that knows both parties'
+languages, the text models for the directions in use, one voice per target language.
+A missing piece is either a one-line error with the command that fixes it, or (for
+translation and voices) a lower rung of the ladder, reported in `ModelsUsed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interpreter.asr import Transcriber, TranscriberOptions
+from interpreter.clock import Clock
+from interpreter.errors import ModelError
+from interpreter.pipeline import Directions, Interpreter
+from interpreter.store import ModelEntry, ModelStore
+from interpreter.translate.chain import TranslatorChain, TranslatorOptions
+from interpreter.translate.nmt import NmtModel, NmtOptions
+from interpreter.translate.phrasebook import Phrasebook
+from interpreter.tts import PiperVoiceModel, Synthesizer, SynthesizerOptions, Voice
+from interpreter.vad import Endpointer, EndpointerOptions, SileroVad
+
+# Most accurate first; the first installed one that knows every language is used.
+ASR_PREFERENCE = ("whisper-small", "whisper-base", "whisper-tiny", "whisper-tiny.en")
+VAD_MODEL = "silero-vad-v6"
+
+
+@dataclass(frozen=True)
+class StageOptions:
+    asr_model: str | None = None
+    transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
+    translator: TranslatorOptions = field(default_factory=TranslatorOptions)
+    nmt: NmtOptions = field(default_factory=NmtOptions)
+    synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
+    endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
+    speak: bool = True
+
+
+@dataclass(frozen=True)
+class ModelsUsed:
+    asr: str
+    vad: str
+    mt: tuple[str, ...]
+    voices: dict[str, str] = field(hash=False)
+    phrasebook_phrases: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "asr": self.asr,
+            "vad": self.vad,
+            "mt": list(self.mt),
+            "tts": dict(self.voices),
+            "phrasebook_phrases": self.phrasebook_phrases,
+        }
+
+
+def choose_asr(store: ModelStore, languages: tuple[str, ...], wanted: str | None) -> ModelEntry:
+    if wanted:
+        entry = store.catalog.get(wanted)
+        if entry.kind != "asr":
+            raise ModelError(f"model {wanted!r} is a {entry.kind} model; pick a whisper-* model")
+        store.path(wanted)
+        missing = [code for code in languages if code not in entry.languages]
+        if missing:
+            raise ModelError(
+                f"model {wanted!r} does not recognise {','.join(missing)}; "
+                "use a multilingual model such as whisper-base"
+            )
+        return entry
+    for name in ASR_PREFERENCE:
+        entry = store.catalog.get(name)
+        if store.is_installed(name) and all(code in entry.languages for code in languages):
+            return entry
+    raise ModelError(
+        f"no speech recognition model for {','.join(languages)} is installed; "
+        "run `interpreter models fetch whisper-base`"
+    )
+
+
+def build_endpointer(store: ModelStore, options: EndpointerOptions) -> tuple[Endpointer, str]:
+    """Silero from the store when installed there, else the copy faster-whisper ships."""
+    if store.is_installed(VAD_MODEL):
+        path: Path | None = next(iter(sorted(store.path(VAD_MODEL).glob("*.onnx"))), None)
+        return Endpointer(SileroVad(path), options), VAD_MODEL
+    return Endpointer(SileroVad(), options), f"{VAD_MODEL} (bundled with faster-whisper)"
+
+
+def _nmt_entries(store: ModelStore, directions: Directions) -> list[ModelEntry]:
+    """Installed text models that serve a direction, directly or through English."""
+    needed = {(s, t) for s, t in directions.targets.items() if s != t}
+    for source, target in list(needed):
+        if "en" not in (source, target):
+            needed |= {(source, "en"), ("en", target)}
+    chosen: list[ModelEntry] = []
+    for entry in store.installed():
+        if entry.kind != "mt":
+            continue
+        if entry.family == "marian":
+            useful = tuple(entry.languages) in needed
+        else:
+            useful = any(s in entry.languages and t in entry.languages for s, t in needed)
+        if useful:
+            chosen.append(entry)
+    return chosen
+
+
+def _voices(store: ModelStore, directions: Directions) -> dict[str, PiperVoiceModel]:
+    voices: dict[str, PiperVoiceModel] = {}
+    for target in sorted(set(directions.targets.values())):
+        for entry in store.installed():
+            if entry.kind == "tts" and tuple(entry.languages) == (target,):
+                voices[target] = PiperVoiceModel(store.path(entry.name), target, entry.name)
+                break
+    return voices
+
+
+def build_translator(
+    store: ModelStore,
+    directions: Directions,
+    options: StageOptions,
+    clock: Clock,
+    speech_translator: Transcriber | None = None,
+    phrasebook: Phrasebook | None = None,
+) -> tuple[TranslatorChain, tuple[str, ...], int]:
+    book = phrasebook if phrasebook is not None else Phrasebook.load()
+    nmt_models = [
+        NmtModel(
+            store.path(e.name),
+            e.family,
+            tuple(e.languages),
+            options.nmt,
+            e.name,
+            source_prefix=e.source_prefix,
+        )
+        for e in _nmt_entries(store, directions)
+    ]
+    chain = TranslatorChain(book, nmt_models, speech_translator, options.translator, clock)
+    return chain, tuple(model.name for model in nmt_models), len(book)
+
+
+def build_synthesizer(
+    store: ModelStore, directions: Directions, options: StageOptions, clock: Clock
+) -> tuple[Synthesizer, dict[str, str]]:
+    voices: dict[str, Voice] = dict(_voices(store, directions))
+    synthesizer = Synthesizer(voices, options.synthesizer, clock)
+    names = {}
+    for target in sorted(set(directions.targets.values())):
+        voice = synthesizer.voice_for(target)
+        names[target] = voice.name if voice is not None else "none (text only)"
+    return synthesizer, names
+
+
+def build_interpreter(
+    store: ModelStore,
+    directions: Directions,
+    options: StageOptions,
+    clock: Clock,
+    vad_name: str,
+    phrasebook: Phrasebook | None = None,
+) -> tuple[Interpreter, ModelsUsed]:
+    """The loaded stages; the endpointer is built apart (`build_endpointer`) because it
+    is cheap and lets a silent recording be refused before Whisper loads."""
+    asr_entry = choose_asr(store, directions.listen, options.asr_model)
+    transcriber = Transcriber(
+        store.path(asr_entry.name), options.transcriber, clock, name=asr_entry.name
+    )
+    transcriber.check_languages(directions.listen)
+    translator, mt_names, phrases = build_translator(
+        store,
+        directions,
+        options,
+        clock,
+        speech_translator=transcriber if transcriber.is_multilingual else None,
+        phrasebook=phrasebook,
+    )
+    synthesizer, voice_names = (
+        build_synthesizer(store, directions, options, clock) if options.speak else (None, {})
+    )
+    used = ModelsUsed(
+        asr=asr_entry.name,
+        vad=vad_name,
+        mt=mt_names,
+        voices=voice_names,
+        phrasebook_phrases=phrases,
+    )
+    return Interpreter(transcriber, translator, synthesizer, clock), used
+
+
+def describe_gaps(
+    translator: TranslatorChain, directions: Directions, voices: dict[str, str]
+) -> list[str]:
+    """What the listener will miss, said once at start rather than on every turn."""
+    notes = []
+    for source, target in sorted(directions.targets.items()):
+        if source == target:
+            continue
+        methods = translator.methods_for(source, target)
+        if not any(m.value in ("nmt", "whisper-translate") for m in methods):
+            notes.append(
+                f"{source}->{target}: only phrasebook sentences are translated; "
+                f"for free speech run `interpreter models fetch opus-mt-{source}-{target}`"
+            )
+    for target, voice in sorted(voices.items()):
+        if voice.startswith("none"):
+            notes.append(
+                f"no voice for {target}: translations are shown, not spoken; "
+                "install espeak-ng or fetch a piper voice"
+            )
+    return notes

@@ -1,0 +1,314 @@
+"""The model store: one folder per installed model, each with a manifest of its hashes.
+
+Installs are atomic: files land in a hidden partial folder, are verified there, and
+the folder is renamed into place only when every file is right. A power cut or a
+damaged USB stick therefore leaves either the old model or the new one, never half of
+one, which matters on a stall device that is unplugged every evening.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from interpreter.errors import ModelError, StoreError
+from interpreter.store.catalog import Catalog, FileSpec, ModelEntry
+from interpreter.store.sources import (
+    MANIFEST,
+    FolderProvider,
+    Provider,
+    catalog_providers,
+    read_manifest,
+)
+from interpreter.store.transfer import (
+    FileRecord,
+    Progress,
+    SourceFailed,
+    file_chunks,
+    sha256_of,
+    write_verified,
+)
+
+PARTIAL_PREFIX = ".partial-"
+OLD_PREFIX = ".old-"
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    name: str
+    path: Path
+    source: str
+    files: tuple[FileRecord, ...]
+    recorded_hashes: tuple[str, ...] = ()
+    already_installed: bool = False
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(record.size_bytes for record in self.files)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    name: str
+    files: int
+    size_bytes: int
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ModelStore:
+    def __init__(self, root: Path, catalog: Catalog) -> None:
+        self.root = Path(root)
+        self.catalog = catalog
+
+    # ---- what is installed -------------------------------------------------------
+    def model_dir(self, name: str) -> Path:
+        return self.root / name
+
+    def is_installed(self, name: str) -> bool:
+        return (self.model_dir(name) / MANIFEST).is_file()
+
+    def path(self, name: str) -> Path:
+        """The folder of an installed model, or an error naming the command to get it."""
+        self.catalog.get(name)
+        if not self.is_installed(name):
+            raise ModelError(
+                f"model {name!r} is not installed in {str(self.root)!r}; "
+                f"run `interpreter models fetch {name}`"
+            )
+        return self.model_dir(name)
+
+    def installed(self) -> Iterator[ModelEntry]:
+        return (entry for entry in self.catalog if self.is_installed(entry.name))
+
+    def manifest(self, name: str) -> dict | None:
+        return read_manifest(self.model_dir(name))
+
+    # ---- getting models ----------------------------------------------------------
+    def fetch(
+        self,
+        name: str,
+        from_dir: Path | None = None,
+        force: bool = False,
+        progress: TextIO | None = None,
+        allow_unpinned: bool = False,
+    ) -> InstallResult:
+        """Install a model from the first source that can serve it, verified, atomically."""
+        entry = self.catalog.get(name)
+        if self.is_installed(name) and not force:
+            return self._existing(entry)
+        if from_dir is not None:
+            providers: list[Provider] = [FolderProvider(entry, Path(from_dir))]
+        else:
+            providers = catalog_providers(entry, allow_unpinned)
+        if not providers:
+            raise StoreError(f"model {name!r} has no source in the catalog; use --from DIR")
+        failures = []
+        for provider in providers:
+            try:
+                return self._install(entry, provider, progress)
+            except SourceFailed as failure:
+                failures.append(f"{provider.describe()}: {failure}")
+        hint = (
+            "check the copy, or export it again"
+            if from_dir is not None
+            else "connect to the internet (or set HF_ENDPOINT to a mirror), "
+            "or copy it from another machine with `interpreter models import DIR`"
+        )
+        raise StoreError(f"cannot install {name}: {'; '.join(failures)}; {hint}")
+
+    def import_dir(
+        self, folder: Path, force: bool = False, progress: TextIO | None = None
+    ) -> list[InstallResult]:
+        """Install every catalog model found as `folder/<name>/` (or `folder` itself)."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StoreError(
+                f"{str(folder)!r} is not a folder; pass the folder models were exported to"
+            )
+        manifest = read_manifest(folder)
+        names = [manifest["name"]] if manifest and manifest.get("name") in self.catalog else []
+        if not names:
+            names = [
+                child.name
+                for child in sorted(folder.iterdir())
+                if child.is_dir() and child.name in self.catalog
+            ]
+        if not names:
+            raise StoreError(
+                f"no model folders in {str(folder)!r}; expected <name>/ folders as written "
+                "by `interpreter models export NAME DIR`"
+            )
+        results = []
+        for name in names:
+            source = folder if manifest and manifest.get("name") == name else folder / name
+            results.append(self.fetch(name, from_dir=source, force=force, progress=progress))
+        return results
+
+    def export(self, name: str, folder: Path, progress: TextIO | None = None) -> Path:
+        """Copy a verified model to `folder/<name>/`, for a USB stick to carry offline."""
+        checked = self.verify(name)
+        if not checked.ok:
+            raise StoreError(f"{name} fails verification ({checked.problems[0]}); fetch it again")
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StoreError(f"export folder {str(folder)!r} does not exist; create it first")
+        destination = folder / name
+        if destination.exists():
+            raise StoreError(
+                f"{str(destination)!r} already exists; remove it or pick another folder"
+            )
+        manifest = self.manifest(name) or {}
+        partial = self._partial_dir(folder, name)
+        try:
+            for item in manifest.get("files", []):
+                spec = FileSpec(item["path"], item["size_bytes"], item["sha256"])
+                source = self.model_dir(name) / spec.path
+                label = f"{name}/{spec.path}"
+                write_verified(
+                    file_chunks([source]),
+                    partial / spec.path,
+                    spec,
+                    str(source),
+                    Progress(progress, label, spec.size_bytes),
+                )
+            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            os.replace(partial, destination)
+        except SourceFailed as failure:
+            raise StoreError(f"cannot export {name}: {failure}") from None
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+        return destination
+
+    # ---- checking ----------------------------------------------------------------
+    def verify(self, name: str) -> VerifyResult:
+        """Rehash every file of an installed model against its manifest and the catalog."""
+        entry = self.catalog.get(name)
+        if not self.is_installed(name):
+            raise StoreError(
+                f"model {name!r} is not installed in {str(self.root)!r}; "
+                f"run `interpreter models fetch {name}`"
+            )
+        manifest = self.manifest(name)
+        if manifest is None or not isinstance(manifest.get("files"), list):
+            return VerifyResult(name, 0, 0, (f"{MANIFEST} is unreadable",))
+        known = {spec.path: spec for files in entry.file_sets() for spec in files}
+        problems = []
+        total = 0
+        for item in manifest["files"]:
+            path = self.model_dir(name) / str(item.get("path"))
+            if not path.is_file():
+                problems.append(f"{item.get('path')} is missing")
+                continue
+            size = path.stat().st_size
+            total += size
+            if size != item.get("size_bytes"):
+                problems.append(
+                    f"{item['path']} is {size} bytes, expected {item.get('size_bytes')}"
+                )
+                continue
+            sha = sha256_of(path)
+            if sha != item.get("sha256"):
+                problems.append(
+                    f"{item['path']} sha256 {sha[:12]}… is not {str(item.get('sha256'))[:12]}…"
+                )
+                continue
+            spec = known.get(item["path"])
+            if spec is not None and spec.hash_known and spec.sha256 != sha:
+                problems.append(f"{item['path']} is not the file the catalog lists")
+        return VerifyResult(name, len(manifest["files"]), total, tuple(problems))
+
+    # ---- internals ---------------------------------------------------------------
+    def _existing(self, entry: ModelEntry) -> InstallResult:
+        manifest = self.manifest(entry.name) or {}
+        records = tuple(
+            FileRecord(str(i["path"]), int(i["size_bytes"]), str(i["sha256"]))
+            for i in manifest.get("files", [])
+        )
+        return InstallResult(
+            entry.name,
+            self.model_dir(entry.name),
+            str(manifest.get("source", "")),
+            records,
+            already_installed=True,
+        )
+
+    def _partial_dir(self, parent: Path, name: str) -> Path:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            partial = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{name}-", dir=parent))
+            # mkdtemp makes it private; an installed model is readable like any folder.
+            partial.chmod(0o755)
+            return partial
+        except OSError as error:
+            raise StoreError(
+                f"cannot write to {str(parent)!r} ({error.strerror}); "
+                "choose a writable folder with --models-dir"
+            ) from None
+
+    def _install(
+        self, entry: ModelEntry, provider: Provider, progress: TextIO | None
+    ) -> InstallResult:
+        provider.check()
+        partial = self._partial_dir(self.root, entry.name)
+        try:
+            records = []
+            for spec in provider.files():
+                chunks, length = provider.open(spec)
+                label = f"{entry.name}/{spec.path}"
+                records.append(
+                    write_verified(
+                        chunks,
+                        partial / spec.path,
+                        spec,
+                        provider.describe(),
+                        Progress(progress, label, spec.size_bytes or length),
+                        expected_sha256=provider.expected_sha256(spec),
+                    )
+                )
+            recorded = tuple(
+                f"{spec.path} sha256 {record.sha256}"
+                for spec, record in zip(provider.files(), records, strict=True)
+                if not spec.hash_known and provider.expected_sha256(spec) is None
+            )
+            manifest = {
+                "name": entry.name,
+                "kind": entry.kind,
+                "family": entry.family,
+                "languages": list(entry.languages),
+                "source": provider.describe(),
+                "installed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                    timespec="seconds"
+                ),
+                "files": [
+                    {"path": r.path, "size_bytes": r.size_bytes, "sha256": r.sha256}
+                    for r in records
+                ],
+            }
+            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            self._swap_in(partial, self.model_dir(entry.name))
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+        return InstallResult(
+            entry.name, self.model_dir(entry.name), provider.describe(), tuple(records), recorded
+        )
+
+    def _swap_in(self, partial: Path, final: Path) -> None:
+        """Rename the verified folder into place; an old copy is moved aside, then removed."""
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{final.name}-", dir=final.parent))
+            os.replace(final, old / final.name)
+        os.replace(partial, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,316 @@
+"""The trade phrasebook: counter phrases translated by people, tried before any model.
+
+A phrase is exact where it matters (its numbers and units come from slots, see
+`slots`) and forgiving where speech recognition is sloppy: after an exact match fails,
+a phrase whose fixed words are close enough to what was heard still matches, as long
+as the slots line up and no negation was gained or lost ("可以" never matches "不可以").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from interpreter.chinese import SimplifiedChinese
+from interpreter.text import split_clauses, split_sentences
+from interpreter.translate.slots import (
+    AMOUNT_KINDS,
+    TERM_KINDS,
+    SlotValue,
+    Terms,
+    slot_kind,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DATA_DIR = Path(__file__).parent / "data"
+SLOT = re.compile(r"\{(\w+)\}")
+# Private-use characters stand for slots in the fuzzy comparison.
+_MARK = {kind: chr(0xE001 + index) for index, kind in enumerate((*AMOUNT_KINDS, *TERM_KINDS))}
+_KEEP = set("%$€¥￥")
+_NUMERIC_PUNCT = re.compile(r"(?<=\d)[.,，](?=\d)")
+_ZH_NEGATION = set("不没别未非无甭")
+_EN_NEGATION = {"not", "no", "never", "cannot", "t", "nope", "nothing", "none"}
+FUZZY_MIN_RATIO = {"zh": 0.75}
+FUZZY_DEFAULT_RATIO = 0.85
+
+
+@dataclass(frozen=True)
+class Phrase:
+    topic: str
+    variants: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    text: str
+    topic: str
+    score: float
+    amounts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Template:
+    phrase: Phrase
+    pattern: re.Pattern[str]
+    slots: tuple[str, ...]
+    skeleton: str
+    literal_length: int
+
+
+class Normaliser:
+    """The one normal form both phrases and transcripts are compared in."""
+
+    def __init__(self) -> None:
+        self._simplified = SimplifiedChinese()
+
+    def __call__(self, text: str, language: str) -> str:
+        text = unicodedata.normalize("NFKC", text).lower()
+        if language == "zh":
+            text = self._simplified.convert(text)
+        text = _NUMERIC_PUNCT.sub(lambda m: "\x00" if m.group(0) == "." else "", text)
+        chars = []
+        for char in text:
+            category = unicodedata.category(char)
+            if char in _KEEP or char == "\x00" or category[0] in "LNM":
+                chars.append(char)
+            else:
+                chars.append(" ")
+        text = " ".join("".join(chars).split()).replace("\x00", ".")
+        if language == "zh":
+            text = text.replace(" ", "")
+        return text
+
+
+def _negations(normalised: str, language: str) -> frozenset[str]:
+    if language == "zh":
+        return frozenset(char for char in normalised if char in _ZH_NEGATION)
+    return frozenset(word for word in normalised.split() if word in _EN_NEGATION)
+
+
+class Phrasebook:
+    def __init__(self, phrases: list[Phrase], terms: Terms) -> None:
+        self._phrases = phrases
+        self._terms = terms
+        self._normalise = Normaliser()
+        self._templates: dict[str, list[_Template]] = {}
+        self._skeleton_patterns: dict[str, re.Pattern[str]] = {}
+        for phrase in phrases:
+            for language, variants in phrase.variants.items():
+                for variant in variants:
+                    self._templates.setdefault(language, []).append(
+                        self._compile(phrase, variant, language)
+                    )
+        for templates in self._templates.values():
+            templates.sort(key=lambda template: -template.literal_length)
+
+    @classmethod
+    def load(cls, phrases_path: Path | None = None, terms_path: Path | None = None) -> Phrasebook:
+        terms = Terms.load(terms_path or DATA_DIR / "terms.toml")
+        path = phrases_path or DATA_DIR / "phrases.toml"
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        phrases = []
+        for index, entry in enumerate(data.get("phrase", [])):
+            variants = {
+                key: tuple(value)
+                for key, value in entry.items()
+                if key != "topic" and isinstance(value, list)
+            }
+            phrase = Phrase(topic=str(entry.get("topic", "")), variants=variants)
+            _check_slots(phrase, f"{path.name} phrase #{index + 1}")
+            phrases.append(phrase)
+        return cls(phrases, terms)
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._templates)
+
+    def covers(self, source: str, target: str) -> bool:
+        return source in self._templates and target in self._templates
+
+    def lookup(self, text: str, source: str, target: str) -> PhraseMatch | None:
+        """Translate every sentence of `text` from the book, or return None.
+
+        All or nothing: a half-translated turn would hide from the listener the part
+        that was left out.
+        """
+        if not self.covers(source, target):
+            return None
+        sentences = split_sentences(text)
+        matches = [self._lookup_whole_or_clauses(s, source, target) for s in sentences]
+        return _joined(matches, target)
+
+    def _lookup_whole_or_clauses(
+        self, sentence: str, source: str, target: str
+    ) -> PhraseMatch | None:
+        """Whisper joins what people say with commas ("Hello, how much is this?"), so a
+        sentence the book lacks may still be phrases it has, one per clause."""
+        whole = self._lookup_sentence(sentence, source, target)
+        clauses = split_clauses(sentence)
+        if (whole is not None and whole.score == 1.0) or len(clauses) < 2:
+            return whole
+        parts = _joined([self._lookup_sentence(c, source, target) for c in clauses], target)
+        if parts is None or (whole is not None and whole.score > parts.score):
+            return whole
+        return parts
+
+    def _lookup_sentence(self, sentence: str, source: str, target: str) -> PhraseMatch | None:
+        normalised = self._normalise(sentence, source)
+        if not normalised:
+            return None
+        for template in self._templates[source]:
+            if target not in template.phrase.variants:
+                continue
+            match = template.pattern.fullmatch(normalised)
+            if match is None:
+                continue
+            values = self._values(
+                template, [match.group(f"s{i}") for i in range(len(template.slots))], source
+            )
+            if values is not None:
+                rendered = self._render(template.phrase, values, target)
+                if rendered is not None:
+                    return PhraseMatch(rendered[0], template.phrase.topic, 1.0, rendered[1])
+        return self._fuzzy(normalised, source, target)
+
+    def _fuzzy(self, normalised: str, source: str, target: str) -> PhraseMatch | None:
+        skeleton, found = self._skeletonise(normalised, source)
+        if len(skeleton) < 4:
+            return None
+        threshold = FUZZY_MIN_RATIO.get(source, FUZZY_DEFAULT_RATIO)
+        # Counted with slot values masked: the 不 of 不锈钢 (stainless steel) is no "not".
+        negations = _negations(skeleton, source)
+        best: tuple[float, _Template, dict[str, SlotValue]] | None = None
+        for template in self._templates[source]:
+            if target not in template.phrase.variants:
+                continue
+            kinds = [slot_kind(name) for name in template.slots]
+            if kinds != [kind for kind, _ in found]:
+                continue
+            if _negations(template.skeleton, source) != negations:
+                continue
+            ratio = difflib.SequenceMatcher(None, skeleton, template.skeleton).ratio()
+            if ratio < threshold or (best is not None and ratio <= best[0]):
+                continue
+            values = self._values(template, [text for _, text in found], source)
+            if values is not None:
+                best = (ratio, template, values)
+        if best is None:
+            return None
+        ratio, template, values = best
+        rendered = self._render(template.phrase, values, target)
+        if rendered is None:
+            return None
+        return PhraseMatch(rendered[0], template.phrase.topic, round(ratio, 3), rendered[1])
+
+    def _skeletonise(self, normalised: str, language: str) -> tuple[str, list[tuple[str, str]]]:
+        """Replace every clear slot value (a number with its unit, a digit run, a colour)
+        by its mark, so that only the fixed words are compared."""
+        combined = self._skeleton_patterns.get(language)
+        if combined is None:
+            kinds = ("price", "qty", "duration", "percent", *TERM_KINDS)
+            alternatives = [f"(?P<{kind}>{self._terms.pattern(kind, language)})" for kind in kinds]
+            alternatives.append(r"(?P<num>\d+(?:[.,]\d+)*)")
+            boundary = "" if language == "zh" else r"(?<![a-z])"
+            combined = re.compile(boundary + "(?:" + "|".join(alternatives) + ")")
+            self._skeleton_patterns[language] = combined
+        found: list[tuple[str, str]] = []
+
+        def mark(match: re.Match[str]) -> str:
+            kind = match.lastgroup or "num"
+            found.append((kind, match.group(0)))
+            return _MARK[kind]
+
+        return combined.sub(mark, normalised), found
+
+    def _values(
+        self, template: _Template, texts: list[str], language: str
+    ) -> dict[str, SlotValue] | None:
+        values: dict[str, SlotValue] = {}
+        for name, text in zip(template.slots, texts, strict=True):
+            value = self._terms.parse(slot_kind(name), text, language)
+            if value is None:
+                return None
+            values[name] = value
+        return values
+
+    def _render(
+        self, phrase: Phrase, values: dict[str, SlotValue], target: str
+    ) -> tuple[str, tuple[str, ...]] | None:
+        output = phrase.variants[target][0]
+        rendered: dict[str, str] = {}
+        for name, value in values.items():
+            text = value.render(target)
+            if text is None:
+                return None
+            rendered[name] = text
+        amounts = tuple(
+            rendered[name] for name in SLOT.findall(output) if slot_kind(name) in AMOUNT_KINDS
+        )
+        return SLOT.sub(lambda m: rendered[m.group(1)], output), amounts
+
+    def _compile(self, phrase: Phrase, variant: str, language: str) -> _Template:
+        pieces = SLOT.split(variant)
+        literals = [self._normalise(piece, language) for piece in pieces[0::2]]
+        slots = tuple(pieces[1::2])
+        parts: list[str] = []
+        skeleton: list[str] = []
+        gap = "" if language == "zh" else r"\s*"
+        for index, literal in enumerate(literals):
+            if literal:
+                parts.append(re.escape(literal).replace(r"\ ", r"\s+"))
+                skeleton.append(literal)
+            if index < len(slots):
+                kind = slot_kind(slots[index])
+                parts.append(f"{gap}(?P<s{index}>{self._terms.pattern(kind, language)}){gap}")
+                skeleton.append(_MARK[kind])
+        joined = "".join(parts)
+        spaced = "" if language == "zh" else " "
+        return _Template(
+            phrase=phrase,
+            pattern=re.compile(joined),
+            slots=slots,
+            skeleton=spaced.join(skeleton) if language != "zh" else "".join(skeleton),
+            literal_length=sum(len(literal) for literal in literals),
+        )
+
+
+def _joined(matches: list[PhraseMatch | None], target: str) -> PhraseMatch | None:
+    if not matches or any(match is None for match in matches):
+        return None
+    found = [match for match in matches if match is not None]
+    joiner = "" if target == "zh" else " "
+    return PhraseMatch(
+        text=joiner.join(match.text for match in found),
+        topic=",".join(dict.fromkeys(match.topic for match in found)),
+        score=min(match.score for match in found),
+        amounts=tuple(amount for match in found for amount in match.amounts),
+    )
+
+
+def _check_slots(phrase: Phrase, where: str) -> None:
+    expected: set[str] | None = None
+    for language, variants in phrase.variants.items():
+        if not variants:
+            raise ValueError(f"{where}: no text for {language!r}")
+        for variant in variants:
+            names = SLOT.findall(variant)
+            for name in names:
+                slot_kind(name)
+            if expected is None:
+                expected = set(names)
+            elif set(names) != expected:
+                raise ValueError(
+                    f"{where}: {variant!r} has slots {sorted(names)}, not {sorted(expected)}"
+                )

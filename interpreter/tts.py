@@ -1,0 +1,186 @@
+"""Speaking the translation, sentence by sentence.
+
+The voice ladder: a Piper voice for the target language; else espeak-ng, robotic but
+present for nearly every language; else no sound, with the text still shown and the
+gap said once. Synthesis yields one chunk per sentence so the first sentence can play
+while the next is made.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from interpreter.clock import Clock, MonotonicClock
+from interpreter.errors import ModelError
+from interpreter.languages import language
+from interpreter.text import split_sentences
+from interpreter.types import SpeechChunk, Translation
+
+
+class Voice(Protocol):
+    name: str
+    language: str
+    sample_rate: int
+
+    def speak(self, text: str) -> Iterator[np.ndarray]:
+        """Float32 mono audio, one array per sentence."""
+        ...
+
+
+@dataclass(frozen=True)
+class SynthesizerOptions:
+    use_espeak: bool = True
+    espeak_words_per_minute: int = 150
+
+
+class PiperVoiceModel:
+    def __init__(
+        self, model_dir: Path, language_code: str, name: str = "", length_scale: float = 1.0
+    ) -> None:
+        from piper import PiperVoice
+
+        onnx = sorted(model_dir.glob("*.onnx"))
+        if not onnx:
+            raise ModelError(
+                f"voice {name or model_dir.name!r} has no .onnx file in {str(model_dir)!r}; "
+                f"run `interpreter models fetch {name or model_dir.name} --force`"
+            )
+        self._voice = PiperVoice.load(onnx[0])
+        self.name = name or onnx[0].stem
+        self.language = language_code
+        self.sample_rate = int(self._voice.config.sample_rate)
+        self._length_scale = length_scale
+
+    def speak(self, text: str) -> Iterator[np.ndarray]:
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=self._length_scale)
+        for chunk in self._voice.synthesize(text, syn_config=config):
+            yield chunk.audio_float_array.astype(np.float32, copy=False)
+
+
+def espeak_path() -> str | None:
+    return shutil.which("espeak-ng")
+
+
+class EspeakVoice:
+    """espeak-ng through its command line: no Python binding to install or break."""
+
+    sample_rate = 22_050
+
+    def __init__(self, language_code: str, words_per_minute: int = 150) -> None:
+        executable = espeak_path()
+        if executable is None:
+            raise ModelError("espeak-ng is not installed; run `sudo apt install espeak-ng`")
+        self._executable = executable
+        self._voice = language(language_code).espeak_voice
+        self._rate = words_per_minute
+        self.language = language_code
+        self.name = f"espeak-ng:{self._voice}"
+
+    def speak(self, text: str) -> Iterator[np.ndarray]:
+        yield self.render(text)
+
+    def render(self, text: str) -> np.ndarray:
+        result = subprocess.run(
+            [self._executable, "-v", self._voice, "-s", str(self._rate), "--stdout", text],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+        if result.returncode != 0:
+            message = result.stderr.decode(errors="replace").strip().splitlines()
+            raise ModelError(
+                f"espeak-ng failed for voice {self._voice!r}: "
+                f"{message[0] if message else result.returncode}; check `espeak-ng --voices`"
+            )
+        samples, rate = parse_streamed_wav(result.stdout)
+        self.sample_rate = rate
+        return samples
+
+
+def parse_streamed_wav(data: bytes) -> tuple[np.ndarray, int]:
+    """Read 16-bit PCM from a WAV whose sizes are placeholders (written to a pipe)."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise ModelError("espeak-ng did not return WAV audio; check the espeak-ng install")
+    position = 12
+    rate = 22_050
+    while position + 8 <= len(data):
+        chunk_id = data[position : position + 4]
+        (size,) = struct.unpack("<I", data[position + 4 : position + 8])
+        body = position + 8
+        if chunk_id == b"fmt ":
+            rate = struct.unpack("<I", data[body + 4 : body + 8])[0]
+        if chunk_id == b"data":
+            pcm = data[body:]
+            pcm = pcm[: len(pcm) // 2 * 2]
+            return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, rate
+        position = body + size + (size & 1)
+    raise ModelError("espeak-ng returned WAV audio without samples")
+
+
+class Synthesizer:
+    def __init__(
+        self,
+        voices: dict[str, Voice],
+        options: SynthesizerOptions | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._voices = dict(voices)
+        self._options = options or SynthesizerOptions()
+        self._clock = clock or MonotonicClock()
+        self.silent_languages: set[str] = set()
+
+    def voice_for(self, language_code: str) -> Voice | None:
+        """The best voice for a language, falling back to espeak-ng once and keeping it."""
+        if language_code in self._voices:
+            return self._voices[language_code]
+        if language_code in self.silent_languages:
+            return None
+        if self._options.use_espeak and espeak_path() is not None:
+            voice = EspeakVoice(language_code, self._options.espeak_words_per_minute)
+            self._voices[language_code] = voice
+            return voice
+        self.silent_languages.add(language_code)
+        return None
+
+    def synthesize(self, translation: Translation) -> Iterator[SpeechChunk]:
+        """One chunk per sentence, yielded as soon as it is made; the last is marked."""
+        text = translation.text.strip()
+        voice = self.voice_for(translation.target_language) if text else None
+        if voice is None:
+            return
+        sentences = split_sentences(text) or [text]
+        for index, sentence in enumerate(sentences):
+            arrays = voice.speak(sentence)
+            if index < len(sentences) - 1:
+                for samples in arrays:
+                    yield self._chunk(translation, voice, samples, is_last=False)
+                continue
+            pending = None
+            for samples in arrays:
+                if pending is not None:
+                    yield self._chunk(translation, voice, pending, is_last=False)
+                pending = samples
+            if pending is not None:
+                yield self._chunk(translation, voice, pending, is_last=True)
+
+    def _chunk(
+        self, translation: Translation, voice: Voice, samples: np.ndarray, is_last: bool
+    ) -> SpeechChunk:
+        return SpeechChunk(
+            utterance_id=translation.utterance_id,
+            samples=samples,
+            sample_rate=voice.sample_rate,
+            is_last=is_last,
+            t_done_s=self._clock.now(),
+            voice=voice.name,
+        )

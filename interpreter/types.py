@@ -1,0 +1,74 @@
+"""The values handed from stage to stage.
+
+Each carries the time it was made (seconds on the pipeline's one clock), so tests in
+simulated time, benchmarks on replayed audio and live runs all share the same code.
+Arrays are float32 mono in [-1, 1]; dataclasses that hold them compare by identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+
+class Method(str, Enum):
+    """Which rung of the translation ladder produced the text."""
+
+    PHRASEBOOK = "phrasebook"
+    NMT = "nmt"
+    WHISPER_TRANSLATE = "whisper-translate"
+    NONE = "none"
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    samples: np.ndarray
+    sample_rate: int
+    t_capture_s: float
+
+
+@dataclass(frozen=True, eq=False)
+class Utterance:
+    id: int
+    samples: np.ndarray
+    sample_rate: int
+    t_start_s: float
+    t_end_s: float
+    speaker_hint: str | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Transcript:
+    utterance_id: int
+    text: str
+    language: str
+    confidence: float
+    t_done_s: float
+
+
+@dataclass(frozen=True)
+class Translation:
+    utterance_id: int
+    source_text: str
+    text: str
+    source_language: str
+    target_language: str
+    method: Method
+    numbers: tuple[str, ...] = field(default=())
+    t_done_s: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class SpeechChunk:
+    utterance_id: int
+    samples: np.ndarray
+    sample_rate: int
+    is_last: bool
+    t_done_s: float
+    voice: str = ""

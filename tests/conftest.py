@@ -1,0 +1,92 @@
+"""Shared fixtures: real models from the demo extra, real speech, a tiny translator.
+
+Everything expensive is session-scoped: the model store is filled once from the
+Python packages that ship the weights, the test recordings are synthesised once.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interpreter.audio.files import ASR_SAMPLE_RATE, resample, write_wav
+from interpreter.random_models import build_random_translator
+from interpreter.store import ModelStore, load_catalog
+from interpreter.tts import EspeakVoice, PiperVoiceModel
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_MODELS = ("whisper-base", "whisper-tiny.en", "piper-en_US-joe-medium")
+
+ENGLISH_SENTENCES = (
+    "Hello, how much is this?",
+    "I want to order five hundred pieces.",
+    "Can you deliver in twenty days?",
+)
+CHINESE_SENTENCES = ("你好，欢迎光临。", "二十天可以交货。")
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None,
+    reason="espeak-ng is not installed (make test installs it when run as root)",
+)
+
+
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory) -> ModelStore:
+    """A private store holding the models the demo extra ships, installed offline."""
+    store = ModelStore(tmp_path_factory.mktemp("store"), load_catalog())
+    for name in TEST_MODELS:
+        store.fetch(name)
+    return store
+
+
+@pytest.fixture(scope="session")
+def joe_voice(model_store: ModelStore) -> PiperVoiceModel:
+    return PiperVoiceModel(model_store.path("piper-en_US-joe-medium"), "en")
+
+
+def speech(voice, sentences: tuple[str, ...], pause_s: float = 1.0) -> np.ndarray:
+    """Sentences spoken with pauses between them, as a 16 kHz recording."""
+    silence = np.zeros(int(pause_s * ASR_SAMPLE_RATE), dtype=np.float32)
+    parts = [silence]
+    for sentence in sentences:
+        for audio in voice.speak(sentence):
+            parts.append(0.8 * resample(audio, voice.sample_rate, ASR_SAMPLE_RATE))
+        parts.append(silence)
+    return np.concatenate(parts).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def english_recording(tmp_path_factory: pytest.TempPathFactory, joe_voice) -> Path:
+    path = tmp_path_factory.mktemp("speech") / "buyer-en.wav"
+    write_wav(path, speech(joe_voice, ENGLISH_SENTENCES), ASR_SAMPLE_RATE)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chinese_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    path = tmp_path_factory.mktemp("speech") / "merchant-zh.wav"
+    write_wav(path, speech(EspeakVoice("zh", 130), CHINESE_SENTENCES), ASR_SAMPLE_RATE)
+    return path
+
+
+TRANSLATOR_CORPUS = (
+    *ENGLISH_SENTENCES,
+    *CHINESE_SENTENCES,
+    "The quality is very good.",
+    "质量很好。",
+    "Please send me a sample.",
+    "请给我寄样品。",
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_translator_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A Marian-layout CTranslate2 model with random weights and a trained tokenizer."""
+    out = tmp_path_factory.mktemp("tiny-marian")
+    yield build_random_translator(out / "model", TRANSLATOR_CORPUS * 10, family="marian")

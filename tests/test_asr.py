@@ -1,0 +1,88 @@
+"""Real Whisper models on real speech: recognition, language limits, silence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interpreter.asr import Transcriber
+from interpreter.audio.files import read_recording
+from interpreter.chinese import SimplifiedChinese
+from interpreter.errors import ModelError
+from interpreter.types import Utterance
+from interpreter.vad import Endpointer, SileroVad, split_utterances
+
+pytestmark = pytest.mark.models
+
+
+@pytest.fixture(scope="module")
+def base(model_store) -> Transcriber:
+    return Transcriber(model_store.path("whisper-base"), name="whisper-base")
+
+
+@pytest.fixture(scope="module")
+def tiny_en(model_store) -> Transcriber:
+    return Transcriber(model_store.path("whisper-tiny.en"), name="whisper-tiny.en")
+
+
+@pytest.fixture(scope="module")
+def english_utterances(english_recording) -> list[Utterance]:
+    return split_utterances(read_recording(english_recording), Endpointer(SileroVad()))
+
+
+def words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split()
+
+
+def test_three_spoken_sentences_become_three_utterances(english_utterances) -> None:
+    assert len(english_utterances) == 3
+
+
+def test_english_is_recognised_with_its_number(base, english_utterances) -> None:
+    transcript = base.transcribe(english_utterances[1], ("zh", "en"))
+    assert transcript.language == "en"
+    assert {"order", "pieces"} <= set(words(transcript.text))
+    assert "500" in transcript.text or "five hundred" in transcript.text.lower()
+    assert 0.0 < transcript.confidence <= 1.0
+
+
+def test_the_english_only_model_recognises_english(tiny_en, english_utterances) -> None:
+    transcript = tiny_en.transcribe(english_utterances[0], ("en",))
+    assert {"how", "much"} <= set(words(transcript.text))
+
+
+def test_the_english_only_model_refuses_chinese(tiny_en, english_utterances) -> None:
+    with pytest.raises(ModelError, match="English only"):
+        tiny_en.transcribe(english_utterances[0], ("zh", "en"))
+
+
+def test_language_detection_never_leaves_the_allowed_languages(base, english_utterances) -> None:
+    transcript = base.transcribe(english_utterances[0], ("ru", "ar"))
+    assert transcript.language in ("ru", "ar")
+
+
+def test_chinese_comes_out_in_simplified_characters(base, chinese_recording) -> None:
+    utterances = split_utterances(read_recording(chinese_recording), Endpointer(SileroVad()))
+    assert len(utterances) == 2
+    texts = [base.transcribe(u, ("zh",)).text for u in utterances]
+    assert all(texts), texts
+    simplified = SimplifiedChinese()
+    for text in texts:
+        assert simplified.convert(text) == text, f"Traditional characters in {text!r}"
+    assert "天" in texts[1], texts
+
+
+def test_silence_and_noise_give_no_text(base) -> None:
+    rng = np.random.default_rng(0)
+    quiet = np.zeros(16_000 * 2, dtype=np.float32)
+    noise = rng.normal(0, 0.05, 16_000 * 2).astype(np.float32)
+    for samples in (quiet, noise):
+        utterance = Utterance(1, samples, 16_000, 0.0, 2.0)
+        assert base.transcribe(utterance, ("zh", "en")).text == ""
+
+
+def test_whisper_translates_chinese_speech_to_english(base, chinese_recording) -> None:
+    utterances = split_utterances(read_recording(chinese_recording), Endpointer(SileroVad()))
+    text, confidence = base.translate_to_english(utterances[0], "zh")
+    assert text and text.isascii()
+    assert 0.0 < confidence <= 1.0

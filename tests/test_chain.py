@@ -1,0 +1,103 @@
+"""The translation ladder picks the highest rung that can serve, and says which."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interpreter.clock import ManualClock
+from interpreter.translate.chain import TranslatorChain, TranslatorOptions
+from interpreter.translate.nmt import NmtModel
+from interpreter.translate.phrasebook import Phrasebook
+from interpreter.types import Method, Transcript, Utterance
+
+
+class FakeWhisperTranslate:
+    """Stands in for Whisper's speech translation; the real one is tested in test_asr."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
+        self.calls += 1
+        return "words heard in English", 0.8
+
+
+@pytest.fixture(scope="module")
+def book() -> Phrasebook:
+    return Phrasebook.load()
+
+
+@pytest.fixture(scope="module")
+def zh_en(tiny_translator_dir) -> NmtModel:
+    return NmtModel(tiny_translator_dir, "marian", ("zh", "en"), name="opus-mt-zh-en")
+
+
+def said(text: str, language: str) -> Transcript:
+    return Transcript(7, text, language, 0.9, 0.0)
+
+
+UTTERANCE = Utterance(7, np.zeros(16_000, dtype=np.float32), 16_000, 0.0, 1.0)
+
+
+def test_a_phrasebook_sentence_is_taken_from_the_book(book, zh_en) -> None:
+    chain = TranslatorChain(book, [zh_en], FakeWhisperTranslate())
+    result = chain.translate(said("我要订五百件", "zh"), "en", UTTERANCE)
+    assert result.method is Method.PHRASEBOOK
+    assert "500 pieces" in result.text
+    assert result.numbers == ("500 pieces",)
+    assert result.utterance_id == 7 and result.source_text == "我要订五百件"
+
+
+def test_free_speech_goes_to_the_text_model(book, zh_en) -> None:
+    whisper = FakeWhisperTranslate()
+    chain = TranslatorChain(book, [zh_en], whisper)
+    result = chain.translate(said("我们的工厂去年搬到了金华。", "zh"), "en", UTTERANCE)
+    assert result.method is Method.NMT
+    assert result.text == zh_en.translate("我们的工厂去年搬到了金华。", "zh", "en")
+    assert whisper.calls == 0
+
+
+def test_without_a_text_model_whisper_translates_speech_into_english(book) -> None:
+    whisper = FakeWhisperTranslate()
+    chain = TranslatorChain(book, [], whisper)
+    result = chain.translate(said("我们的工厂去年搬到了金华。", "zh"), "en", UTTERANCE)
+    assert result.method is Method.WHISPER_TRANSLATE
+    assert result.text == "words heard in English"
+
+
+def test_whisper_cannot_translate_into_chinese_so_nothing_is_invented(book) -> None:
+    chain = TranslatorChain(book, [], FakeWhisperTranslate())
+    result = chain.translate(said("The weather is nice today.", "en"), "zh", UTTERANCE)
+    assert result.method is Method.NONE
+    assert result.text == ""
+    assert result.source_text == "The weather is nice today."
+
+
+def test_two_models_through_english_serve_a_pair_with_no_direct_model(tmp_path) -> None:
+    class Step:
+        def __init__(self, source: str, target: str) -> None:
+            self.pair = (source, target)
+            self.name = f"opus-mt-{source}-{target}"
+
+        def supports(self, source: str, target: str) -> bool:
+            return (source, target) == self.pair
+
+        def translate(self, text: str, source: str, target: str) -> str:
+            return f"{text}>{target}"
+
+    chain = TranslatorChain(None, [Step("zh", "en"), Step("en", "it")])  # type: ignore[list-item]
+    result = chain.translate(said("你好", "zh"), "it")
+    assert result.method is Method.NMT
+    assert result.text == "你好>en>it"
+
+
+def test_the_phrasebook_can_be_switched_off(book, zh_en) -> None:
+    chain = TranslatorChain(book, [zh_en], options=TranslatorOptions(use_phrasebook=False))
+    assert chain.translate(said("我要订五百件", "zh"), "en").method is Method.NMT
+
+
+def test_each_translation_is_stamped_with_the_clock(book) -> None:
+    clock = ManualClock(100.0)
+    chain = TranslatorChain(book, [], clock=clock)
+    assert chain.translate(said("我要订五百件", "zh"), "en").t_done_s == 100.0

@@ -1,0 +1,246 @@
+"""The real program, driven through a subprocess as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import needs_espeak
+
+from interpreter.audio.files import write_wav
+
+pytestmark = pytest.mark.models
+
+
+def interpreter(*args: str, store: Path, timeout_s: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "INTERPRETER_MODELS_DIR": str(store), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "interpreter", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout_s,
+        check=False,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    for word in words:
+        assert word in lines[0]
+
+
+def wav_rms(path: Path) -> float:
+    with wave.open(str(path)) as handle:
+        frames = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    return float(np.sqrt(np.mean((frames / 32768.0) ** 2)))
+
+
+@pytest.fixture(scope="module")
+def store(model_store) -> Path:
+    return model_store.root
+
+
+def test_translate_prints_one_json_document_per_recording(
+    store, english_recording, tmp_path
+) -> None:
+    out = tmp_path / "spoken.wav"
+    result = interpreter(
+        "translate", str(english_recording), "--from", "zh,en", "--to", "zh",
+        "--json", "--out", str(out), store=store,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    utterances = document["utterances"]
+    assert len(utterances) == 3
+    assert [u["language"] for u in utterances] == ["en", "en", "en"]
+    starts = [u["start_s"] for u in utterances]
+    assert starts == sorted(starts) and all(u["end_s"] > u["start_s"] for u in utterances)
+    order = utterances[1]
+    assert order["method"] == "phrasebook"
+    assert "500" in order["translation"] and "件" in order["translation"]
+    for utterance in utterances:
+        assert set(utterance["timings_ms"]) == {"asr", "mt", "tts_first_audio", "total"}
+        assert utterance["timings_ms"]["asr"] > 0
+    assert document["models"]["asr"] == "whisper-base"
+    assert wav_rms(out) > 0.01
+
+
+@needs_espeak
+def test_translate_chinese_speech_into_english(store, chinese_recording) -> None:
+    result = interpreter(
+        "translate", str(chinese_recording), "--from", "zh", "--to", "en", "--json",
+        "--no-speech", store=store,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    utterances = json.loads(result.stdout)["utterances"]
+    assert len(utterances) == 2
+    assert all(u["language"] == "zh" and u["translation"] for u in utterances)
+    assert {u["method"] for u in utterances} <= {"phrasebook", "whisper-translate"}
+    assert all(u["timings_ms"]["tts_first_audio"] is None for u in utterances)
+
+
+def test_translate_prints_a_readable_transcript(store, english_recording) -> None:
+    result = interpreter(
+        "translate", str(english_recording), "--from", "en", "--to", "zh", "--no-speech",
+        store=store,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "phrasebook" in result.stdout and "asr" in result.stdout
+    assert "500" in result.stdout
+
+
+def test_translate_text_keeps_the_number(store) -> None:
+    result = interpreter(
+        "translate-text", "我要订五百件", "--from", "zh", "--to", "en", "--json", store=store
+    )
+    assert result.returncode == 0, result.stderr
+    utterance = json.loads(result.stdout)["utterances"][0]
+    assert utterance["method"] == "phrasebook"
+    assert "500 pieces" in utterance["translation"]
+    assert utterance["numbers"] == ["500 pieces"]
+    assert set(utterance["timings_ms"]) == {"mt", "total"}
+
+
+def test_translate_text_speaks_into_a_file(store, tmp_path) -> None:
+    out = tmp_path / "said.wav"
+    result = interpreter(
+        "translate-text",
+        "我要订五百件",
+        "--from",
+        "zh",
+        "--to",
+        "en",
+        "--out",
+        str(out),
+        store=store,
+    )
+    assert result.returncode == 0, result.stderr
+    assert wav_rms(out) > 0.01
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        ("missing", ("does not exist",)),
+        ("text", ("cannot decode", "wav")),
+        ("empty", ("empty",)),
+        ("silent", ("no speech",)),
+    ],
+)
+def test_bad_recordings_get_a_one_line_error(store, tmp_path, make, words) -> None:
+    path = tmp_path / f"{make}.wav"
+    if make == "text":
+        path = tmp_path / "notes.txt"
+        path.write_text("not audio")
+    elif make == "empty":
+        path.write_bytes(b"")
+    elif make == "silent":
+        write_wav(path, np.zeros(16_000 * 3, dtype=np.float32), 16_000)
+    out = tmp_path / "out.wav"
+    result = interpreter(
+        "translate", str(path), "--from", "en", "--to", "zh", "--out", str(out), store=store
+    )
+    assert_one_line_error(result, *words)
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.wav.*")), "no half-written output"
+
+
+def test_an_unknown_language_gets_a_one_line_error(store, english_recording) -> None:
+    result = interpreter(
+        "translate", str(english_recording), "--from", "xx", "--to", "zh", store=store
+    )
+    assert_one_line_error(result, "unknown language 'xx'", "zh, en")
+
+
+def test_a_missing_model_names_the_command_that_fetches_it(tmp_path, english_recording) -> None:
+    result = interpreter(
+        "translate", str(english_recording), "--from", "zh,en", "--to", "zh", store=tmp_path
+    )
+    assert_one_line_error(result, "interpreter models fetch whisper-base")
+
+
+def test_an_output_folder_that_does_not_exist_is_refused_before_any_work(
+    store, english_recording, tmp_path
+) -> None:
+    out = tmp_path / "nowhere" / "out.wav"
+    result = interpreter(
+        "translate",
+        str(english_recording),
+        "--from",
+        "en",
+        "--to",
+        "zh",
+        "--out",
+        str(out),
+        store=store,
+    )
+    assert_one_line_error(result, "does not exist")
+
+
+@needs_espeak
+def test_demo_runs_the_whole_conversation(store, tmp_path) -> None:
+    out_dir = tmp_path / "demo"
+    result = interpreter("demo", "--out", str(out_dir), store=store)
+    assert result.returncode == 0, result.stderr
+    assert "buyer says (en)" in result.stdout and "merchant says (zh)" in result.stdout
+    assert "phrasebook" in result.stdout
+    assert (out_dir / "conversation.wav").exists()
+    spoken = sorted(out_dir.glob("*-interpreted.wav"))
+    assert len(spoken) >= 5
+    assert all(wav_rms(path) > 0.01 for path in spoken)
+    lines = (out_dir / "transcript.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 5
+    order = next(json.loads(line) for line in lines if "500" in json.loads(line)["transcript"])
+    assert "500件" in order["translation"]
+
+
+def test_models_verify_reports_every_installed_model(store) -> None:
+    result = interpreter("models", "verify", store=store)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and all(line.startswith("ok ") for line in lines)
+    assert any("whisper-base" in line and "4 files" in line for line in lines)
+
+
+def test_models_fetch_verify_export_import_from_the_command_line(tmp_path) -> None:
+    stall, usb = tmp_path / "stall", tmp_path / "usb"
+    usb.mkdir()
+    fetched = interpreter("models", "fetch", "silero-vad-v6", store=tmp_path / "home")
+    assert fetched.returncode == 0, fetched.stderr
+    assert "installed silero-vad-v6: 1 file" in fetched.stdout
+    exported = interpreter("models", "export", "silero-vad-v6", str(usb), store=tmp_path / "home")
+    assert exported.returncode == 0, exported.stderr
+    imported = interpreter("models", "import", str(usb), store=stall)
+    assert imported.returncode == 0, imported.stderr
+    assert f"from folder {usb / 'silero-vad-v6'}" in imported.stdout
+
+    (stall / "silero-vad-v6" / "silero_vad_v6.onnx").write_bytes(b"damaged")
+    verified = interpreter("models", "verify", store=stall)
+    assert verified.returncode == 1
+    assert verified.stdout.startswith("FAIL  silero-vad-v6")
+    assert "interpreter models fetch silero-vad-v6 --force" in verified.stderr
+
+
+def test_models_fetch_of_an_unknown_name_is_a_one_line_error(tmp_path) -> None:
+    result = interpreter("models", "fetch", "whisper-huge", store=tmp_path)
+    assert_one_line_error(result, "no model named 'whisper-huge'", "interpreter models list")
+
+
+def test_models_list_shows_what_is_installed_and_what_installs_offline(store) -> None:
+    result = interpreter("models", "list", store=store)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:]}
+    assert rows["whisper-base"].endswith("installed")
+    assert rows["silero-vad-v6"].endswith("offline (from package)")
+    assert rows["opus-mt-zh-en"].endswith("download")

