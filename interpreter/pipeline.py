@@ -16,7 +16,7 @@ from interpreter.asr import Transcriber
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.errors import InputError
 from interpreter.translate.chain import TranslatorChain
-from interpreter.tts import Synthesizer
+from interpreter.tts import Synthesizer, speech_audio
 from interpreter.types import SpeechChunk, Transcript, Translation, Utterance
 from interpreter.vad import Endpointer, split_utterances
 
@@ -67,13 +67,7 @@ class Turn:
     @property
     def audio(self) -> tuple[np.ndarray, int] | None:
         """The whole spoken translation as one array, with its sample rate."""
-        if not self.speech:
-            return None
-        rate = self.speech[0].sample_rate
-        from interpreter.audio.files import resample
-
-        parts = [resample(chunk.samples, chunk.sample_rate, rate) for chunk in self.speech]
-        return np.concatenate(parts), rate
+        return speech_audio(list(self.speech)) if self.speech else None
 
 
 class Interpreter:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
-
 from interpreter.audio import devices
-from interpreter.audio.files import resample, write_wav
+from interpreter.audio.files import write_wav
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.errors import InputError
 from interpreter.filemode import check_output_path
@@ -23,6 +21,7 @@ from interpreter.pipeline import Directions
 from interpreter.report import translation_text
 from interpreter.stages import StageOptions, build_synthesizer, build_translator, describe_gaps
 from interpreter.store import ModelStore
+from interpreter.tts import speech_audio
 from interpreter.types import Transcript, Translation
 
 MAX_TEXT_CHARS = 2000
@@ -66,16 +65,14 @@ def run_text(
     transcript = Transcript(1, text, job.source, 1.0, started_s)
     translation = translator.translate(transcript, job.target)
     first_audio_ms = None
+    audio = None
     if synthesizer is not None:
         chunks = list(synthesizer.synthesize(translation))
         if chunks:
             first_audio_ms = round(1000 * (chunks[0].t_done_s - translation.t_done_s), 1)
-            rate = chunks[0].sample_rate
-            audio = np.concatenate([resample(c.samples, c.sample_rate, rate) for c in chunks])
+            audio = speech_audio(chunks)
             if job.out_path is not None:
-                write_wav(job.out_path, audio, rate)
-            if job.speak and job.out_path is None:
-                devices.play(audio, rate)
+                write_wav(job.out_path, *audio)
     mt_ms = round(1000 * (translation.t_done_s - started_s), 1)
     if job.as_json:
         timings: dict[str, float | None] = {"mt": mt_ms, "total": mt_ms}
@@ -99,5 +96,10 @@ def run_text(
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
     else:
         print(f"{job.target}  {translation_text(translation)}", file=out)
-        print(f"    {translation.method.value} · mt {mt_ms:.0f} ms", file=out)
+        print(f"    {translation.method.value} · mt {mt_ms:.0f} ms", file=out, flush=True)
+    # Played last: the text is on screen before the speaker starts, and stays there
+    # if there is no speaker at all.
+    if audio is not None and job.speak and job.out_path is None:
+        out.flush()
+        devices.play(*audio)
     return translation

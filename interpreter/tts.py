@@ -67,6 +67,14 @@ class PiperVoiceModel:
             yield chunk.audio_float_array.astype(np.float32, copy=False)
 
 
+def speech_audio(chunks: list[SpeechChunk]) -> tuple[np.ndarray, int]:
+    """A turn's chunks as one array at the first chunk's rate (voices may differ)."""
+    from interpreter.audio.files import resample
+
+    rate = chunks[0].sample_rate
+    return np.concatenate([resample(c.samples, c.sample_rate, rate) for c in chunks]), rate
+
+
 def espeak_path() -> str | None:
     return shutil.which("espeak-ng")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def test_a_wav_at_any_rate_is_resampled(tmp_path) -> None:
     samples = read_recording(path)
     assert len(samples) == 24_000
     assert abs(dominant_hz(samples, 16_000) - 1000.0) < 5.0
+
+
+def test_a_written_recording_is_readable_by_others_like_any_saved_file(tmp_path) -> None:
+    path = tmp_path / "spoken.wav"
+    previous = os.umask(0o022)
+    try:
+        write_wav(path, tone(440.0, 0.1, 16_000), 16_000)
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_resampling_keeps_pitch_and_duration() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import os
 import subprocess
@@ -127,6 +128,34 @@ def test_translate_text_speaks_into_a_file(store, tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert wav_rms(out) > 0.01
+
+
+needs_portaudio = pytest.mark.skipif(
+    ctypes.util.find_library("portaudio") is None,
+    reason="libportaudio2 is not installed (make test installs it when run as root)",
+)
+
+
+@needs_portaudio
+def test_translate_text_speaks_through_portaudio_into_an_alsa_file(store, tmp_path) -> None:
+    """The real speaker path with no sound card: ALSA's `file` PCM records what is played,
+    converted by a `plug` to 16-bit mono at the voice's rate so it can be read back."""
+    played = tmp_path / "played.raw"
+    (tmp_path / ".asoundrc").write_text(
+        "pcm.!default { type plug slave { pcm recorder format S16_LE channels 1 rate 22050 } }\n"
+        f'pcm.recorder {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "interpreter", "translate-text", "我要订五百件",
+         "--from", "zh", "--to", "en", "--speak"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(store)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "I want to order 500 pieces." in result.stdout
+    pcm = np.frombuffer(played.read_bytes(), dtype="<i2") / 32768.0
+    assert len(pcm) > 22_050, "at least a second of speech"
+    assert 0.01 < float(np.sqrt(np.mean(pcm**2))) < 0.5
 
 
 @pytest.mark.parametrize(

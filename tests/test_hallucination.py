@@ -15,6 +15,8 @@ from interpreter.hallucination import cut_repetition, is_invented
         "字幕由Amara.org社群提供",
         "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
         "以下是普通话的句子。",
+        "This is the end of this video.",
+        "See you in the next video!",
         "",
         "...",
     ],

@@ -30,5 +30,5 @@ def play(samples: np.ndarray, sample_rate: int, device: int | str | None = None)
     except (sd.PortAudioError, ValueError) as error:
         raise InputError(
             f"cannot play on output device {device if device is not None else 'default'} "
-            f"({error}); pick one from `interpreter devices` or use --out FILE.wav"
+            f"({error}); connect a speaker (check `aplay -l`) or use --out FILE.wav"
         ) from None

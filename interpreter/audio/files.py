@@ -65,6 +65,10 @@ def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
             out.setsampwidth(2)
             out.setframerate(sample_rate)
             out.writeframes(to_int16(samples).tobytes())
+        # mkstemp makes the file private; a recording is shared like any file the user saves.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
