@@ -38,7 +38,13 @@ class TranscriberOptions:
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
-    min_rms_dbfs: float = -55.0
+    # The loudest 100 ms must reach this; quieter is an empty room, not a quiet voice.
+    min_peak_dbfs: float = -55.0
+    # Whisper's probability for the allowed languages together. Measured with whisper
+    # base: English speech scores zh at 0.0001, espeak-ng's robotic Mandarin at 0.026
+    # or more. Below this the utterance is in a language nobody at the stall chose.
+    # 0 skips detection when only one language is allowed (a push-to-talk button).
+    min_language_prob: float = 0.01
 
 
 @dataclass(frozen=True)
@@ -48,11 +54,16 @@ class Decoded:
     no_speech_prob: float
 
 
-def rms_dbfs(samples: np.ndarray) -> float:
-    if len(samples) == 0:
-        return -120.0
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return 20.0 * math.log10(max(rms, 1e-6))
+def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> float:
+    """Level of the loudest window: pauses around the words do not pull it down."""
+    window = max(1, sample_rate * window_ms // 1000)
+    count = len(samples) // window
+    if count == 0:
+        windows = samples[np.newaxis, :] if len(samples) else np.zeros((1, 1), np.float32)
+    else:
+        windows = samples[: count * window].reshape(count, window)
+    rms = np.sqrt(np.mean(np.square(windows, dtype=np.float64), axis=1))
+    return 20.0 * math.log10(max(float(rms.max()), 1e-6))
 
 
 def compression_ratio(text: str) -> float:
@@ -112,10 +123,13 @@ class Transcriber:
     def transcribe(self, utterance: Utterance, languages: tuple[str, ...]) -> Transcript:
         """Text in one of `languages`, or an empty text when nobody really spoke."""
         self.check_languages(languages)
-        if rms_dbfs(utterance.samples) < self.options.min_rms_dbfs:
+        level = peak_dbfs(utterance.samples, utterance.sample_rate)
+        if level < self.options.min_peak_dbfs:
             return self._transcript(utterance, "", languages[0], 0.0)
         encoded = self._encode(utterance.samples)
-        language, _ = self._pick_language(encoded, languages)
+        language, allowed_prob = self._pick_language(encoded, languages)
+        if allowed_prob < self.options.min_language_prob:
+            return self._transcript(utterance, "", language, 0.0)
         decoded = self._decode(encoded, language, "transcribe", utterance.duration_s)
         text = self._clean(decoded, language)
         return self._transcript(utterance, text, language, math.exp(decoded.avg_logprob))
@@ -154,14 +168,15 @@ class Transcriber:
         return self._model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
 
     def _pick_language(self, encoded, languages: tuple[str, ...]) -> tuple[str, float]:
-        """The most likely of the allowed languages, never one nobody at the stall speaks."""
-        if len(languages) == 1 or not self.is_multilingual:
+        """The most likely of the allowed languages (never one nobody at the stall speaks),
+        and the probability Whisper gives the allowed languages together."""
+        single = len(languages) == 1 and self.options.min_language_prob <= 0.0
+        if single or not self.is_multilingual:
             return languages[0], 1.0
         scores = dict(self._model.detect_language(encoded)[0])
         allowed = {code: scores.get(f"<|{code}|>", 0.0) for code in languages}
-        total = sum(allowed.values()) or 1.0
         best = max(allowed, key=lambda code: allowed[code])
-        return best, allowed[best] / total
+        return best, sum(allowed.values())
 
     def _prompt(self, language: str, task: str) -> list[int]:
         token = self._tokenizer.token_to_id

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from interpreter import __version__
@@ -150,6 +151,21 @@ def add_models_parser(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=cmd_models_export)
 
 
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum`, else a one-line usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum of {minimum}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interpreter",
@@ -166,8 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where models run"
     )
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
-    parser.add_argument("--beam-size", type=int, default=5, help="Whisper beam size")
+    parser.add_argument(
+        "--threads", type=whole_number(0), default=0, help="CPU threads (0: all cores)"
+    )
+    parser.add_argument("--beam-size", type=whole_number(1), default=5, help="Whisper beam size")
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

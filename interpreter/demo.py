@@ -122,7 +122,7 @@ def run_demo(
     print("loading models ...", file=err, flush=True)
     endpointer, vad_name = build_endpointer(store, stages.endpointer)
     interpreter, used = build_interpreter(store, directions, stages, clock, vad_name)
-    for note in describe_gaps(interpreter.translator, directions, used.voices):
+    for note in describe_gaps(interpreter.translator, directions, used.voices, store.catalog):
         print(f"note: {note}", file=err)
     speakers = _speaker_voices(store, err)
     print(

@@ -7,6 +7,7 @@ moment rather than after ten seconds of loading Whisper.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +38,15 @@ class FileJob:
 def check_output_path(path: Path | None) -> None:
     if path is None:
         return
+    if path.is_dir():
+        raise InputError(f"--out {str(path)!r} is a folder; name a file in it, like out.wav")
     if path.suffix.lower() != ".wav":
         raise InputError(f"--out {str(path)!r} must end in .wav")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"--out folder {str(parent)!r} does not exist; create it first")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"--out folder {str(parent)!r} is not writable; choose another folder")
 
 
 def join_turn_audio(turns: list[Turn]) -> tuple[np.ndarray, int] | None:
@@ -74,7 +79,7 @@ def run_file(
     clock = clock or MonotonicClock()
     interpreter, used = build_interpreter(store, job.directions, job.stages, clock, vad_name)
     voices = used.voices if job.stages.speak else {}
-    for note in describe_gaps(interpreter.translator, job.directions, voices):
+    for note in describe_gaps(interpreter.translator, job.directions, voices, store.catalog):
         print(f"note: {note}", file=err)
 
     def show(turn: Turn) -> None:
@@ -82,15 +87,17 @@ def run_file(
             print("\n".join(turn_lines(turn)), file=out, flush=True)
 
     turns = interpret_utterances(utterances, interpreter, job.directions, on_turn=show, name=name)
+    written = False
     if job.out_path is not None:
         track = join_turn_audio(turns)
         if track is None:
             print("note: no speech was synthesised, so no audio was written", file=err)
         else:
             write_wav(job.out_path, *track)
+            written = True
     if job.as_json:
         document = {"utterances": [turn_json(turn) for turn in turns], "models": used.as_dict()}
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
-    elif job.out_path is not None and turns:
+    elif written:
         print(f"spoken translation written to {job.out_path}", file=err)
     return turns

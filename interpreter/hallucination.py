@@ -64,7 +64,7 @@ def is_invented(text: str, no_speech_prob: float, avg_logprob: float) -> bool:
     return squeezed in _SUSPICIOUS_SQUEEZED and doubtful
 
 
-_LOOP = re.compile(r"(.{1,5}?)\1{3,}|(.{4,}?)(?:[\s,，、。.!?！？;；]*\2)+", re.DOTALL)
+_LOOP = re.compile(r"(.{1,5}?)\1{3,}|(.{4,}?)(?:[\s,，、。.!?！？;；]*\2){2,}", re.DOTALL)
 
 
 _DIGITS = re.compile(r"[\d\s]+")

@@ -140,6 +140,7 @@ def interpret_utterances(
     if not turns:
         raise InputError(
             f"no words recognised in {name} ({len(utterances)} stretches of sound, "
-            f"none in {'/'.join(directions.listen)}); check the --from languages"
+            f"none clearly in {'/'.join(directions.listen)}); check the --from languages "
+            "and that the speech is not too faint"
         )
     return turns

@@ -15,11 +15,12 @@ from interpreter.asr import Transcriber, TranscriberOptions
 from interpreter.clock import Clock
 from interpreter.errors import ModelError
 from interpreter.pipeline import Directions, Interpreter
-from interpreter.store import ModelEntry, ModelStore
-from interpreter.translate.chain import TranslatorChain, TranslatorOptions
+from interpreter.store import Catalog, ModelEntry, ModelStore
+from interpreter.translate.chain import PIVOT_LANGUAGE, TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.tts import PiperVoiceModel, Synthesizer, SynthesizerOptions, Voice
+from interpreter.types import Method
 from interpreter.vad import Endpointer, EndpointerOptions, SileroVad
 
 # Most accurate first; the first installed one that knows every language is used.
@@ -188,8 +189,22 @@ def build_interpreter(
     return Interpreter(transcriber, translator, synthesizer, clock), used
 
 
+def models_for_direction(catalog: Catalog, source: str, target: str) -> list[str]:
+    """The catalog models that would translate free speech from source to target."""
+    direct = f"opus-mt-{source}-{target}"
+    if direct in catalog:
+        return [direct]
+    pivot = [f"opus-mt-{source}-{PIVOT_LANGUAGE}", f"opus-mt-{PIVOT_LANGUAGE}-{target}"]
+    if all(name in catalog for name in pivot):
+        return pivot
+    return [e.name for e in catalog if e.family == "nllb" and {source, target} <= set(e.languages)]
+
+
 def describe_gaps(
-    translator: TranslatorChain, directions: Directions, voices: dict[str, str]
+    translator: TranslatorChain,
+    directions: Directions,
+    voices: dict[str, str],
+    catalog: Catalog,
 ) -> list[str]:
     """What the listener will miss, said once at start rather than on every turn."""
     notes = []
@@ -197,15 +212,24 @@ def describe_gaps(
         if source == target:
             continue
         methods = translator.methods_for(source, target)
-        if not any(m.value in ("nmt", "whisper-translate") for m in methods):
-            notes.append(
-                f"{source}->{target}: only phrasebook sentences are translated; "
-                f"for free speech run `interpreter models fetch opus-mt-{source}-{target}`"
-            )
+        if any(m in (Method.NMT, Method.WHISPER_TRANSLATE) for m in methods):
+            continue
+        covered = (
+            "only phrasebook sentences are translated"
+            if Method.PHRASEBOOK in methods
+            else "nothing is translated (the transcript is shown)"
+        )
+        fetch = " ".join(models_for_direction(catalog, source, target))
+        fix = f"; for free speech run `interpreter models fetch {fetch}`" if fetch else ""
+        notes.append(f"{source}->{target}: {covered}{fix}")
     for target, voice in sorted(voices.items()):
         if voice.startswith("none"):
+            piper = next(
+                (e.name for e in catalog if e.kind == "tts" and e.languages == (target,)), None
+            )
+            fix = f"run `interpreter models fetch {piper}`" if piper else "add a piper voice"
             notes.append(
                 f"no voice for {target}: translations are shown, not spoken; "
-                "install espeak-ng or fetch a piper voice"
+                f"install espeak-ng or {fix}"
             )
     return notes

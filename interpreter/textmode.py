@@ -58,7 +58,7 @@ def run_text(
     synthesizer, voices = (
         build_synthesizer(store, directions, job.stages, clock) if wants_audio else (None, {})
     )
-    for note in describe_gaps(translator, directions, voices):
+    for note in describe_gaps(translator, directions, voices, store.catalog):
         print(f"note: {note}", file=err)
 
     started_s = clock.now()
@@ -73,6 +73,8 @@ def run_text(
             audio = speech_audio(chunks)
             if job.out_path is not None:
                 write_wav(job.out_path, *audio)
+        if audio is None:
+            print("note: no speech was synthesised, so nothing was spoken or written", file=err)
     mt_ms = round(1000 * (translation.t_done_s - started_s), 1)
     if job.as_json:
         timings: dict[str, float | None] = {"mt": mt_ms, "total": mt_ms}

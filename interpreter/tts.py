@@ -53,7 +53,14 @@ class PiperVoiceModel:
                 f"voice {name or model_dir.name!r} has no .onnx file in {str(model_dir)!r}; "
                 f"run `interpreter models fetch {name or model_dir.name} --force`"
             )
-        self._voice = PiperVoice.load(onnx[0])
+        label = name or model_dir.name
+        try:
+            self._voice = PiperVoice.load(onnx[0])
+        except Exception as error:  # onnxruntime's errors derive from Exception only
+            raise ModelError(
+                f"cannot load voice {label!r} ({type(error).__name__}: damaged files?); "
+                f"run `interpreter models fetch {label} --force`"
+            ) from None
         self.name = name or onnx[0].stem
         self.language = language_code
         self.sample_rate = int(self._voice.config.sample_rate)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from interpreter.errors import ModelError
 from interpreter.types import Frame, Utterance
 
 WINDOW_SAMPLES = 512
@@ -53,11 +54,16 @@ class SileroVad:
         options.inter_op_num_threads = 1
         options.intra_op_num_threads = 1
         options.log_severity_level = 4
-        self._session = onnxruntime.InferenceSession(
-            str(model_path or bundled_silero_path()),
-            sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )
+        path = model_path or bundled_silero_path()
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as error:  # onnxruntime's errors derive from Exception only
+            raise ModelError(
+                f"cannot load the VAD model {str(path)!r} ({type(error).__name__}); run "
+                "`interpreter models fetch silero-vad-v6 --force` or reinstall faster-whisper"
+            ) from None
         self.reset()
 
     def reset(self) -> None:
@@ -215,7 +221,10 @@ class Endpointer:
         if self._silence_run < self._min_silence:
             return self._maybe_cut()
         utterance = self._emit(trailing_silence=self._silence_run)
-        tail = self._current[-self._pre_roll.maxlen :] if self._pre_roll.maxlen else []
+        # The silence the utterance did not keep may lead into the next one; what it
+        # kept (its post-roll) must not be heard twice.
+        dropped = max(0, self._silence_run - self._post_roll)
+        tail = self._current[len(self._current) - dropped :] if dropped else []
         self._reset_state()
         self._pre_roll.extend(tail)
         return utterance

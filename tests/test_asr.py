@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr import Transcriber
+from interpreter.asr import Decoded, Transcriber
 from interpreter.audio.files import read_recording
 from interpreter.chinese import SimplifiedChinese
 from interpreter.errors import ModelError
@@ -86,3 +86,21 @@ def test_whisper_translates_chinese_speech_to_english(base, chinese_recording) -
     text, confidence = base.translate_to_english(utterances[0], "zh")
     assert text and text.isascii()
     assert 0.0 < confidence <= 1.0
+
+
+def test_speech_in_a_language_nobody_chose_gives_no_text(base, english_utterances) -> None:
+    """--from zh on an English recording: skipped, not written down as Chinese."""
+    assert base.transcribe(english_utterances[1], ("zh",)).text == ""
+    assert base.transcribe(english_utterances[1], ("es", "fr")).text == ""
+    assert base.transcribe(english_utterances[1], ("zh", "en")).text != ""
+
+
+def test_quiet_but_clear_speech_is_still_heard(base, english_utterances) -> None:
+    faint = english_utterances[1]
+    quiet = Utterance(faint.id, faint.samples * 0.01, faint.sample_rate, 0.0, faint.duration_s)
+    transcript = base.transcribe(quiet, ("zh", "en"))
+    assert {"order", "pieces"} <= set(words(transcript.text))
+
+
+def test_traditional_characters_are_written_in_simplified(base) -> None:
+    assert base._clean(Decoded("這個多少錢？", -0.1, 0.01), "zh") == "这个多少钱？"

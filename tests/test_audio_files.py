@@ -84,8 +84,9 @@ def test_resampling_keeps_pitch_and_duration() -> None:
     assert abs(dominant_hz(out, 16_000) - 300.0) < 2.0
 
 
-def test_a_file_that_is_not_audio_is_refused(tmp_path) -> None:
-    path = tmp_path / "price-list.mp3"
-    path.write_bytes(b"ID3 but really a spreadsheet" * 10)
+@pytest.mark.parametrize("name", ["price-list.mp3", "notes.ogg", "notes.flac", "notes.wav"])
+def test_a_file_that_is_not_audio_is_refused(tmp_path, name) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"hello, this is a text file\n")
     with pytest.raises(InputError, match=r"cannot decode .* use a wav, flac, mp3 or ogg"):
         read_recording(path)

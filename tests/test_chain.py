@@ -101,3 +101,21 @@ def test_each_translation_is_stamped_with_the_clock(book) -> None:
     clock = ManualClock(100.0)
     chain = TranslatorChain(book, [], clock=clock)
     assert chain.translate(said("我要订五百件", "zh"), "en").t_done_s == 100.0
+
+
+def test_a_gap_note_names_models_that_exist_in_the_catalog(book) -> None:
+    from interpreter.pipeline import Directions
+    from interpreter.stages import describe_gaps
+    from interpreter.store import load_catalog
+
+    chain = TranslatorChain(book, [])
+    catalog = load_catalog()
+    notes = describe_gaps(chain, Directions.into(("zh",), "fr"), {"fr": "none"}, catalog)
+    assert notes[0] == (
+        "zh->fr: nothing is translated (the transcript is shown); "
+        "for free speech run `interpreter models fetch opus-mt-zh-en opus-mt-en-fr`"
+    )
+    assert "interpreter models fetch piper-fr_FR-siwis-medium" in notes[1]
+    (en_zh,) = describe_gaps(chain, Directions.into(("en",), "zh"), {}, catalog)
+    assert en_zh.startswith("en->zh: only phrasebook sentences are translated")
+    assert en_zh.endswith("`interpreter models fetch opus-mt-en-zh`")

@@ -165,6 +165,7 @@ def test_translate_text_speaks_through_portaudio_into_an_alsa_file(store, tmp_pa
         ("text", ("cannot decode", "wav")),
         ("empty", ("empty",)),
         ("silent", ("no speech",)),
+        ("folder", ("is a folder",)),
     ],
 )
 def test_bad_recordings_get_a_one_line_error(store, tmp_path, make, words) -> None:
@@ -176,6 +177,8 @@ def test_bad_recordings_get_a_one_line_error(store, tmp_path, make, words) -> No
         path.write_bytes(b"")
     elif make == "silent":
         write_wav(path, np.zeros(16_000 * 3, dtype=np.float32), 16_000)
+    elif make == "folder":
+        path.mkdir()
     out = tmp_path / "out.wav"
     result = interpreter(
         "translate", str(path), "--from", "en", "--to", "zh", "--out", str(out), store=store
@@ -197,6 +200,16 @@ def test_a_missing_model_names_the_command_that_fetches_it(tmp_path, english_rec
         "translate", str(english_recording), "--from", "zh,en", "--to", "zh", store=tmp_path
     )
     assert_one_line_error(result, "interpreter models fetch whisper-base")
+
+
+def test_an_output_that_is_a_folder_is_refused_before_any_work(
+    store, english_recording, tmp_path
+) -> None:
+    result = interpreter(
+        "translate", str(english_recording), "--from", "en", "--to", "zh", "--out", str(tmp_path),
+        store=store,
+    )  # fmt: skip
+    assert_one_line_error(result, "is a folder")
 
 
 def test_an_output_folder_that_does_not_exist_is_refused_before_any_work(

@@ -158,3 +158,21 @@ def test_silence_and_noise_give_no_utterances_with_the_real_vad() -> None:
     hiss = rng.normal(0, 0.003, RATE * 3).astype(np.float32)
     for audio in (quiet, hiss):
         assert split_utterances(audio, Endpointer(SileroVad())) == []
+
+
+def test_a_damaged_vad_model_names_the_command_that_repairs_it(tmp_path) -> None:
+    from interpreter.errors import ModelError
+
+    damaged = tmp_path / "silero_vad_v6.onnx"
+    damaged.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match=r"fetch silero-vad-v6 --force"):
+        SileroVad(damaged)
+
+
+def test_a_short_pause_never_puts_the_same_audio_in_two_utterances() -> None:
+    """A pause just long enough to end the first sentence: each window is heard once,
+    with the default options, whose pre-roll is longer than the silence they drop."""
+    probs = script((0.0, 1.0), (0.9, 1.0), (0.1, 0.45), (0.9, 1.0), (0.0, 1.0))
+    first, second = run(probs, EndpointerOptions())[0]
+    assert set(first.samples.tolist()).isdisjoint(set(second.samples.tolist()))
+    assert first.t_end_s <= second.t_start_s

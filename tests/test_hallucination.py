@@ -35,7 +35,7 @@ def test_thank_you_is_kept_when_the_decoder_heard_speech() -> None:
     [
         ("CirCirCirCirCirCirCir", "Cir"),
         ("me4me4me4me4me4me4", "me4"),
-        ("你哦,欢迎,欢迎,你哦,欢迎,欢迎", "你哦,欢迎,欢迎"),
+        ("你哦,欢迎,欢迎,你哦,欢迎,欢迎,你哦,欢迎,欢迎", "你哦,欢迎,欢迎"),
         ("Woo pay 3,4,5,5,5,5,5,5,5,5,5,5,5", "Woo pay 3,4,5"),
     ],
 )
@@ -49,3 +49,11 @@ def test_loops_are_cut_to_one_copy(looped: str, cut: str) -> None:
 )
 def test_real_numbers_and_ordinary_text_are_untouched(text: str) -> None:
     assert cut_repetition(text) == text
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Model A123 A123", "It is very very cheap.", "Hello. Hello.", "欢迎欢迎", "好的好的"],
+)
+def test_words_people_really_say_twice_are_kept(said: str) -> None:
+    assert cut_repetition(said) == said

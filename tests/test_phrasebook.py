@@ -96,11 +96,27 @@ def test_five_hundred_never_becomes_five_thousand(mini) -> None:
     assert mini.lookup("我要订五千件", "zh", "en").text == "I want to order 5,000 pieces."
 
 
-def test_a_recognition_slip_in_the_fixed_words_still_matches(mini) -> None:
-    match = mini.lookup("20天可已交货", "zh", "en")
-    assert match is not None
-    assert match.text == "We can deliver in 20 days."
+def test_fillers_around_a_phrase_still_match(mini) -> None:
+    match = mini.lookup("嗯，二十天可以交货啊", "zh", "en")
+    assert match is not None and match.text == "We can deliver in 20 days."
     assert match.score < 1.0
+    assert mini.lookup("Um, we can deliver in 20 days please", "en", "zh").text == "20天可以交货。"
+
+
+@pytest.mark.parametrize(
+    ("heard", "source"),
+    [
+        ("我要退五百件", "zh"),  # return, not order
+        ("我要卖五百件", "zh"),  # sell
+        ("你要订五百件", "zh"),  # you, not I
+        ("I want to return 500 pieces", "en"),
+        ("I want to order 500 pieces by Friday", "en"),
+        ("20天可已交货", "zh"),  # a slip, but a changed character all the same
+    ],
+)
+def test_a_changed_content_word_is_never_matched_to_a_phrase(mini, heard, source) -> None:
+    target = "en" if source == "zh" else "zh"
+    assert mini.lookup(heard, source, target) is None
 
 
 def test_a_negation_is_never_matched_away(mini) -> None:

@@ -280,6 +280,23 @@ def test_a_tampered_copy_is_refused_on_import_even_where_the_catalog_has_no_hash
     assert leftovers(stall) == []
 
 
+def test_one_damaged_model_on_a_stick_does_not_stop_the_others(tmp_path, host) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    entry = catalog.read_text().split("schema = 1", 1)[1]
+    catalog.write_text(catalog.read_text() + entry.replace("tiny-asr", "tiny-asr-2"))
+    (usb / "tiny-asr-2").mkdir()
+    (usb / "tiny-asr-2" / "model.bin").write_bytes(WEIGHTS[:-1] + b"\x07")
+    (usb / "tiny-asr-2" / "config.json").write_bytes(CONFIG)
+    stall = store_at(tmp_path, catalog, "stall")
+    installed = []
+
+    with pytest.raises(StoreError, match=r"1 of 2 models not imported: cannot install tiny-asr-2"):
+        stall.import_dir(usb, on_installed=installed.append)
+
+    assert [result.name for result in installed] == ["tiny-asr"]
+    assert stall.verify("tiny-asr").ok and not stall.is_installed("tiny-asr-2")
+
+
 def test_a_failed_reinstall_keeps_the_working_model(tmp_path, host) -> None:
     serve_model(host)
     store = store_at(tmp_path, catalog_file(tmp_path))

@@ -55,3 +55,19 @@ def test_no_voice_at_all_means_text_only_and_it_is_remembered() -> None:
 def test_empty_text_is_not_spoken() -> None:
     synthesizer = Synthesizer({}, SynthesizerOptions(use_espeak=False))
     assert list(synthesizer.synthesize(translation("", "en"))) == []
+
+
+@pytest.mark.models
+def test_a_damaged_voice_names_the_command_that_repairs_it(model_store, tmp_path) -> None:
+    from interpreter.errors import ModelError
+    from interpreter.tts import PiperVoiceModel
+
+    voice = tmp_path / "piper-en_US-joe-medium"
+    voice.mkdir()
+    source = model_store.path("piper-en_US-joe-medium")
+    (voice / "en_US-joe-medium.onnx").write_bytes(b"truncated")
+    (voice / "en_US-joe-medium.onnx.json").write_bytes(
+        (source / "en_US-joe-medium.onnx.json").read_bytes()
+    )
+    with pytest.raises(ModelError, match=r"fetch piper-en_US-joe-medium --force"):
+        PiperVoiceModel(voice, "en", "piper-en_US-joe-medium")

@@ -33,13 +33,17 @@ def read_recording(path: Path, sample_rate: int = ASR_SAMPLE_RATE) -> np.ndarray
         raise InputError(f"recording {str(path)!r} is empty (0 bytes); record it again")
     try:
         samples = decode_audio(str(path), sampling_rate=sample_rate)
-    except (ValueError, OSError, IndexError, RuntimeError) as error:
+    except (ValueError, OSError, EOFError, IndexError, RuntimeError) as error:
+        # PyAV's FFmpegError subclasses these (av.error.EOFError is an EOFError).
         raise InputError(
             f"cannot decode {str(path)!r} as audio ({type(error).__name__}); "
             f"use a {FORMATS_HINT} recording"
         ) from None
     if len(samples) == 0:
-        raise InputError(f"recording {str(path)!r} holds no audio samples; record it again")
+        raise InputError(
+            f"cannot decode {str(path)!r} as audio (no audio stream in it); "
+            f"use a {FORMATS_HINT} recording"
+        )
     return np.ascontiguousarray(samples, dtype=np.float32)
 
 

@@ -112,8 +112,12 @@ def verify_models(store: ModelStore, names: list[str], out: TextIO, err: TextIO)
 
 
 def import_models(store: ModelStore, folder: Path, force: bool, out: TextIO, err: TextIO) -> int:
-    for result in store.import_dir(folder, force=force, progress=err):
-        _report_install(result, out, err)
+    store.import_dir(
+        folder,
+        force=force,
+        progress=err,
+        on_installed=lambda result: _report_install(result, out, err),
+    )
     return 0
 
 

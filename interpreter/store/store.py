@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -128,9 +128,17 @@ class ModelStore:
         raise StoreError(f"cannot install {name}: {'; '.join(failures)}; {hint}")
 
     def import_dir(
-        self, folder: Path, force: bool = False, progress: TextIO | None = None
+        self,
+        folder: Path,
+        force: bool = False,
+        progress: TextIO | None = None,
+        on_installed: Callable[[InstallResult], None] | None = None,
     ) -> list[InstallResult]:
-        """Install every catalog model found as `folder/<name>/` (or `folder` itself)."""
+        """Install every catalog model found as `folder/<name>/` (or `folder` itself).
+
+        One damaged model does not stop the others from a stick that took a trip to
+        reach the stall; the failures are raised together at the end.
+        """
         folder = Path(folder)
         if not folder.is_dir():
             raise StoreError(
@@ -150,9 +158,21 @@ class ModelStore:
                 "by `interpreter models export NAME DIR`"
             )
         results = []
+        failures = []
         for name in names:
             source = folder if manifest and manifest.get("name") == name else folder / name
-            results.append(self.fetch(name, from_dir=source, force=force, progress=progress))
+            try:
+                result = self.fetch(name, from_dir=source, force=force, progress=progress)
+            except StoreError as error:
+                failures.append(str(error))
+                continue
+            results.append(result)
+            if on_installed is not None:
+                on_installed(result)
+        if failures:
+            raise StoreError(
+                f"{len(failures)} of {len(names)} models not imported: {'; '.join(failures)}"
+            )
         return results
 
     def export(self, name: str, folder: Path, progress: TextIO | None = None) -> Path:
@@ -169,7 +189,7 @@ class ModelStore:
                 f"{str(destination)!r} already exists; remove it or pick another folder"
             )
         manifest = self.manifest(name) or {}
-        partial = self._partial_dir(folder, name)
+        partial = self._partial_dir(folder, name, "choose a writable export folder")
         try:
             for item in manifest.get("files", []):
                 spec = FileSpec(item["path"], item["size_bytes"], item["sha256"])
@@ -243,7 +263,9 @@ class ModelStore:
             already_installed=True,
         )
 
-    def _partial_dir(self, parent: Path, name: str) -> Path:
+    def _partial_dir(
+        self, parent: Path, name: str, fix: str = "choose a writable folder with --models-dir"
+    ) -> Path:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             partial = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{name}-", dir=parent))
@@ -251,10 +273,7 @@ class ModelStore:
             partial.chmod(0o755)
             return partial
         except OSError as error:
-            raise StoreError(
-                f"cannot write to {str(parent)!r} ({error.strerror}); "
-                "choose a writable folder with --models-dir"
-            ) from None
+            raise StoreError(f"cannot write to {str(parent)!r} ({error.strerror}); {fix}") from None
 
     def _install(
         self, entry: ModelEntry, provider: Provider, progress: TextIO | None

@@ -1,9 +1,11 @@
 """The trade phrasebook: counter phrases translated by people, tried before any model.
 
 A phrase is exact where it matters (its numbers and units come from slots, see
-`slots`) and forgiving where speech recognition is sloppy: after an exact match fails,
-a phrase whose fixed words are close enough to what was heard still matches, as long
-as the slots line up and no negation was gained or lost ("可以" never matches "不可以").
+`slots`) and forgiving only where it is safe: after an exact match fails, a phrase
+still matches if what was heard differs from it by filler alone (particles such as
+啊 and 吧, "um", "please"), its slots line up and no negation was gained or lost.
+A changed content word is never forgiven: 我要退五百件 (return) is not 我要订五百件
+(order), and a sentence the book does not hold goes to the next rung of the ladder.
 """
 
 from __future__ import annotations
@@ -38,8 +40,32 @@ _KEEP = set("%$€¥￥")
 _NUMERIC_PUNCT = re.compile(r"(?<=\d)[.,，](?=\d)")
 _ZH_NEGATION = set("不没别未非无甭")
 _EN_NEGATION = {"not", "no", "never", "cannot", "t", "nope", "nothing", "none"}
-FUZZY_MIN_RATIO = {"zh": 0.75}
-FUZZY_DEFAULT_RATIO = 0.85
+# What people add around a phrase without changing it: modal particles, hesitations,
+# politeness. A loose match may add or drop only these; a changed content word
+# (订 order / 退 return / 卖 sell) is a different deal, never a recognition slip.
+_ZH_FILLERS = frozenset("啊呀吧呢嘛哦噢哈嗯呃哎诶啦喔哇请那就")
+_EN_FILLERS = frozenset(
+    [
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "ah",
+        "oh",
+        "hmm",
+        "well",
+        "so",
+        "okay",
+        "ok",
+        "please",
+        "just",
+        "yeah",
+        "hey",
+        "sir",
+        "madam",
+        "friend",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,25 @@ class Normaliser:
         if language == "zh":
             text = text.replace(" ", "")
         return text
+
+
+def _tokens(text: str, language: str) -> list[str]:
+    return list(text) if language == "zh" else text.split()
+
+
+def _filler_only_ratio(heard: list[str], phrase: list[str], language: str) -> float | None:
+    """How alike two token lists are, or None when they differ by more than fillers."""
+    fillers = _ZH_FILLERS if language == "zh" else _EN_FILLERS
+    matcher = difflib.SequenceMatcher(None, heard, phrase, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changed = heard[i1:i2] + phrase[j1:j2]
+        if tag == "replace" or any(token not in fillers for token in changed):
+            return None
+    if not any(token not in fillers for token in phrase):
+        return None
+    return matcher.ratio()
 
 
 def _negations(normalised: str, language: str) -> frozenset[str]:
@@ -186,11 +231,9 @@ class Phrasebook:
 
     def _fuzzy(self, normalised: str, source: str, target: str) -> PhraseMatch | None:
         skeleton, found = self._skeletonise(normalised, source)
-        if len(skeleton) < 4:
-            return None
-        threshold = FUZZY_MIN_RATIO.get(source, FUZZY_DEFAULT_RATIO)
         # Counted with slot values masked: the 不 of 不锈钢 (stainless steel) is no "not".
         negations = _negations(skeleton, source)
+        heard = _tokens(skeleton, source)
         best: tuple[float, _Template, dict[str, SlotValue]] | None = None
         for template in self._templates[source]:
             if target not in template.phrase.variants:
@@ -200,8 +243,8 @@ class Phrasebook:
                 continue
             if _negations(template.skeleton, source) != negations:
                 continue
-            ratio = difflib.SequenceMatcher(None, skeleton, template.skeleton).ratio()
-            if ratio < threshold or (best is not None and ratio <= best[0]):
+            ratio = _filler_only_ratio(heard, _tokens(template.skeleton, source), source)
+            if ratio is None or (best is not None and ratio <= best[0]):
                 continue
             values = self._values(template, [text for _, text in found], source)
             if values is not None:
