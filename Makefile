@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint system-deps venv clean
+.PHONY: demo test lint bench system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[demo,dev]'
+	$(BIN)/pip install --quiet -e '.[demo,dev,bench]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -21,11 +21,15 @@ demo: system-deps $(STAMP)
 	$(BIN)/interpreter demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check interpreter tests
-	$(BIN)/ruff format --check interpreter tests
+	$(BIN)/ruff check interpreter tests benchmarks
+	$(BIN)/ruff format --check interpreter tests benchmarks
 
 test: system-deps lint
 	$(BIN)/pytest -q
+
+# End of speech to first translated audio, ours against the stock wiring (see README).
+bench: system-deps $(STAMP)
+	$(BIN)/python -m benchmarks.latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output

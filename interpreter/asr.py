@@ -33,6 +33,12 @@ class TranscriberOptions:
     compute_type: str = "default"
     cpu_threads: int = 0
     beam_size: int = 5
+    # The encoder window is the utterance plus a margin (at least min_window_s), not
+    # Whisper's 30 s: the encoder's cost grows with the window, and a stall utterance
+    # lasts a few seconds. Output that looks degenerate is decoded again on 30 s.
+    adaptive_window: bool = True
+    window_margin_s: float = 1.0
+    min_window_s: float = 2.0
     tokens_per_s: float = 12.0
     min_tokens: int = 16
     no_speech_threshold: float = 0.6
@@ -52,6 +58,8 @@ class Decoded:
     text: str
     avg_logprob: float
     no_speech_prob: float
+    hit_length_limit: bool = False
+    window_s: float = WINDOW_S
 
 
 def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> float:
@@ -126,27 +134,67 @@ class Transcriber:
         level = peak_dbfs(utterance.samples, utterance.sample_rate)
         if level < self.options.min_peak_dbfs:
             return self._transcript(utterance, "", languages[0], 0.0)
-        encoded = self._encode(utterance.samples)
+        window_s = self.window_for(utterance.duration_s)
+        encoded = self._encode(utterance.samples, window_s)
         language, allowed_prob = self._pick_language(encoded, languages)
         if allowed_prob < self.options.min_language_prob:
-            return self._transcript(utterance, "", language, 0.0)
-        decoded = self._decode(encoded, language, "transcribe", utterance.duration_s)
+            return self._transcript(utterance, "", language, 0.0, window_s)
+        decoded = self._recognise(utterance, encoded, window_s, language, "transcribe")
         text = self._clean(decoded, language)
-        return self._transcript(utterance, text, language, math.exp(decoded.avg_logprob))
+        confidence = math.exp(decoded.avg_logprob)
+        return self._transcript(utterance, text, language, confidence, decoded.window_s)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""
         if not self.is_multilingual:
             raise ModelError(f"model {self.name!r} cannot translate speech; use whisper-base")
-        encoded = self._encode(utterance.samples)
-        decoded = self._decode(encoded, language, "translate", utterance.duration_s)
+        window_s = self.window_for(utterance.duration_s)
+        encoded = self._encode(utterance.samples, window_s)
+        decoded = self._recognise(utterance, encoded, window_s, language, "translate")
         return self._clean(decoded, "en"), math.exp(decoded.avg_logprob)
 
     def detect_language(self, utterance: Utterance, languages: tuple[str, ...]) -> str:
-        return self._pick_language(self._encode(utterance.samples), languages)[0]
+        encoded = self._encode(utterance.samples, self.window_for(utterance.duration_s))
+        return self._pick_language(encoded, languages)[0]
+
+    def window_for(self, duration_s: float) -> float:
+        """The encoder window for an utterance: its length plus the margin, in half
+        seconds, at least the minimum and at most Whisper's 30 s."""
+        options = self.options
+        if not options.adaptive_window:
+            return WINDOW_S
+        wanted = max(options.min_window_s, duration_s + options.window_margin_s)
+        return min(WINDOW_S, math.ceil(wanted * 2.0) / 2.0)
+
+    def _recognise(
+        self, utterance: Utterance, encoded, window_s: float, language: str, task: str
+    ) -> Decoded:
+        """Decode on the short window; where that looks degenerate, once more on 30 s."""
+        decoded = self._decode(encoded, language, task, utterance.duration_s, window_s)
+        if window_s >= WINDOW_S or not self._degenerate(decoded):
+            return decoded
+        full = self._encode(utterance.samples, WINDOW_S)
+        return self._decode(full, language, task, utterance.duration_s, WINDOW_S)
+
+    def _degenerate(self, decoded: Decoded) -> bool:
+        """What a bare short window does to Whisper: loops, or text it is unsure of."""
+        options = self.options
+        if decoded.hit_length_limit:
+            return True
+        if compression_ratio(decoded.text) > options.compression_ratio_threshold:
+            return True
+        if len(cut_repetition(decoded.text)) < 0.8 * len(decoded.text.strip()):
+            return True
+        heard_speech = decoded.no_speech_prob < options.no_speech_threshold
+        return heard_speech and decoded.avg_logprob < options.log_prob_threshold
 
     def _transcript(
-        self, utterance: Utterance, text: str, language: str, confidence: float
+        self,
+        utterance: Utterance,
+        text: str,
+        language: str,
+        confidence: float,
+        window_s: float = WINDOW_S,
     ) -> Transcript:
         return Transcript(
             utterance_id=utterance.id,
@@ -154,13 +202,16 @@ class Transcriber:
             language=language,
             confidence=round(confidence, 3),
             t_done_s=self._clock.now(),
+            encoder_window_s=window_s,
         )
 
-    def _encode(self, samples: np.ndarray):  # -> ctranslate2.StorageView
+    def _encode(self, samples: np.ndarray, window_s: float):  # -> ctranslate2.StorageView
         import ctranslate2
 
-        frames = self._features.nb_max_frames
-        window = int(WINDOW_S * self._features.sampling_rate)
+        rate = self._features.sampling_rate
+        frames_per_s = self._features.nb_max_frames / WINDOW_S
+        frames = round(window_s * frames_per_s)
+        window = int(window_s * rate)
         mel = self._features(samples[:window])[:, :frames]
         if mel.shape[1] < frames:
             mel = np.pad(mel, ((0, 0), (0, frames - mel.shape[1])))
@@ -186,7 +237,9 @@ class Transcriber:
         prompt.append(token("<|notimestamps|>"))
         return prompt
 
-    def _decode(self, encoded, language: str, task: str, duration_s: float) -> Decoded:
+    def _decode(
+        self, encoded, language: str, task: str, duration_s: float, window_s: float
+    ) -> Decoded:
         options = self.options
         prompt = self._prompt(language, task)
         new_tokens = int(options.min_tokens + options.tokens_per_s * duration_s)
@@ -203,10 +256,17 @@ class Transcriber:
             repetition_penalty=1.0,
             no_repeat_ngram_size=0,
         )[0]
-        tokens = [t for t in result.sequences_ids[0] if t < self._eot_id]
+        generated = result.sequences_ids[0]
+        tokens = [t for t in generated if t < self._eot_id]
         text = self._tokenizer.decode(tokens).strip()
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
-        return Decoded(text=text, avg_logprob=avg_logprob, no_speech_prob=result.no_speech_prob)
+        return Decoded(
+            text=text,
+            avg_logprob=avg_logprob,
+            no_speech_prob=result.no_speech_prob,
+            hit_length_limit=len(generated) >= new_tokens,
+            window_s=window_s,
+        )
 
     def _clean(self, decoded: Decoded, language: str) -> str:
         options = self.options

@@ -30,7 +30,12 @@ class RandomModelShape:
     vocabulary_size: int = 200
 
 
-MARIAN_SHAPE = RandomModelShape(6, 6, 512, 8, 2048, 8000)
+# OPUS-MT zh-en: 6+6 layers, 512 wide, 8 heads, a 65,001-entry vocabulary. The output
+# projection over the vocabulary is much of a decoding step's cost, so it is kept full
+# size (padded with unused pieces) even though the test tokenizer knows far fewer.
+MARIAN_SHAPE = RandomModelShape(6, 6, 512, 8, 2048, 65_000)
+# What sentencepiece can learn from a small corpus; the model vocabulary is padded above it.
+MAX_TRAINED_PIECES = 8_000
 
 
 def train_sentencepiece(sentences: Iterable[str], vocabulary_size: int) -> bytes:
@@ -114,7 +119,7 @@ def build_random_translator(
 
     shape = shape or RandomModelShape()
     out_dir.mkdir(parents=True, exist_ok=True)
-    spm = train_sentencepiece(corpus, shape.vocabulary_size)
+    spm = train_sentencepiece(corpus, min(shape.vocabulary_size, MAX_TRAINED_PIECES))
     pieces = _pieces(spm)
     if family == "marian":
         (out_dir / "source.spm").write_bytes(spm)
@@ -127,6 +132,9 @@ def build_random_translator(
     else:
         raise ValueError(f"unknown family {family!r}")
     pieces.extend(extra_tokens)
+    if shape.vocabulary_size > MAX_TRAINED_PIECES:
+        padding = range(shape.vocabulary_size - len(pieces))
+        pieces.extend(f"<unused_{index}>" for index in padding)
     spec = specs.TransformerSpec.from_config(
         (shape.encoder_layers, shape.decoder_layers),
         shape.heads,
@@ -137,6 +145,7 @@ def build_random_translator(
     spec.register_source_vocabulary(pieces)
     spec.register_target_vocabulary(pieces)
     spec.validate()
-    spec.optimize(quantization=None)
+    # float16 on disk, as the published conversions are; loading quantizes to int8.
+    spec.optimize(quantization="float16")
     spec.save(str(out_dir))
     return out_dir

@@ -50,6 +50,8 @@ class Transcript:
     language: str
     confidence: float
     t_done_s: float
+    # The Whisper encoder window used: shorter than 30 s unless the fallback fired.
+    encoder_window_s: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Latency and accuracy harnesses; results land in benchmarks/results/."""

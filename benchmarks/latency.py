@@ -1,0 +1,550 @@
+"""End of speech to first translated audio: our pipeline against the stock wiring.
+
+    python -m benchmarks.latency            # (make bench) the whole replay set
+    python -m benchmarks.latency --limit 6  # a quick look
+
+Both pipelines get the same utterances (cut by our endpointer, so the endpoint silence
+is the same constant for both and is reported apart) with their models loaded and
+warmed. They run interleaved, utterance by utterance, and each keeps the fastest of
+`--repeats` runs, so a busy machine slows both alike and the per-pair ratio holds.
+
+The stock pipeline is how most projects wire these libraries: faster-whisper's
+`transcribe()` with its defaults (30-second window, beam 5) and its VAD filter, the
+whole text through the translator, the whole translation through the voice before
+playback. Ours is the interpreter's own code with the options under test.
+
+No translation weights can be downloaded where this runs, so both pipelines use a
+translator with the shape of OPUS-MT zh-en (6+6 layers, 512 wide, 8 heads, 65,000
+entries) and random weights; random weights never stop early, so decoding is capped
+at 1.2 times the source length, about what a trained model writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.replay import Reference, ReplayItem, build_replay, load_references
+from benchmarks.scoring import error_rate, percentiles
+from interpreter.asr import Transcriber, TranscriberOptions
+from interpreter.clock import MonotonicClock
+from interpreter.pipeline import Directions, Interpreter
+from interpreter.random_models import MARIAN_SHAPE, build_random_translator
+from interpreter.store import ModelStore, default_store_dir, load_catalog
+from interpreter.translate.chain import TranslatorChain, TranslatorOptions
+from interpreter.translate.nmt import NmtModel, NmtOptions
+from interpreter.translate.phrasebook import Phrasebook
+from interpreter.tts import EspeakVoice, PiperVoiceModel, Synthesizer
+from interpreter.types import Utterance
+from interpreter.vad import EndpointerOptions
+
+RESULTS_DIR = Path(__file__).with_name("results")
+ENGLISH_VOICE = "piper-en_US-joe-medium"
+PAIR = ("zh", "en")
+# Random weights never emit end-of-sentence; a trained Marian model writes about this
+# many target pieces per source piece.
+REALISTIC_OUTPUT_RATIO = 1.2
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    asr_model: str = "whisper-base"
+    threads: int = 0
+    repeats: int = 2
+    limit: int | None = None
+    per_language: bool = False
+    out_dir: Path = RESULTS_DIR
+    label: str = ""
+    transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
+    nmt: NmtOptions = field(default_factory=lambda: NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO))
+    endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
+
+    @property
+    def cpu_threads(self) -> int:
+        return self.threads or len(os.sched_getaffinity(0))
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One pipeline on one utterance; times in ms from the end of speech."""
+
+    transcript: str
+    language: str
+    translation: str
+    method: str
+    asr_ms: float
+    mt_ms: float
+    first_audio_ms: float | None
+
+    @property
+    def total_ms(self) -> float:
+        return self.first_audio_ms if self.first_audio_ms is not None else self.asr_ms + self.mt_ms
+
+
+def ms_since(start_s: float, clock: MonotonicClock) -> float:
+    return round(1000.0 * (clock.now() - start_s), 1)
+
+
+class OursPipeline:
+    name = "ours"
+
+    def __init__(self, store: ModelStore, translator_dir: Path, options: BenchOptions) -> None:
+        transcriber_options = replace(options.transcriber, cpu_threads=options.cpu_threads)
+        nmt_options = replace(options.nmt, cpu_threads=options.cpu_threads)
+        self.clock = MonotonicClock()
+        transcriber = Transcriber(
+            store.path(options.asr_model), transcriber_options, self.clock, options.asr_model
+        )
+        models = [
+            NmtModel(
+                translator_dir, "marian", (source, target), nmt_options, f"marian-{source}-{target}"
+            )
+            for source, target in (("en", "zh"), ("zh", "en"))
+        ]
+        chain = TranslatorChain(
+            Phrasebook.load(),
+            models,
+            None,
+            TranslatorOptions(use_whisper_translate=False),
+            self.clock,
+        )
+        voice = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
+        self.interpreter = Interpreter(transcriber, chain, Synthesizer({"en": voice}), self.clock)
+        self.directions = Directions.pair(*PAIR)
+
+    def run(self, utterance: Utterance) -> Measurement:
+        turn = self.interpreter.interpret(utterance, self.directions)
+        if turn is None:
+            return Measurement("", "", "", "no-text", 0.0, 0.0, None)
+        t = turn.timings
+        return Measurement(
+            transcript=turn.transcript.text,
+            language=turn.transcript.language,
+            translation=turn.translation.text,
+            method=turn.translation.method.value,
+            asr_ms=t.asr_ms,
+            mt_ms=t.mt_ms,
+            first_audio_ms=t.total_ms if t.tts_first_audio_ms is not None else None,
+        )
+
+
+class StockPipeline:
+    name = "stock"
+
+    def __init__(self, store: ModelStore, translator_dir: Path, options: BenchOptions) -> None:
+        import ctranslate2
+        import sentencepiece
+        from faster_whisper import WhisperModel
+        from piper import PiperVoice
+
+        threads = options.cpu_threads
+        self.clock = MonotonicClock()
+        self.whisper = WhisperModel(
+            str(store.path(options.asr_model)),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads,
+        )
+        self.translator = ctranslate2.Translator(
+            str(translator_dir), device="cpu", compute_type="int8", intra_threads=threads
+        )
+        self.spm = sentencepiece.SentencePieceProcessor(
+            model_file=str(translator_dir / "source.spm")
+        )
+        onnx = next(store.path(ENGLISH_VOICE).glob("*.onnx"))
+        self.piper = PiperVoice.load(onnx)
+        self.espeak = EspeakVoice("zh")
+
+    def run(self, utterance: Utterance) -> Measurement:
+        clock = self.clock
+        start_s = clock.now()
+        segments, info = self.whisper.transcribe(utterance.samples, vad_filter=True)
+        text = "".join(segment.text for segment in segments).strip()  # the generator is lazy
+        asr_ms = ms_since(start_s, clock)
+        target = "en" if info.language == "zh" else "zh"
+        tokens = [*self.spm.encode(text, out_type=str), "</s>"]
+        result = self.translator.translate_batch(
+            [tokens], max_decoding_length=int(REALISTIC_OUTPUT_RATIO * len(tokens)) + 8
+        )[0]
+        translation = self.spm.decode_pieces(result.hypotheses[0])
+        mt_ms = round(ms_since(start_s, clock) - asr_ms, 1)
+        # The whole translation is made before playback starts.
+        if target == "en":
+            chunks = [chunk.audio_float_array for chunk in self.piper.synthesize(translation)]
+            playback = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        else:
+            playback = self.espeak.render(translation)
+        first_audio_ms = ms_since(start_s, clock) if len(playback) else None
+        return Measurement(text, info.language, translation, "stock", asr_ms, mt_ms, first_audio_ms)
+
+
+def machine() -> dict[str, object]:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory_gb = round(pages / 1e9, 1)
+    except (ValueError, OSError):
+        memory_gb = None
+    import ctranslate2
+    import faster_whisper
+    import onnxruntime
+
+    return {
+        "cpu": model,
+        "cores": len(os.sched_getaffinity(0)),
+        "logical_cpus": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "ctranslate2": ctranslate2.__version__,
+        "faster_whisper": faster_whisper.__version__,
+        "onnxruntime": onnxruntime.__version__,
+    }
+
+
+def machine_slug(description: dict[str, object]) -> str:
+    cpu = re.sub(r"\(r\)|\(tm\)|cpu|processor|@.*", "", str(description["cpu"]).lower())
+    cpu = re.sub(r"[^a-z0-9]+", "-", cpu).strip("-") or "cpu"
+    return f"{cpu}-{description['cores']}c"
+
+
+def best_of(run: Callable[[Utterance], Measurement], utterance: Utterance, repeats: int):
+    runs = [run(utterance) for _ in range(repeats)]
+    return min(runs, key=lambda m: m.total_ms)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the address space that
+    exec made; ru_maxrss would carry over the parent's peak from before the fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024.0, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
+
+
+def summarise(rows: list[dict], references: list[Reference], pipeline: str) -> dict[str, object]:
+    measured = [row[pipeline] for row in rows]
+    spoken = [m for m in measured if m["first_audio_ms"] is not None]
+    methods: dict[str, int] = {}
+    for m in measured:
+        methods[m["method"]] = methods.get(m["method"], 0) + 1
+
+    def rate(language: str) -> float | None:
+        pairs = [
+            (ref.text, m["transcript"])
+            for ref, m in zip(references, measured, strict=True)
+            if ref.language == language
+        ]
+        return round(error_rate(pairs, language), 4) if pairs else None
+
+    return {
+        "asr_ms": percentiles([m["asr_ms"] for m in measured]),
+        "mt_ms": percentiles([m["mt_ms"] for m in measured]),
+        "first_audio_ms": percentiles([m["first_audio_ms"] for m in spoken]),
+        "wer": rate("en"),
+        "cer": rate("zh"),
+        "methods": methods,
+        "not_spoken": len(measured) - len(spoken),
+    }
+
+
+def measure_memory(
+    pipeline: str, replay_path: Path, translator_dir: Path, store_dir: Path, options: BenchOptions
+) -> float:
+    """Peak RSS of a fresh process that loads one pipeline and runs every utterance."""
+    settings = {"transcriber": asdict(options.transcriber), "nmt": asdict(options.nmt)}
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "benchmarks.latency", "--memory-probe", pipeline,
+            "--replay-file", str(replay_path), "--translator-dir", str(translator_dir),
+            "--models-dir", str(store_dir), "--probe-settings", json.dumps(settings),
+        ],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    return float(json.loads(result.stdout.strip().splitlines()[-1])["peak_rss_mb"])
+
+
+def save_replay(items: list[ReplayItem], path: Path) -> None:
+    np.savez(path, *[item.utterance.samples for item in items])
+
+
+def load_replay(path: Path) -> list[Utterance]:
+    with np.load(path) as data:
+        arrays = [data[f"arr_{index}"] for index in range(len(data.files))]
+    return [Utterance(i + 1, a, 16_000, 0.0, len(a) / 16_000) for i, a in enumerate(arrays)]
+
+
+def memory_probe(pipeline: str, args: argparse.Namespace) -> None:
+    store = ModelStore(Path(args.models_dir), load_catalog())
+    settings = json.loads(args.probe_settings)
+    options = BenchOptions(
+        transcriber=TranscriberOptions(**settings["transcriber"]),
+        nmt=NmtOptions(**settings["nmt"]),
+    )
+    cls = OursPipeline if pipeline == "ours" else StockPipeline
+    runner = cls(store, Path(args.translator_dir), options)
+    for utterance in load_replay(Path(args.replay_file)):
+        runner.run(utterance)
+    print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
+
+
+def plot(rows: list[dict], summary: dict, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    series = []
+    labels = []
+    for pipeline in ("ours", "stock"):
+        for language in PAIR:
+            values = [
+                r[pipeline]["first_audio_ms"]
+                for r in rows
+                if r["language"] == language and r[pipeline]["first_audio_ms"] is not None
+            ]
+            series.append(values or [0.0])
+            labels.append(f"{pipeline}\n{language}")
+    left.boxplot(series, showfliers=True)
+    left.set_xticks(range(1, len(labels) + 1), labels)
+    left.set_ylabel("end of speech to first audio (ms)")
+    left.set_title("first translated audio, per utterance")
+    left.grid(axis="y", alpha=0.3)
+    stages = ("asr_ms", "mt_ms")
+    bottoms = np.zeros(2)
+    for stage in stages:
+        heights = [summary[p][stage]["p50"] or 0.0 for p in ("ours", "stock")]
+        right.bar(["ours", "stock"], heights, bottom=bottoms, label=stage.replace("_ms", ""))
+        bottoms += heights
+    first = [summary[p]["first_audio_ms"]["p50"] or 0.0 for p in ("ours", "stock")]
+    right.bar(
+        ["ours", "stock"], np.maximum(0, np.array(first) - bottoms), bottom=bottoms, label="tts"
+    )
+    right.set_title("p50 by stage (ms)")
+    right.legend()
+    right.grid(axis="y", alpha=0.3)
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    tmp = path.with_suffix(".png.tmp")
+    figure.savefig(tmp, format="png", dpi=110)
+    plt.close(figure)
+    os.replace(tmp, path)
+
+
+def write_json(document: dict, path: Path) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def select(references: list[Reference], limit: int | None, per_language: bool) -> list[Reference]:
+    """The first `limit` of the set, or of each language in it."""
+    if limit is None:
+        return references
+    if not per_language:
+        return references[:limit]
+    taken: dict[str, int] = {}
+    chosen = []
+    for reference in references:
+        if taken.get(reference.language, 0) < limit:
+            taken[reference.language] = taken.get(reference.language, 0) + 1
+            chosen.append(reference)
+    return chosen
+
+
+def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
+    references = select(load_references(), options.limit, options.per_language)
+    for name in (options.asr_model, ENGLISH_VOICE):
+        if not store.is_installed(name):
+            store.fetch(name)
+    work = Path(tempfile.mkdtemp(prefix="interpreter-bench-"))
+    log(f"building a Marian-shaped translator with random weights in {work} ...")
+    corpus = [reference.text for reference in load_references()] * 20
+    translator_dir = build_random_translator(work / "marian", corpus, shape=MARIAN_SHAPE)
+    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
+    log(f"speaking {len(references)} replay utterances ...")
+    items = build_replay(references, english, options.endpointer)
+    replay_path = work / "replay.npz"
+    save_replay(items, replay_path)
+
+    log("loading both pipelines ...")
+    ours = OursPipeline(store, translator_dir, options)
+    stock = StockPipeline(store, translator_dir, options)
+    for item in items[:2]:  # warm both: first calls allocate and tune kernels
+        ours.run(item.utterance)
+        stock.run(item.utterance)
+
+    rows = []
+    for item in items:
+        ours_m = best_of(ours.run, item.utterance, options.repeats)
+        stock_m = best_of(stock.run, item.utterance, options.repeats)
+        both_spoke = ours_m.first_audio_ms and stock_m.first_audio_ms
+        ratio = stock_m.first_audio_ms / ours_m.first_audio_ms if both_spoke else None
+        rows.append(
+            {
+                "id": item.utterance.id,
+                "language": item.reference.language,
+                "reference": item.reference.text,
+                "speech_s": round(item.speech_s, 2),
+                "ours": asdict(ours_m),
+                "stock": asdict(stock_m),
+                "ratio": round(ratio, 2) if ratio else None,
+            }
+        )
+        log(
+            f"{item.utterance.id:3d} {item.reference.language} {item.speech_s:4.1f}s  "
+            f"ours {ours_m.total_ms:6.0f} ms ({ours_m.method})  stock {stock_m.total_ms:6.0f} ms  "
+            f"{ours_m.transcript[:48]!r}"
+        )
+    del ours, stock
+
+    log("measuring peak memory of each pipeline in a fresh process ...")
+    summary: dict[str, object] = {
+        "ours": summarise(rows, references, "ours"),
+        "stock": summarise(rows, references, "stock"),
+    }
+    ratios = [row["ratio"] for row in rows if row["ratio"]]
+    summary["ratio_p50"] = round(float(np.median(ratios)), 2) if ratios else None
+    summary["ratio_p95_latency"] = (
+        round(
+            summary["stock"]["first_audio_ms"]["p95"] / summary["ours"]["first_audio_ms"]["p95"], 2
+        )
+        if summary["ours"]["first_audio_ms"]["p95"]
+        else None
+    )
+    for pipeline in ("ours", "stock"):
+        summary[pipeline]["peak_rss_mb"] = measure_memory(
+            pipeline, replay_path, translator_dir, store.root, options
+        )
+
+    description = machine()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stem = f"{now:%Y-%m-%d}-{machine_slug(description)}" + (
+        f"-{options.label}" if options.label else ""
+    )
+    document = {
+        "benchmark": "end of speech to first translated audio",
+        "created_at": now.isoformat(timespec="seconds"),
+        "machine": description,
+        "method": __doc__.split("\n\n", 1)[1].strip(),
+        "models": {
+            "asr": options.asr_model,
+            "translator": "random weights, OPUS-MT zh-en shape (6+6 layers, 512 wide, 8 heads, "
+            f"{MARIAN_SHAPE.vocabulary_size} vocabulary), int8; decoding capped at "
+            f"{REALISTIC_OUTPUT_RATIO}x the source length",
+            "voices": {"en": ENGLISH_VOICE, "zh": "espeak-ng cmn-latn-pinyin"},
+        },
+        "settings": {
+            "threads": options.cpu_threads,
+            "repeats": options.repeats,
+            "ours": {"transcriber": asdict(options.transcriber), "nmt": asdict(options.nmt)},
+            "stock": {
+                "transcribe": "faster-whisper defaults, vad_filter=True",
+                "translate": "default beam",
+            },
+        },
+        "endpoint_silence_ms": options.endpointer.min_silence_ms,
+        "summary": summary,
+        "utterances": rows,
+    }
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = options.out_dir / f"{stem}.json"
+    write_json(document, json_path)
+    plot(
+        rows,
+        summary,
+        json_path.with_suffix(".png"),
+        f"{description['cpu']}, {description['cores']} cores",
+    )
+    return json_path
+
+
+def headline(summary: dict) -> str:
+    """The figures the README quotes, on one line."""
+    ours, stock = summary["ours"], summary["stock"]
+
+    def spread(pipeline: dict) -> str:
+        return f"{pipeline['first_audio_ms']['p50']}/{pipeline['first_audio_ms']['p95']} ms"
+
+    return (
+        f"first audio p50/p95: ours {spread(ours)}, stock {spread(stock)}; "
+        f"stock/ours p50 ratio {summary['ratio_p50']}; "
+        f"WER ours {ours['wer']} stock {stock['wer']}; "
+        f"CER ours {ours['cer']} stock {stock['cer']}; "
+        f"peak RSS ours {ours['peak_rss_mb']} MB stock {stock['peak_rss_mb']} MB"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.latency", description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, help="only the first N utterances of the set")
+    parser.add_argument(
+        "--per-language", action="store_true", help="with --limit: the first N of each language"
+    )
+    parser.add_argument("--repeats", type=int, default=2, help="runs per utterance (fastest kept)")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--label", default="", help="added to the result file name")
+    parser.add_argument("--beam-size", type=int, help="ours: Whisper beam size")
+    parser.add_argument(
+        "--full-window", action="store_true", help="ours: always the 30 s encoder window"
+    )
+    parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--memory-probe", choices=("ours", "stock"), help=argparse.SUPPRESS)
+    parser.add_argument("--replay-file", help=argparse.SUPPRESS)
+    parser.add_argument("--translator-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--probe-settings", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_probe:
+        memory_probe(args.memory_probe, args)
+        return 0
+    store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
+    transcriber = TranscriberOptions()
+    if args.beam_size:
+        transcriber = replace(transcriber, beam_size=args.beam_size)
+    if args.full_window:
+        transcriber = replace(transcriber, adaptive_window=False)
+    options = BenchOptions(
+        transcriber=transcriber,
+        label=args.label,
+        threads=args.threads,
+        repeats=args.repeats,
+        limit=args.limit,
+        per_language=args.per_language,
+        out_dir=args.out_dir,
+    )
+    started_s = time.monotonic()
+    path = run_benchmark(options, store, log=lambda line: print(line, flush=True))
+    summary = json.loads(path.read_text(encoding="utf-8"))["summary"]
+    print(f"\n{headline(summary)}; {time.monotonic() - started_s:.0f} s")
+    print(f"wrote {path} and {path.with_suffix('.png').name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

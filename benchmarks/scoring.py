@@ -1,0 +1,83 @@
+"""Error rates and percentiles for the benchmarks.
+
+Whisper writes "500" one time and "five hundred" the next, and 五百 or 500 in Chinese;
+neither is a recognition error, so numbers are read into digits (with the interpreter's
+own parsers) before words or characters are compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from interpreter.translate.numbers import (
+    EN_NUMBER_PATTERN,
+    ZH_NUMBER_PATTERN,
+    format_number,
+    parse_en_number,
+    parse_zh_number,
+)
+
+_EN_NUMBER = re.compile(rf"(?<![a-z0-9]){EN_NUMBER_PATTERN}(?![a-z0-9])")
+_ZH_NUMBER = re.compile(ZH_NUMBER_PATTERN)
+
+
+def _digits(match: re.Match[str], parse) -> str:  # parse: str -> Decimal | None
+    value = parse(match.group(0))
+    return match.group(0) if value is None else f" {format_number(value, 'zh')} "
+
+
+def normalise(text: str, language: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    if language == "zh":
+        text = _ZH_NUMBER.sub(lambda m: _digits(m, parse_zh_number), text)
+    else:
+        text = _EN_NUMBER.sub(lambda m: _digits(m, parse_en_number), text)
+    text = re.sub(r"(?<=\d)\.(?=\d)", "\x00", text)  # a decimal point is part of a number
+    kept = [c if unicodedata.category(c)[0] in "LN" or c == "\x00" else " " for c in text]
+    return " ".join("".join(kept).split()).replace("\x00", ".")
+
+
+def units(text: str, language: str) -> list[str]:
+    """Words for English and the like, characters for Chinese (spaces ignored)."""
+    normal = normalise(text, language)
+    if language == "zh":
+        return [c for c in normal if not c.isspace()]
+    return normal.split()
+
+
+def edit_distance(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, start=1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1]
+
+
+def error_rate(pairs: Sequence[tuple[str, str]], language: str) -> float:
+    """Word (or character) error rate over a set: total edits / total reference units."""
+    edits = 0
+    total = 0
+    for reference, hypothesis in pairs:
+        ref = units(reference, language)
+        edits += edit_distance(ref, units(hypothesis, language))
+        total += len(ref)
+    return edits / total if total else 0.0
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "mean": None, "count": 0}
+    array = np.asarray(values, dtype=np.float64)
+    return {
+        "p50": round(float(np.percentile(array, 50)), 1),
+        "p95": round(float(np.percentile(array, 95)), 1),
+        "mean": round(float(array.mean()), 1),
+        "count": len(values),
+    }

@@ -1,0 +1,42 @@
+"""The latency benchmark, run for real on a few utterances (`make bench` runs them all)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import needs_espeak
+
+pytestmark = [pytest.mark.models, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[1]
+
+
+@needs_espeak
+def test_the_benchmark_writes_results_and_a_plot(model_store, tmp_path) -> None:
+    # Two English and two Chinese utterances: the set's first two of each language.
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.latency", "--limit", "2", "--per-language",
+         "--repeats", "1", "--out-dir", str(tmp_path), "--models-dir", str(model_store.root)],
+        capture_output=True, text=True, timeout=600, check=False, cwd=REPO,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (json_path,) = tmp_path.glob("*.json")
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    summary = document["summary"]
+    for side in ("ours", "stock"):
+        assert summary[side]["first_audio_ms"]["p50"] > 0
+        assert summary[side]["first_audio_ms"]["p95"] >= summary[side]["first_audio_ms"]["p50"]
+        assert 100 < summary[side]["peak_rss_mb"] < 4000
+        assert 0.0 <= summary[side]["wer"] <= 1.0
+        assert summary[side]["cer"] is not None
+    assert summary["ratio_p50"] > 0
+    assert document["machine"]["cores"] >= 1 and document["machine"]["cpu"]
+    assert {u["language"] for u in document["utterances"]} == {"en", "zh"}
+    assert "random weights" in document["models"]["translator"]
+    png = json_path.with_suffix(".png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

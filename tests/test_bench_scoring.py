@@ -1,0 +1,55 @@
+"""How the benchmarks score recognition and summarise times."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.latency import headline, machine_slug
+from benchmarks.scoring import edit_distance, error_rate, normalise, percentiles
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "normal"),
+    [
+        ("I want to order five hundred pieces.", "en", "i want to order 500 pieces"),
+        ("I want to order 1,200 pieces at $3.50!", "en", "i want to order 1200 pieces at 3.50"),
+        ("Last year we bought two thousand umbrellas", "en", "last year we bought 2000 umbrellas"),
+        ("我要订五百件。", "zh", "我要订 500 件"),
+        ("我要订500件", "zh", "我要订 500 件"),
+        ("二十天可以交货", "zh", "20 天可以交货"),
+    ],
+)
+def test_numbers_compare_the_same_however_they_are_written(text, language, normal) -> None:
+    assert normalise(text, language) == normal
+
+
+def test_word_error_rate_counts_substitutions_insertions_and_deletions() -> None:
+    assert edit_distance(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"]) == 2
+    pairs = [("I want to order five hundred pieces.", "I want to order 500 pieces"),
+             ("How much is this?", "How much is it?")]  # fmt: skip
+    assert error_rate(pairs, "en") == pytest.approx(1 / 10)
+
+
+def test_chinese_is_scored_by_character() -> None:
+    assert error_rate([("这个多少钱？", "这个多少钱")], "zh") == 0.0
+    assert error_rate([("这个多少钱", "那个多少钱")], "zh") == pytest.approx(1 / 5)
+
+
+def test_percentiles_of_nothing_are_none_not_zero() -> None:
+    assert percentiles([])["p50"] is None
+    spread = percentiles([100.0, 200.0, 300.0, 400.0])
+    assert spread["p50"] == 250.0 and spread["count"] == 4
+    assert 380.0 < spread["p95"] <= 400.0
+
+
+def test_results_are_named_after_the_machine() -> None:
+    slug = machine_slug({"cpu": "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", "cores": 4})
+    assert slug == "intel-core-i5-8250u-4c"
+    assert machine_slug({"cpu": "Cortex-A76", "cores": 4}) == "cortex-a76-4c"
+
+
+def test_the_headline_quotes_the_figures_the_issue_asks_for() -> None:
+    side = {"first_audio_ms": {"p50": 300.0, "p95": 500.0}, "wer": 0.05, "cer": 0.3,
+            "peak_rss_mb": 700.0}  # fmt: skip
+    line = headline({"ours": side, "stock": side, "ratio_p50": 3.1})
+    assert "ours 300.0/500.0 ms" in line and "ratio 3.1" in line and "700.0 MB" in line
