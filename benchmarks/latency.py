@@ -52,12 +52,18 @@ from interpreter.tts import EspeakVoice, PiperVoiceModel, Synthesizer
 from interpreter.types import Utterance
 from interpreter.vad import EndpointerOptions
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 RESULTS_DIR = Path(__file__).with_name("results")
 ENGLISH_VOICE = "piper-en_US-joe-medium"
 PAIR = ("zh", "en")
 # Random weights never emit end-of-sentence; a trained Marian model writes about this
 # many target pieces per source piece.
 REALISTIC_OUTPUT_RATIO = 1.2
+MEMORY_PROBE_UTTERANCES = 12
 
 
 @dataclass(frozen=True)
@@ -362,6 +368,22 @@ def write_json(document: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def tokenizer_corpus() -> list[str]:
+    """Text for the test tokenizer: the phrasebook and the replay set give word-sized
+    pieces (1.3 to 1.9 per English word), close to a real OPUS-MT vocabulary, so a
+    sentence costs about as many decoding steps as it would with real weights."""
+    book_path = Path(__file__).parents[1] / "interpreter/translate/data/phrases.toml"
+    with book_path.open("rb") as handle:
+        phrases = tomllib.load(handle)["phrase"]
+    texts = [
+        re.sub(r"\{\w+\}", "500", variant)
+        for phrase in phrases
+        for language in PAIR
+        for variant in phrase.get(language, [])
+    ]
+    return (texts + [reference.text for reference in load_references()]) * 3
+
+
 def select(references: list[Reference], limit: int | None, per_language: bool) -> list[Reference]:
     """The first `limit` of the set, or of each language in it."""
     if limit is None:
@@ -384,13 +406,16 @@ def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
             store.fetch(name)
     work = Path(tempfile.mkdtemp(prefix="interpreter-bench-"))
     log(f"building a Marian-shaped translator with random weights in {work} ...")
-    corpus = [reference.text for reference in load_references()] * 20
+    corpus = tokenizer_corpus()
     translator_dir = build_random_translator(work / "marian", corpus, shape=MARIAN_SHAPE)
     english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
     log(f"speaking {len(references)} replay utterances ...")
     items = build_replay(references, english, options.endpointer)
-    replay_path = work / "replay.npz"
-    save_replay(items, replay_path)
+    # Peak memory is set by the loaded models and the longest utterances.
+    replay_path = work / "replay-longest.npz"
+    save_replay(
+        sorted(items, key=lambda item: -item.speech_s)[:MEMORY_PROBE_UTTERANCES], replay_path
+    )
 
     log("loading both pipelines ...")
     ours = OursPipeline(store, translator_dir, options)
@@ -514,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full-window", action="store_true", help="ours: always the 30 s encoder window"
     )
+    parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--memory-probe", choices=("ours", "stock"), help=argparse.SUPPRESS)
     parser.add_argument("--replay-file", help=argparse.SUPPRESS)
@@ -529,8 +555,12 @@ def main(argv: list[str] | None = None) -> int:
         transcriber = replace(transcriber, beam_size=args.beam_size)
     if args.full_window:
         transcriber = replace(transcriber, adaptive_window=False)
+    nmt = BenchOptions().nmt
+    if args.nmt_beam_size:
+        nmt = replace(nmt, beam_size=args.nmt_beam_size)
     options = BenchOptions(
         transcriber=transcriber,
+        nmt=nmt,
         label=args.label,
         threads=args.threads,
         repeats=args.repeats,

@@ -157,6 +157,14 @@ class Transcriber:
         encoded = self._encode(utterance.samples, self.window_for(utterance.duration_s))
         return self._pick_language(encoded, languages)[0]
 
+    def warm_up(self) -> None:
+        """Run the encoder and a few decoder steps once, so the first customer's turn
+        does not pay for memory allocation and kernel selection."""
+        noise = np.random.default_rng(0).normal(0.0, 0.05, 16_000).astype(np.float32)
+        for window_s in {self.window_for(1.0), WINDOW_S}:
+            encoded = self._encode(noise, window_s)
+            self._model.generate(encoded, [self._prompt("en", "transcribe")], max_length=8)
+
     def window_for(self, duration_s: float) -> float:
         """The encoder window for an utterance: its length plus the margin, in half
         seconds, at least the minimum and at most Whisper's 30 s."""

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from interpreter import __version__
@@ -24,11 +25,9 @@ def _stage_options(args: argparse.Namespace, speak: bool = True):  # -> StageOpt
     from interpreter.stages import StageOptions
     from interpreter.translate.nmt import NmtOptions
 
-    transcriber = TranscriberOptions(
-        device=args.device,
-        beam_size=args.beam_size,
-        cpu_threads=args.threads,
-    )
+    transcriber = TranscriberOptions(device=args.device, cpu_threads=args.threads)
+    if args.beam_size is not None:
+        transcriber = replace(transcriber, beam_size=args.beam_size)
     return StageOptions(
         asr_model=getattr(args, "asr_model", None),
         transcriber=transcriber,
@@ -185,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--threads", type=whole_number(0), default=0, help="CPU threads (0: all cores)"
     )
-    parser.add_argument("--beam-size", type=whole_number(1), default=5, help="Whisper beam size")
+    parser.add_argument(
+        "--beam-size", type=whole_number(1), default=None, help="Whisper beam size (default: 1)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show library logs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

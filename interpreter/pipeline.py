@@ -8,7 +8,7 @@ per-stage figures mean the same thing here as in a live session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -50,6 +50,10 @@ class Directions:
 
 @dataclass(frozen=True)
 class StageTimings:
+    """Milliseconds from the end of speech. `mt_ms` runs to the first translated
+    piece and `tts_first_audio_ms` from there to its first audio: the path to the
+    first sound the listener hears."""
+
     asr_ms: float
     mt_ms: float
     tts_first_audio_ms: float | None
@@ -83,6 +87,13 @@ class Interpreter:
         self.synthesizer = synthesizer
         self._clock = clock or MonotonicClock()
 
+    def warm_up(self) -> None:
+        """Every model once, at start: first calls allocate buffers and pick kernels."""
+        self.transcriber.warm_up()
+        self.translator.warm_up()
+        if self.synthesizer is not None:
+            self.synthesizer.warm_up()
+
     def interpret(self, utterance: Utterance, directions: Directions) -> Turn | None:
         """Hear, translate and speak one utterance; None when nobody really spoke."""
         started_s = self._clock.now()
@@ -90,10 +101,17 @@ class Interpreter:
         if not transcript.text:
             return None
         target = directions.target(transcript.language)
-        translation = self.translator.translate(transcript, target, utterance)
+        pieces: list[Translation] = []
         speech: list[SpeechChunk] = []
-        if self.synthesizer is not None:
-            speech = list(self.synthesizer.synthesize(translation))
+        # Each piece is spoken as soon as it is translated; the first audio does not
+        # wait for the rest of the turn.
+        for piece in self.translator.translate_pieces(transcript, target, utterance):
+            pieces.append(piece)
+            if self.synthesizer is not None:
+                speech.extend(self.synthesizer.synthesize(piece))
+        translation = self.translator.joined(transcript, target, pieces)
+        speech = [replace(c, is_last=i == len(speech) - 1) for i, c in enumerate(speech)]
+        first_piece_s = pieces[0].t_done_s
         first_audio_s = speech[0].t_done_s if speech else None
         end_s = first_audio_s if first_audio_s is not None else translation.t_done_s
 
@@ -102,9 +120,9 @@ class Interpreter:
 
         timings = StageTimings(
             asr_ms=ms(transcript.t_done_s, started_s),
-            mt_ms=ms(translation.t_done_s, transcript.t_done_s),
+            mt_ms=ms(first_piece_s, transcript.t_done_s),
             tts_first_audio_ms=(
-                ms(first_audio_s, translation.t_done_s) if first_audio_s is not None else None
+                ms(first_audio_s, first_piece_s) if first_audio_s is not None else None
             ),
             total_ms=ms(end_s, started_s),
         )

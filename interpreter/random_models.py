@@ -55,6 +55,22 @@ def train_sentencepiece(sentences: Iterable[str], vocabulary_size: int) -> bytes
     return buffer.getvalue()
 
 
+def filler_pieces(count: int, taken: set[str]) -> list[str]:
+    """Vocabulary padding that reads like words ("▁bakomi"): random weights mostly
+    pick padding, and a voice must speak the result at a realistic length."""
+    syllables = [c + v for c in "bdfghklmnprstvz" for v in "aeiou"]
+    found: list[str] = []
+    for first in syllables:
+        for second in syllables:
+            for third in syllables:
+                piece = f"▁{first}{second}{third}"
+                if piece not in taken:
+                    found.append(piece)
+                    if len(found) == count:
+                        return found
+    raise ValueError(f"cannot make {count} filler pieces")
+
+
 def _pieces(model_bytes: bytes) -> list[str]:
     import sentencepiece
 
@@ -133,8 +149,7 @@ def build_random_translator(
         raise ValueError(f"unknown family {family!r}")
     pieces.extend(extra_tokens)
     if shape.vocabulary_size > MAX_TRAINED_PIECES:
-        padding = range(shape.vocabulary_size - len(pieces))
-        pieces.extend(f"<unused_{index}>" for index in padding)
+        pieces.extend(filler_pieces(shape.vocabulary_size - len(pieces), set(pieces)))
     spec = specs.TransformerSpec.from_config(
         (shape.encoder_layers, shape.decoder_layers),
         shape.heads,

@@ -186,7 +186,9 @@ def build_interpreter(
         voices=voice_names,
         phrasebook_phrases=phrases,
     )
-    return Interpreter(transcriber, translator, synthesizer, clock), used
+    interpreter = Interpreter(transcriber, translator, synthesizer, clock)
+    interpreter.warm_up()
+    return interpreter, used
 
 
 def models_for_direction(catalog: Catalog, source: str, target: str) -> list[str]:

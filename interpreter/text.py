@@ -18,3 +18,26 @@ _CLAUSE_END = re.compile(r"(?<=[，、])|(?<=,)(?!\d)")
 
 def split_clauses(sentence: str) -> list[str]:
     return [part.strip() for part in _CLAUSE_END.split(sentence) if part.strip(" ，、,")]
+
+
+def speakable_pieces(text: str, language: str, min_chars: int) -> list[str]:
+    """Sentences, with a long sentence split at its commas into pieces of at least
+    `min_chars`: the first piece can be translated and spoken while the rest waits."""
+    joiner = "" if language == "zh" else " "
+    pieces: list[str] = []
+    for sentence in split_sentences(text) or [text.strip()]:
+        if len(sentence) < 2 * min_chars:
+            pieces.append(sentence)
+            continue
+        current = ""
+        for clause in split_clauses(sentence):
+            current = f"{current}{joiner}{clause}" if current else clause
+            if len(current) >= min_chars:
+                pieces.append(current)
+                current = ""
+        if current:
+            if pieces and len(current) < min_chars:
+                pieces[-1] = f"{pieces[-1]}{joiner}{current}"
+            else:
+                pieces.append(current)
+    return [piece for piece in pieces if piece]

@@ -154,6 +154,11 @@ class Synthesizer:
         self._clock = clock or MonotonicClock()
         self.silent_languages: set[str] = set()
 
+    def warm_up(self) -> None:
+        for voice in list(self._voices.values()):
+            for _ in voice.speak("OK."):
+                pass
+
     def voice_for(self, language_code: str) -> Voice | None:
         """The best voice for a language, falling back to espeak-ng once and keeping it."""
         if language_code in self._voices:

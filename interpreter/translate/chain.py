@@ -8,10 +8,12 @@ transcript ("none"): the other party can at least read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from interpreter.clock import Clock, MonotonicClock
+from interpreter.text import speakable_pieces
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.types import Method, Transcript, Translation, Utterance
@@ -27,6 +29,13 @@ class SpeechTranslator(Protocol):
 class TranslatorOptions:
     use_phrasebook: bool = True
     use_whisper_translate: bool = True
+    # A text model translates sentence by sentence, and a long sentence clause by
+    # clause, so the first piece can be spoken while the rest is translated.
+    piece_min_chars: dict[str, int] = field(default_factory=lambda: {"zh": 8}, hash=False)
+    piece_min_chars_default: int = 24
+
+    def min_chars(self, language: str) -> int:
+        return self.piece_min_chars.get(language, self.piece_min_chars_default)
 
 
 class TranslatorChain:
@@ -44,6 +53,12 @@ class TranslatorChain:
         self._options = options or TranslatorOptions()
         self._clock = clock or MonotonicClock()
 
+    def warm_up(self) -> None:
+        if self._phrasebook is not None:
+            self._phrasebook.warm_up()
+        for model in self._models:
+            model.warm_up()
+
     def methods_for(self, source: str, target: str) -> list[Method]:
         """Which rungs could serve this direction with what is loaded."""
         methods = []
@@ -58,29 +73,60 @@ class TranslatorChain:
     def translate(
         self, transcript: Transcript, target: str, utterance: Utterance | None = None
     ) -> Translation:
+        """The whole turn's translation (the pieces of `translate_pieces`, joined)."""
+        pieces = list(self.translate_pieces(transcript, target, utterance))
+        return self.joined(transcript, target, pieces)
+
+    def translate_pieces(
+        self, transcript: Transcript, target: str, utterance: Utterance | None = None
+    ) -> Iterator[Translation]:
+        """The translation in pieces a listener can hear one after another.
+
+        The phrasebook answers for the whole turn (its numbers are exact) or not at
+        all; a text model goes piece by piece; Whisper hears the whole utterance.
+        """
         source = transcript.language
         text = transcript.text.strip()
         if not text or source == target:
-            return self._result(transcript, target, text, Method.NONE)
+            yield self._result(transcript, target, text, Method.NONE)
+            return
         if self._book_covers(source, target):
             assert self._phrasebook is not None
             match = self._phrasebook.lookup(text, source, target)
             if match is not None:
-                return self._result(
-                    transcript, target, match.text, Method.PHRASEBOOK, match.amounts
-                )
+                yield self._result(transcript, target, match.text, Method.PHRASEBOOK, match.amounts)
+                return
         route = self._nmt_route(source, target)
         if route:
-            translated = text
-            for model, step_source, step_target in route:
-                translated = model.translate(translated, step_source, step_target)
-            return self._result(transcript, target, translated, Method.NMT)
+            for piece in speakable_pieces(text, source, self._options.min_chars(source)):
+                translated = piece
+                for model, step_source, step_target in route:
+                    translated = model.translate(translated, step_source, step_target)
+                yield self._result(transcript, target, translated, Method.NMT, source_text=piece)
+            return
         if utterance is not None and self._whisper_can(source, target):
             assert self._speech is not None
             translated, _ = self._speech.translate_to_english(utterance, source)
             if translated:
-                return self._result(transcript, target, translated, Method.WHISPER_TRANSLATE)
-        return self._result(transcript, target, "", Method.NONE)
+                yield self._result(transcript, target, translated, Method.WHISPER_TRANSLATE)
+                return
+        yield self._result(transcript, target, "", Method.NONE)
+
+    def joined(self, transcript: Transcript, target: str, pieces: list[Translation]) -> Translation:
+        """One Translation for a turn translated in pieces, stamped when the last was done."""
+        if len(pieces) == 1 and pieces[0].source_text == transcript.text:
+            return pieces[0]
+        joiner = "" if target == "zh" else " "
+        return Translation(
+            utterance_id=transcript.utterance_id,
+            source_text=transcript.text,
+            text=joiner.join(piece.text for piece in pieces if piece.text),
+            source_language=transcript.language,
+            target_language=target,
+            method=pieces[0].method,
+            numbers=tuple(number for piece in pieces for number in piece.numbers),
+            t_done_s=pieces[-1].t_done_s,
+        )
 
     def _book_covers(self, source: str, target: str) -> bool:
         return (
@@ -112,10 +158,11 @@ class TranslatorChain:
         text: str,
         method: Method,
         numbers: tuple[str, ...] = (),
+        source_text: str | None = None,
     ) -> Translation:
         return Translation(
             utterance_id=transcript.utterance_id,
-            source_text=transcript.text,
+            source_text=transcript.text if source_text is None else source_text,
             text=text,
             source_language=transcript.language,
             target_language=target,

@@ -105,6 +105,12 @@ class NmtModel:
             return self.languages == (source, target)
         return source in self.languages and target in self.languages
 
+    def warm_up(self) -> None:
+        source, target = (
+            self.languages if self.family == "marian" else (self.languages[0], self.languages[1])
+        )
+        self.translate("Hello.", source, target)
+
     def translate(self, text: str, source: str, target: str) -> str:
         if not self.supports(source, target):
             raise ModelError(f"model {self.name!r} does not translate {source} to {target}")
@@ -129,7 +135,10 @@ class NmtModel:
             tokens = list(result.hypotheses[0])
             if prefix is not None and tokens and tokens[0] == prefix[0][0]:
                 tokens = tokens[1:]
-            outputs.append(self._target_spm.decode_pieces(tokens).strip())
+            # A shared vocabulary holds pieces the target tokenizer lacks (a copied
+            # name, say); those come back with their word-boundary mark.
+            text = self._target_spm.decode_pieces(tokens).replace("\u2581", " ")
+            outputs.append(" ".join(text.split()))
         joined = ("" if target == "zh" else " ").join(o for o in outputs if o)
         return self._simplified.convert(joined) if target == "zh" else joined
 

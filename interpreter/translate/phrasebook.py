@@ -174,6 +174,11 @@ class Phrasebook:
             phrases.append(phrase)
         return cls(phrases, terms)
 
+    def warm_up(self) -> None:
+        """Compile the slot patterns each language needs (tens of ms on first use)."""
+        for source in self._templates:
+            self._skeletonise(self._normalise("500", source), source)
+
     def __len__(self) -> int:
         return len(self._phrases)
 

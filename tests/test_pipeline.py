@@ -1,0 +1,108 @@
+"""One turn through the stages in simulated time: what the first audio waits for.
+
+The stages are fakes that move a manual clock by a fixed cost, so the timings are
+exact; the real stages are tested on real models in their own files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from interpreter.clock import ManualClock
+from interpreter.pipeline import Directions, Interpreter
+from interpreter.translate.chain import TranslatorChain
+from interpreter.tts import Synthesizer
+from interpreter.types import Transcript, Utterance
+
+ASR_S = 0.150
+MT_PER_CALL_S = 0.100
+TTS_PER_SENTENCE_S = 0.020
+
+
+class HeardText:
+    def __init__(self, clock: ManualClock, text: str, language: str) -> None:
+        self.clock, self.text, self.language = clock, text, language
+
+    def transcribe(self, utterance: Utterance, languages: tuple[str, ...]) -> Transcript:
+        self.clock.advance(ASR_S)
+        return Transcript(utterance.id, self.text, self.language, 0.9, self.clock.now())
+
+
+class SlowModel:
+    """A text model that takes 100 ms per call and marks what it translated."""
+
+    name = "opus-mt-en-zh"
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.calls: list[str] = []
+
+    def supports(self, source: str, target: str) -> bool:
+        return (source, target) == ("en", "zh")
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.clock.advance(MT_PER_CALL_S)
+        self.calls.append(text)
+        return f"<{text}>"
+
+
+class TimedVoice:
+    name = "voice"
+    language = "zh"
+    sample_rate = 16_000
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+
+    def speak(self, text: str) -> Iterator[np.ndarray]:
+        self.clock.advance(TTS_PER_SENTENCE_S)
+        yield np.full(1600, 0.1, dtype=np.float32)
+
+
+UTTERANCE = Utterance(1, np.zeros(16_000, dtype=np.float32), 16_000, 0.0, 1.0)
+LONG_TURN = (
+    "Last year we bought two thousand umbrellas from a factory in Yiwu, "
+    "and half of them leaked in the first rain. We want better ones."
+)
+
+
+def interpreter_for(text: str) -> tuple[Interpreter, SlowModel]:
+    clock = ManualClock()
+    model = SlowModel(clock)
+    chain = TranslatorChain(None, [model], clock=clock)  # type: ignore[list-item]
+    synthesizer = Synthesizer({"zh": TimedVoice(clock)}, clock=clock)
+    interpreter = Interpreter(HeardText(clock, text, "en"), chain, synthesizer, clock)  # type: ignore[arg-type]
+    return interpreter, model
+
+
+def test_the_first_audio_waits_only_for_the_first_piece() -> None:
+    interpreter, model = interpreter_for(LONG_TURN)
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None
+    assert model.calls == [
+        "Last year we bought two thousand umbrellas from a factory in Yiwu,",
+        "and half of them leaked in the first rain.",
+        "We want better ones.",
+    ]
+    assert turn.timings.asr_ms == 150.0
+    assert turn.timings.mt_ms == 100.0, "one piece translated, not three"
+    assert turn.timings.tts_first_audio_ms == 20.0
+    assert turn.timings.total_ms == 270.0
+
+
+def test_the_turn_still_carries_the_whole_translation_and_all_its_speech() -> None:
+    interpreter, _ = interpreter_for(LONG_TURN)
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None
+    assert turn.translation.text.count("<") == 3
+    assert turn.translation.source_text == LONG_TURN
+    assert [chunk.is_last for chunk in turn.speech] == [False, False, True]
+
+
+def test_a_short_turn_is_one_piece() -> None:
+    interpreter, model = interpreter_for("Can you show me something similar?")
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None and len(model.calls) == 1
+    assert turn.translation.text == "<Can you show me something similar?>"
