@@ -42,6 +42,7 @@ from benchmarks.replay import Reference, ReplayItem, build_replay, load_referenc
 from benchmarks.scoring import error_rate, percentiles
 from interpreter.asr import Transcriber, TranscriberOptions
 from interpreter.clock import MonotonicClock
+from interpreter.early import EarlyOptions, EarlyRecognizer
 from interpreter.pipeline import Directions, Interpreter
 from interpreter.random_models import MARIAN_SHAPE, build_random_translator
 from interpreter.store import ModelStore, default_store_dir, load_catalog
@@ -75,6 +76,10 @@ class BenchOptions:
     per_language: bool = False
     out_dir: Path = RESULTS_DIR
     label: str = ""
+    # Ours reads the utterance while it is spoken (drafts not timed: they run during
+    # the speech and the endpoint silence); see interpreter.early.
+    early: bool = True
+    early_options: EarlyOptions = field(default_factory=EarlyOptions)
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     nmt: NmtOptions = field(default_factory=lambda: NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO))
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
@@ -95,6 +100,7 @@ class Measurement:
     asr_ms: float
     mt_ms: float
     first_audio_ms: float | None
+    encoder_window_s: float = 30.0
 
     @property
     def total_ms(self) -> float:
@@ -131,9 +137,25 @@ class OursPipeline:
         voice = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
         self.interpreter = Interpreter(transcriber, chain, Synthesizer({"en": voice}), self.clock)
         self.directions = Directions.pair(*PAIR)
+        self.early = (
+            EarlyRecognizer(transcriber, PAIR, options.early_options) if options.early else None
+        )
+        self.early_options = options.early_options
+
+    def read_while_spoken(self, utterance: Utterance) -> None:
+        """What the live runner does before the end of speech: drafts every interval,
+        and one of the whole utterance while the endpointer waits out the silence."""
+        assert self.early is not None
+        rate = utterance.sample_rate
+        step = int(self.early_options.interval_s * rate)
+        for end in range(step, len(utterance.samples), step):
+            self.early.hear(utterance.samples[:end], rate)
+        self.early.hear(utterance.samples, rate, now=True)
 
     def run(self, utterance: Utterance) -> Measurement:
-        turn = self.interpreter.interpret(utterance, self.directions)
+        if self.early is not None:
+            self.read_while_spoken(utterance)
+        turn = self.interpreter.interpret(utterance, self.directions, self.early)
         if turn is None:
             return Measurement("", "", "", "no-text", 0.0, 0.0, None)
         t = turn.timings
@@ -145,6 +167,7 @@ class OursPipeline:
             asr_ms=t.asr_ms,
             mt_ms=t.mt_ms,
             first_audio_ms=t.total_ms if t.tts_first_audio_ms is not None else None,
+            encoder_window_s=turn.transcript.encoder_window_s,
         )
 
 
@@ -275,6 +298,8 @@ def summarise(rows: list[dict], references: list[Reference], pipeline: str) -> d
         "cer": rate("zh"),
         "methods": methods,
         "not_spoken": len(measured) - len(spoken),
+        # Utterances decoded again on Whisper's full 30 s window (ours only).
+        "full_window_fallbacks": sum(1 for m in measured if m["encoder_window_s"] >= 30.0),
     }
 
 
@@ -282,7 +307,11 @@ def measure_memory(
     pipeline: str, replay_path: Path, translator_dir: Path, store_dir: Path, options: BenchOptions
 ) -> float:
     """Peak RSS of a fresh process that loads one pipeline and runs every utterance."""
-    settings = {"transcriber": asdict(options.transcriber), "nmt": asdict(options.nmt)}
+    settings = {
+        "transcriber": asdict(options.transcriber),
+        "nmt": asdict(options.nmt),
+        "early": options.early,
+    }
     result = subprocess.run(
         [
             sys.executable, "-m", "benchmarks.latency", "--memory-probe", pipeline,
@@ -310,6 +339,7 @@ def memory_probe(pipeline: str, args: argparse.Namespace) -> None:
     options = BenchOptions(
         transcriber=TranscriberOptions(**settings["transcriber"]),
         nmt=NmtOptions(**settings["nmt"]),
+        early=settings["early"],
     )
     cls = OursPipeline if pipeline == "ours" else StockPipeline
     runner = cls(store, Path(args.translator_dir), options)
@@ -487,7 +517,11 @@ def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
         "settings": {
             "threads": options.cpu_threads,
             "repeats": options.repeats,
-            "ours": {"transcriber": asdict(options.transcriber), "nmt": asdict(options.nmt)},
+            "ours": {
+                "transcriber": asdict(options.transcriber),
+                "nmt": asdict(options.nmt),
+                "early_recognition": asdict(options.early_options) if options.early else None,
+            },
             "stock": {
                 "transcribe": "faster-whisper defaults, vad_filter=True",
                 "translate": "default beam",
@@ -540,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         "--full-window", action="store_true", help="ours: always the 30 s encoder window"
     )
     parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
+    parser.add_argument(
+        "--no-early", action="store_true", help="ours: no recognition before the end of speech"
+    )
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--memory-probe", choices=("ours", "stock"), help=argparse.SUPPRESS)
     parser.add_argument("--replay-file", help=argparse.SUPPRESS)
@@ -561,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     options = BenchOptions(
         transcriber=transcriber,
         nmt=nmt,
+        early=not args.no_early,
         label=args.label,
         threads=args.threads,
         repeats=args.repeats,

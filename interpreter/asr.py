@@ -21,7 +21,7 @@ from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.compute import resolve_compute_type, resolve_device
 from interpreter.errors import ModelError
-from interpreter.hallucination import cut_repetition, is_invented
+from interpreter.hallucination import cut_repetition, is_invented, restarts_itself
 from interpreter.types import Transcript, Utterance
 
 WINDOW_S = 30.0
@@ -37,7 +37,9 @@ class TranscriberOptions:
     # Whisper's 30 s: the encoder's cost grows with the window, and a stall utterance
     # lasts a few seconds. Output that looks degenerate is decoded again on 30 s.
     adaptive_window: bool = True
-    window_margin_s: float = 1.0
+    # Whisper needs a few seconds of padding after the words to know they ended;
+    # with 1 s it read a third of English utterances twice (benchmarks/README.md).
+    window_margin_s: float = 3.0
     min_window_s: float = 2.0
     tokens_per_s: float = 12.0
     min_tokens: int = 16
@@ -54,12 +56,23 @@ class TranscriberOptions:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A quick reading of an utterance that is still being spoken."""
+
+    text: str
+    tokens: tuple[int, ...]
+    language: str
+    audio_s: float
+
+
+@dataclass(frozen=True)
 class Decoded:
     text: str
     avg_logprob: float
     no_speech_prob: float
     hit_length_limit: bool = False
     window_s: float = WINDOW_S
+    tokens: tuple[int, ...] = ()
 
 
 def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> float:
@@ -128,21 +141,50 @@ class Transcriber:
                 "use a multilingual model such as whisper-base"
             )
 
-    def transcribe(self, utterance: Utterance, languages: tuple[str, ...]) -> Transcript:
-        """Text in one of `languages`, or an empty text when nobody really spoke."""
+    def transcribe(
+        self,
+        utterance: Utterance,
+        languages: tuple[str, ...],
+        language: str | None = None,
+        prefix: tuple[int, ...] = (),
+    ) -> Transcript:
+        """Text in one of `languages`, or an empty text when nobody really spoke.
+
+        `language` and `prefix` come from drafts made while the party spoke (see
+        `early`): the language is then not detected again, and the settled tokens
+        are forced, so only the rest is decoded.
+        """
         self.check_languages(languages)
         level = peak_dbfs(utterance.samples, utterance.sample_rate)
         if level < self.options.min_peak_dbfs:
             return self._transcript(utterance, "", languages[0], 0.0)
         window_s = self.window_for(utterance.duration_s)
         encoded = self._encode(utterance.samples, window_s)
-        language, allowed_prob = self._pick_language(encoded, languages)
-        if allowed_prob < self.options.min_language_prob:
-            return self._transcript(utterance, "", language, 0.0, window_s)
-        decoded = self._recognise(utterance, encoded, window_s, language, "transcribe")
+        if language is None:
+            language, allowed_prob = self._pick_language(encoded, languages)
+            if allowed_prob < self.options.min_language_prob:
+                return self._transcript(utterance, "", language, 0.0, window_s)
+        decoded = self._recognise(utterance, encoded, window_s, language, "transcribe", prefix)
         text = self._clean(decoded, language)
         confidence = math.exp(decoded.avg_logprob)
         return self._transcript(utterance, text, language, confidence, decoded.window_s)
+
+    def draft(
+        self, samples: np.ndarray, languages: tuple[str, ...], language: str | None = None
+    ) -> Draft | None:
+        """One greedy reading of the audio so far, for partial text and early settling;
+        None while it is too quiet or in no language of the stall."""
+        if peak_dbfs(samples, self._features.sampling_rate) < self.options.min_peak_dbfs:
+            return None
+        duration_s = len(samples) / self._features.sampling_rate
+        window_s = self.window_for(duration_s)
+        encoded = self._encode(samples, window_s)
+        if language is None:
+            language, allowed_prob = self._pick_language(encoded, languages)
+            if allowed_prob < self.options.min_language_prob:
+                return None
+        decoded = self._decode(encoded, language, "transcribe", duration_s, window_s, beam_size=1)
+        return Draft(decoded.text, decoded.tokens, language, duration_s)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""
@@ -175,14 +217,24 @@ class Transcriber:
         return min(WINDOW_S, math.ceil(wanted * 2.0) / 2.0)
 
     def _recognise(
-        self, utterance: Utterance, encoded, window_s: float, language: str, task: str
+        self,
+        utterance: Utterance,
+        encoded,
+        window_s: float,
+        language: str,
+        task: str,
+        prefix: tuple[int, ...] = (),
     ) -> Decoded:
-        """Decode on the short window; where that looks degenerate, once more on 30 s."""
-        decoded = self._decode(encoded, language, task, utterance.duration_s, window_s)
-        if window_s >= WINDOW_S or not self._degenerate(decoded):
+        """Decode on the short window (after the forced prefix, if any); where that
+        looks degenerate, once more from scratch on 30 s."""
+        duration_s = utterance.duration_s
+        decoded = self._decode(encoded, language, task, duration_s, window_s, prefix=prefix)
+        if not self._degenerate(decoded):
             return decoded
-        full = self._encode(utterance.samples, WINDOW_S)
-        return self._decode(full, language, task, utterance.duration_s, WINDOW_S)
+        if window_s >= WINDOW_S and not prefix:
+            return decoded
+        full = self._encode(utterance.samples, WINDOW_S) if window_s < WINDOW_S else encoded
+        return self._decode(full, language, task, duration_s, WINDOW_S)
 
     def _degenerate(self, decoded: Decoded) -> bool:
         """What a bare short window does to Whisper: loops, or text it is unsure of."""
@@ -192,6 +244,8 @@ class Transcriber:
         if compression_ratio(decoded.text) > options.compression_ratio_threshold:
             return True
         if len(cut_repetition(decoded.text)) < 0.8 * len(decoded.text.strip()):
+            return True
+        if restarts_itself(decoded.text):
             return True
         heard_speech = decoded.no_speech_prob < options.no_speech_threshold
         return heard_speech and decoded.avg_logprob < options.log_prob_threshold
@@ -246,16 +300,23 @@ class Transcriber:
         return prompt
 
     def _decode(
-        self, encoded, language: str, task: str, duration_s: float, window_s: float
+        self,
+        encoded,
+        language: str,
+        task: str,
+        duration_s: float,
+        window_s: float,
+        prefix: tuple[int, ...] = (),
+        beam_size: int | None = None,
     ) -> Decoded:
         options = self.options
         prompt = self._prompt(language, task)
         new_tokens = int(options.min_tokens + options.tokens_per_s * duration_s)
-        max_length = min(len(prompt) + new_tokens, 448)
+        max_length = min(len(prompt) + max(new_tokens, len(prefix) + 4), 448)
         result = self._model.generate(
             encoded,
-            [prompt],
-            beam_size=options.beam_size,
+            [prompt + list(prefix)],
+            beam_size=beam_size or options.beam_size,
             max_length=max_length,
             return_scores=True,
             return_no_speech_prob=True,
@@ -264,16 +325,21 @@ class Transcriber:
             repetition_penalty=1.0,
             no_repeat_ngram_size=0,
         )[0]
-        generated = result.sequences_ids[0]
-        tokens = [t for t in generated if t < self._eot_id]
+        generated = [t for t in result.sequences_ids[0] if t < self._eot_id]
+        tokens = [*prefix, *generated]
         text = self._tokenizer.decode(tokens).strip()
-        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
+        # Scores cover what was generated (the end token included), not a forced prefix.
+        scored = len(generated) + 1
+        avg_logprob = result.scores[0] * len(generated) / scored if tokens else -10.0
+        if prefix and not generated:
+            avg_logprob = result.scores[0]
         return Decoded(
             text=text,
             avg_logprob=avg_logprob,
             no_speech_prob=result.no_speech_prob,
-            hit_length_limit=len(generated) >= new_tokens,
+            hit_length_limit=len(prefix) + len(result.sequences_ids[0]) >= new_tokens,
             window_s=window_s,
+            tokens=tuple(tokens),
         )
 
     def _clean(self, decoded: Decoded, language: str) -> str:

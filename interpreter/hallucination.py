@@ -88,3 +88,25 @@ def cut_repetition(text: str) -> str:
         return unit
 
     return _LOOP.sub(once, text).strip()
+
+
+def restarts_itself(text: str) -> bool:
+    """Whisper given too short a window reads the sentence again: "We sell these in a
+    shop in Milan. We sell these", "这个多少钱？这个多少钱？". A later sentence that
+    opens like the first is taken as that, and the utterance is decoded afresh."""
+    from interpreter.text import split_sentences
+
+    sentences = [normalise(sentence) for sentence in split_sentences(text)]
+    sentences = [sentence for sentence in sentences if sentence]
+    if len(sentences) < 2:
+        return False
+    first = sentences[0]
+    for later in sentences[1:]:
+        if " " in first or " " in later:
+            head, again = first.split()[:3], later.split()[:3]
+        else:
+            head, again = list(first[:4]), list(later[:4])
+        size = min(len(head), len(again))
+        if size and head[:size] == again[:size] and (size >= 2 or len(head) == 1):
+            return True
+    return False

@@ -14,6 +14,7 @@ import numpy as np
 
 from interpreter.asr import Transcriber
 from interpreter.clock import Clock, MonotonicClock
+from interpreter.early import EarlyRecognizer
 from interpreter.errors import InputError
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts import Synthesizer, speech_audio
@@ -94,10 +95,19 @@ class Interpreter:
         if self.synthesizer is not None:
             self.synthesizer.warm_up()
 
-    def interpret(self, utterance: Utterance, directions: Directions) -> Turn | None:
-        """Hear, translate and speak one utterance; None when nobody really spoke."""
+    def interpret(
+        self, utterance: Utterance, directions: Directions, early: EarlyRecognizer | None = None
+    ) -> Turn | None:
+        """Hear, translate and speak one utterance; None when nobody really spoke.
+
+        With `early`, the recognizer that read the utterance while it was spoken
+        finishes it, and only its unsettled end is decoded now.
+        """
         started_s = self._clock.now()
-        transcript = self.transcriber.transcribe(utterance, directions.listen)
+        if early is not None:
+            transcript = early.finish(utterance)
+        else:
+            transcript = self.transcriber.transcribe(utterance, directions.listen)
         if not transcript.text:
             return None
         target = directions.target(transcript.language)

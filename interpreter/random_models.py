@@ -28,12 +28,15 @@ class RandomModelShape:
     heads: int = 2
     ffn_width: int = 64
     vocabulary_size: int = 200
+    # One matrix for source and target embeddings and the output projection, as
+    # OPUS-MT and NLLB have (a toy model with random weights then echoes its input).
+    tie_embeddings: bool = False
 
 
 # OPUS-MT zh-en: 6+6 layers, 512 wide, 8 heads, a 65,001-entry vocabulary. The output
 # projection over the vocabulary is much of a decoding step's cost, so it is kept full
 # size (padded with unused pieces) even though the test tokenizer knows far fewer.
-MARIAN_SHAPE = RandomModelShape(6, 6, 512, 8, 2048, 65_000)
+MARIAN_SHAPE = RandomModelShape(6, 6, 512, 8, 2048, 65_000, tie_embeddings=True)
 # What sentencepiece can learn from a small corpus; the model vocabulary is padded above it.
 MAX_TRAINED_PIECES = 8_000
 
@@ -94,13 +97,22 @@ def _fill(spec: object, shape: RandomModelShape, vocab: int, rng: np.random.Gene
         r"layer_norm/gamma$": (width,),
         r"layer_norm/beta$": (width,),
     }
+    # OPUS-MT and NLLB tie the source and target embeddings and the output projection:
+    # one matrix, which CTranslate2 stores once when the same array fills all three.
+    tied = (
+        rng.normal(0.0, 0.5 / np.sqrt(width), (vocab, width)).astype(np.float32)
+        if shape.tie_embeddings
+        else None
+    )
     for name, value in spec.variables().items():  # type: ignore[attr-defined]
         if value is not None:
             continue
         dims = next((dims for pattern, dims in shapes.items() if re.search(pattern, name)), None)
         if dims is None:
             raise ValueError(f"no random shape for {name}")
-        if name.endswith("gamma"):
+        if dims == (vocab, width) and shape.tie_embeddings:
+            array = tied
+        elif name.endswith("gamma"):
             array = np.ones(dims, dtype=np.float32)
         elif name.endswith("beta"):
             array = np.zeros(dims, dtype=np.float32)

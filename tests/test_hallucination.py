@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.hallucination import cut_repetition, is_invented
+from interpreter.hallucination import cut_repetition, is_invented, restarts_itself
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,19 @@ def test_real_numbers_and_ordinary_text_are_untouched(text: str) -> None:
 )
 def test_words_people_really_say_twice_are_kept(said: str) -> None:
     assert cut_repetition(said) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "restarted"),
+    [
+        ("Hello. Hello.", True),
+        ("We sell these in a small shop near the station in Milan. We sell these", True),
+        ("這個多少錢?這個多少錢?", True),
+        ("I need 1,200 pieces. I need them by May.", False),
+        ("How much is this? It's 12 yuan.", False),
+        ("我要订五百件。二十天可以交货。", False),
+        ("Can the zipper be changed to metal?", False),
+    ],
+)
+def test_a_sentence_that_starts_over_is_noticed(text: str, restarted: bool) -> None:
+    assert restarts_itself(text) is restarted

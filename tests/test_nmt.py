@@ -29,7 +29,7 @@ def test_marian_output_is_what_ctranslate2_gives_for_the_right_tokens(tiny_trans
     hypothesis = raw.translate_batch(
         [tokens], beam_size=1, max_decoding_length=3 * len(tokens) + 8
     )[0].hypotheses[0]
-    assert ours == spm.decode_pieces(hypothesis).strip()
+    assert ours == " ".join(spm.decode_pieces(hypothesis).split())
 
 
 def test_a_marian_pair_only_goes_one_way(tiny_translator_dir) -> None:
@@ -69,7 +69,7 @@ def test_nllb_is_steered_by_language_tokens_and_never_shows_them(tiny_nllb) -> N
         [tokens], target_prefix=[["zho_Hans"]], beam_size=1, max_decoding_length=3 * len(tokens) + 8
     )[0].hypotheses[0]
     assert hypothesis[0] == "zho_Hans"
-    assert text == spm.decode_pieces(hypothesis[1:]).strip()
+    assert text == " ".join(spm.decode_pieces(hypothesis[1:]).split())
 
 
 def test_a_model_folder_without_its_tokenizer_is_a_clear_error(
@@ -102,4 +102,4 @@ def test_a_multi_target_marian_model_gets_its_target_token_first(tmp_path) -> No
     hypothesis = raw.translate_batch(
         [tokens], beam_size=1, max_decoding_length=3 * len(tokens) + 8
     )[0].hypotheses[0]
-    assert ours == spm.decode_pieces(hypothesis).strip()
+    assert ours == " ".join(spm.decode_pieces(hypothesis).split())

@@ -1,0 +1,86 @@
+"""Recognition that starts while the party is still speaking.
+
+The growing utterance is read again a few times a second. The tokens two readings in
+a row agree on are settled (the "local agreement" of whisper_streaming): the edge of a
+reading is where Whisper guesses, its beginning is not. At the end of speech the
+settled tokens are forced as a prefix, so the listener waits only for the last words.
+The readings also serve as the partial text shown while someone speaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from interpreter.asr import Draft, Transcriber
+from interpreter.types import Transcript, Utterance
+
+
+@dataclass(frozen=True)
+class EarlyOptions:
+    # Read the growing utterance at most this often; each reading costs an encoder
+    # pass and a greedy decode (about 100 ms for base on two cores).
+    interval_s: float = 0.5
+    # Less audio than this holds no word worth settling.
+    min_audio_s: float = 1.0
+
+
+def agreed(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
+    count = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        count += 1
+    return first[:count]
+
+
+class EarlyRecognizer:
+    """Drafts of one utterance as it grows, then its final transcript."""
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        languages: tuple[str, ...],
+        options: EarlyOptions | None = None,
+    ) -> None:
+        self._transcriber = transcriber
+        self._languages = tuple(languages)
+        self._options = options or EarlyOptions()
+        self.reset()
+
+    def reset(self) -> None:
+        self._previous: tuple[int, ...] = ()
+        self.settled: tuple[int, ...] = ()
+        self.language: str | None = None
+        self._read_at_s = 0.0
+
+    def hear(self, samples: np.ndarray, sample_rate: int, now: bool = False) -> Draft | None:
+        """The audio of the utterance so far; a new draft when it was time to read.
+
+        `now` reads at once: when the voice stops, the endpointer still waits out its
+        silence before it ends the utterance, and that wait is time to read it all.
+        """
+        audio_s = len(samples) / sample_rate
+        options = self._options
+        due = audio_s - self._read_at_s >= options.interval_s or (now and audio_s > self._read_at_s)
+        if audio_s < options.min_audio_s or not due:
+            return None
+        self._read_at_s = audio_s
+        draft = self._transcriber.draft(samples, self._languages)
+        if draft is None:
+            return None
+        if draft.language != self.language:
+            self._previous = ()
+        self.language = draft.language
+        self.settled = agreed(self._previous, draft.tokens)
+        self._previous = draft.tokens
+        return draft
+
+    def finish(self, utterance: Utterance) -> Transcript:
+        """The final transcript: only what follows the settled tokens is decoded."""
+        transcript = self._transcriber.transcribe(
+            utterance, self._languages, language=self.language, prefix=self.settled
+        )
+        self.reset()
+        return transcript

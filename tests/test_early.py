@@ -1,0 +1,93 @@
+"""Recognition while the party speaks: settling, then decoding only the tail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interpreter.asr import Draft, Transcriber
+from interpreter.audio.files import read_recording
+from interpreter.early import EarlyOptions, EarlyRecognizer, agreed
+from interpreter.types import Transcript, Utterance
+from interpreter.vad import Endpointer, SileroVad, split_utterances
+
+RATE = 16_000
+
+
+class ScriptedDrafts:
+    """Drafts read from a script; records how the final transcript was asked for."""
+
+    def __init__(self, drafts: list[Draft | None]) -> None:
+        self.drafts = list(drafts)
+        self.read_at_s: list[float] = []
+        self.final_call: dict[str, object] = {}
+
+    def draft(self, samples, languages, language=None):
+        self.read_at_s.append(len(samples) / RATE)
+        return self.drafts.pop(0)
+
+    def transcribe(self, utterance, languages, language=None, prefix=()):
+        self.final_call = {"language": language, "prefix": prefix}
+        return Transcript(utterance.id, "final", language or "en", 0.9, 0.0)
+
+
+def draft(tokens: tuple[int, ...], language: str = "en") -> Draft:
+    return Draft(" ".join(map(str, tokens)), tokens, language, 0.0)
+
+
+def audio(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.float32)
+
+
+def test_agreement_is_the_common_beginning() -> None:
+    assert agreed((1, 2, 3, 4), (1, 2, 5)) == (1, 2)
+    assert agreed((), (1, 2)) == ()
+
+
+def test_tokens_two_drafts_agree_on_are_forced_in_the_final_decode() -> None:
+    fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 4, 5)), draft((1, 2, 4, 5, 6))])
+    early = EarlyRecognizer(fake, ("zh", "en"), EarlyOptions(interval_s=0.5, min_audio_s=1.0))  # type: ignore[arg-type]
+    for seconds in (0.5, 1.0, 1.2, 1.5, 2.0):
+        early.hear(audio(seconds), RATE)
+    assert fake.read_at_s == [1.0, 1.5, 2.0], "not before 1 s, not more than twice a second"
+    assert early.settled == (1, 2, 4, 5)
+    early.finish(Utterance(3, audio(2.0), RATE, 0.0, 2.0))
+    assert fake.final_call == {"language": "en", "prefix": (1, 2, 4, 5)}
+    assert early.settled == () and early.language is None, "ready for the next utterance"
+
+
+def test_a_change_of_language_settles_nothing() -> None:
+    fake = ScriptedDrafts([draft((1, 2), "zh"), draft((1, 2), "en")])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.5), RATE)
+    assert early.settled == () and early.language == "en"
+
+
+def test_the_end_of_the_voice_is_read_at_once() -> None:
+    fake = ScriptedDrafts([draft((1,)), draft((1, 2))])
+    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    assert early.hear(audio(1.2), RATE) is None
+    assert early.hear(audio(1.2), RATE, now=True) is not None
+
+
+@pytest.mark.models
+def test_early_recognition_gives_the_same_words_as_reading_at_the_end(
+    model_store, english_recording
+) -> None:
+    transcriber = Transcriber(model_store.path("whisper-base"), name="whisper-base")
+    utterances = split_utterances(read_recording(english_recording), Endpointer(SileroVad()))
+    early = EarlyRecognizer(transcriber, ("zh", "en"))
+    for utterance in utterances:
+        step = RATE // 2
+        for end in range(step, len(utterance.samples), step):
+            early.hear(utterance.samples[:end], RATE)
+        early.hear(utterance.samples, RATE, now=True)
+        settled = len(early.settled)
+        finished = early.finish(utterance)
+        plain = transcriber.transcribe(utterance, ("zh", "en"))
+        assert finished.text == plain.text
+        assert finished.language == "en"
+        if utterance.duration_s > 2.0:
+            assert settled > 0, "a long utterance has words settled before it ends"
