@@ -438,7 +438,9 @@ def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
     log(f"building a Marian-shaped translator with random weights in {work} ...")
     corpus = tokenizer_corpus()
     translator_dir = build_random_translator(work / "marian", corpus, shape=MARIAN_SHAPE)
-    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
+    # Without the voice's random variation every run replays the very same audio, so
+    # error rates compare between runs (with it, WER moved by a point run to run).
+    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
     log(f"speaking {len(references)} replay utterances ...")
     items = build_replay(references, english, options.endpointer)
     # Peak memory is set by the loaded models and the longest utterances.

@@ -90,12 +90,18 @@ def cut_repetition(text: str) -> str:
     return _LOOP.sub(once, text).strip()
 
 
+# The whole utterance twice over, with no sentence end between ("二十件可以消化二十件可以消化").
+_SAID_TWICE = re.compile(r"(.{4,})\1", re.DOTALL)
+
+
 def restarts_itself(text: str) -> bool:
     """Whisper given too short a window reads the sentence again: "We sell these in a
     shop in Milan. We sell these", "这个多少钱？这个多少钱？". A later sentence that
     opens like the first is taken as that, and the utterance is decoded afresh."""
     from interpreter.text import split_sentences
 
+    if _SAID_TWICE.fullmatch(normalise(text).replace(" ", "")):
+        return True
     sentences = [normalise(sentence) for sentence in split_sentences(text)]
     sentences = [sentence for sentence in sentences if sentence]
     if len(sentences) < 2:

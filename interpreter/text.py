@@ -41,3 +41,22 @@ def speakable_pieces(text: str, language: str, min_chars: int) -> list[str]:
             else:
                 pieces.append(current)
     return [piece for piece in pieces if piece]
+
+
+def lead_and_rest(sentence: str, lead_words: int) -> list[str]:
+    """A long sentence as its first few words and the rest, so a voice that renders a
+    whole sentence at once can start sooner. The cut is at a comma near the start when
+    there is one; Chinese (no spaces) is cut only at a comma."""
+    words = sentence.split()
+    if len(words) == 1:
+        head, comma, rest = sentence.partition("，")
+        if comma and len(head) >= lead_words and len(rest) >= lead_words:
+            return [head + comma, rest]
+        return [sentence]
+    if lead_words <= 0 or len(words) < 2 * lead_words:
+        return [sentence]
+    cut = next(
+        (i + 1 for i in range(lead_words // 2, 2 * lead_words) if words[i].endswith(",")),
+        lead_words,
+    )
+    return [" ".join(words[:cut]), " ".join(words[cut:])]

@@ -21,7 +21,7 @@ import numpy as np
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.errors import ModelError
 from interpreter.languages import language
-from interpreter.text import split_sentences
+from interpreter.text import lead_and_rest, split_sentences
 from interpreter.types import SpeechChunk, Translation
 
 
@@ -39,12 +39,22 @@ class Voice(Protocol):
 class SynthesizerOptions:
     use_espeak: bool = True
     espeak_words_per_minute: int = 150
+    # A Piper voice renders a whole sentence before its first sample; the first words
+    # of a long first sentence are spoken on their own so the listener hears sooner.
+    lead_words: int = 6
 
 
 class PiperVoiceModel:
     def __init__(
-        self, model_dir: Path, language_code: str, name: str = "", length_scale: float = 1.0
+        self,
+        model_dir: Path,
+        language_code: str,
+        name: str = "",
+        length_scale: float = 1.0,
+        vary: bool = True,
     ) -> None:
+        """`vary=False` turns off the voice's random variation (the same text, the same
+        audio), which a benchmark's replay needs and a listener does not."""
         from piper import PiperVoice
 
         onnx = sorted(model_dir.glob("*.onnx"))
@@ -65,11 +75,16 @@ class PiperVoiceModel:
         self.language = language_code
         self.sample_rate = int(self._voice.config.sample_rate)
         self._length_scale = length_scale
+        self._vary = vary
 
     def speak(self, text: str) -> Iterator[np.ndarray]:
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=self._length_scale)
+        if not self._vary:
+            config = SynthesisConfig(
+                length_scale=self._length_scale, noise_scale=0.0, noise_w_scale=0.0
+            )
         for chunk in self._voice.synthesize(text, syn_config=config):
             yield chunk.audio_float_array.astype(np.float32, copy=False)
 
@@ -179,6 +194,7 @@ class Synthesizer:
         if voice is None:
             return
         sentences = split_sentences(text) or [text]
+        sentences = lead_and_rest(sentences[0], self._options.lead_words) + sentences[1:]
         for index, sentence in enumerate(sentences):
             arrays = voice.speak(sentence)
             if index < len(sentences) - 1:

@@ -65,6 +65,8 @@ def test_words_people_really_say_twice_are_kept(said: str) -> None:
         ("Hello. Hello.", True),
         ("We sell these in a small shop near the station in Milan. We sell these", True),
         ("這個多少錢?這個多少錢?", True),
+        ("二十件可以消化二十件可以消化", True),
+        ("很好很好", False),
         ("I need 1,200 pieces. I need them by May.", False),
         ("How much is this? It's 12 yuan.", False),
         ("我要订五百件。二十天可以交货。", False),

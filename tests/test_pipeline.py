@@ -98,7 +98,8 @@ def test_the_turn_still_carries_the_whole_translation_and_all_its_speech() -> No
     assert turn is not None
     assert turn.translation.text.count("<") == 3
     assert turn.translation.source_text == LONG_TURN
-    assert [chunk.is_last for chunk in turn.speech] == [False, False, True]
+    flags = [chunk.is_last for chunk in turn.speech]
+    assert len(flags) >= 3 and flags[-1] and not any(flags[:-1])
 
 
 def test_a_short_turn_is_one_piece() -> None:

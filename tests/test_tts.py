@@ -71,3 +71,42 @@ def test_a_damaged_voice_names_the_command_that_repairs_it(model_store, tmp_path
     )
     with pytest.raises(ModelError, match=r"fetch piper-en_US-joe-medium --force"):
         PiperVoiceModel(voice, "en", "piper-en_US-joe-medium")
+
+
+@pytest.mark.models
+def test_a_voice_without_variation_says_the_same_text_the_same_way(model_store) -> None:
+    from interpreter.tts import PiperVoiceModel
+
+    path = model_store.path("piper-en_US-joe-medium")
+    steady = PiperVoiceModel(path, "en", vary=False)
+    first, again = (np.concatenate(list(steady.speak("Five hundred pieces."))) for _ in range(2))
+    assert np.array_equal(first, again)
+
+
+class RecordingVoice:
+    """Says nothing; remembers each text it was asked to render."""
+
+    name = "recorder"
+    language = "en"
+    sample_rate = 16_000
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def speak(self, text: str):
+        self.rendered.append(text)
+        yield np.full(160, 0.1, dtype=np.float32)
+
+
+def test_the_first_words_of_a_long_sentence_are_rendered_on_their_own() -> None:
+    voice = RecordingVoice()
+    text = (
+        "We usually pay thirty percent deposit and the rest before shipping by sea. Is that fine?"
+    )
+    chunks = list(Synthesizer({"en": voice}).synthesize(translation(text, "en")))
+    assert voice.rendered == [
+        "We usually pay thirty percent deposit",
+        "and the rest before shipping by sea.",
+        "Is that fine?",
+    ]
+    assert [chunk.is_last for chunk in chunks] == [False, False, True]

@@ -1,0 +1,45 @@
+"""Cutting text into the pieces that are translated and spoken one after another."""
+
+from __future__ import annotations
+
+import pytest
+
+from interpreter.text import lead_and_rest, speakable_pieces, split_clauses, split_sentences
+
+
+def test_sentences_end_at_stops_but_not_inside_a_price() -> None:
+    assert split_sentences("It's 3.50 yuan. OK? 好的。") == ["It's 3.50 yuan.", "OK?", "好的。"]
+
+
+def test_clauses_end_at_commas_but_not_inside_a_number() -> None:
+    assert split_clauses("Hello, I want 1,200 pieces") == ["Hello,", "I want 1,200 pieces"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "pieces"),
+    [
+        ("How much is this?", "en", ["How much is this?"]),
+        (
+            "Last year we bought two thousand umbrellas from a factory in Yiwu, "
+            "and half of them leaked.",
+            "en",
+            ["Last year we bought two thousand umbrellas from a factory in Yiwu,",
+             "and half of them leaked."],
+        ),
+        ("包装可以按照你们的要求来做，纸箱上可以印标志。", "zh",
+         ["包装可以按照你们的要求来做，", "纸箱上可以印标志。"]),
+    ],
+)  # fmt: skip
+def test_a_long_sentence_is_translated_clause_by_clause(text, language, pieces) -> None:
+    assert speakable_pieces(text, language, 24 if language == "en" else 8) == pieces
+
+
+def test_a_long_first_sentence_is_spoken_in_two_parts() -> None:
+    words = "one two three four five six seven eight nine ten eleven twelve"
+    assert lead_and_rest(words, 6) == [
+        "one two three four five six",
+        "seven eight nine ten eleven twelve",
+    ]
+    assert lead_and_rest("Well then, at last, we bought two thousand of the big red ones", 6) == [
+        "Well then, at last,", "we bought two thousand of the big red ones"]  # fmt: skip
+    assert lead_and_rest("I want to order 500 pieces.", 6) == ["I want to order 500 pieces."]
