@@ -49,7 +49,7 @@ from interpreter.store import ModelStore, default_store_dir, load_catalog
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.tts import EspeakVoice, PiperVoiceModel, Synthesizer
+from interpreter.tts import EspeakVoice, PiperVoiceModel, Synthesizer, SynthesizerOptions
 from interpreter.types import Utterance
 from interpreter.vad import EndpointerOptions
 
@@ -80,6 +80,7 @@ class BenchOptions:
     # the speech and the endpoint silence); see interpreter.early.
     early: bool = True
     early_options: EarlyOptions = field(default_factory=EarlyOptions)
+    synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     nmt: NmtOptions = field(default_factory=lambda: NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO))
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
@@ -135,7 +136,8 @@ class OursPipeline:
             self.clock,
         )
         voice = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
-        self.interpreter = Interpreter(transcriber, chain, Synthesizer({"en": voice}), self.clock)
+        synthesizer = Synthesizer({"en": voice}, options.synthesizer, self.clock)
+        self.interpreter = Interpreter(transcriber, chain, synthesizer, self.clock)
         self.directions = Directions.pair(*PAIR)
         self.early = (
             EarlyRecognizer(transcriber, PAIR, options.early_options) if options.early else None
@@ -311,6 +313,7 @@ def measure_memory(
         "transcriber": asdict(options.transcriber),
         "nmt": asdict(options.nmt),
         "early": options.early,
+        "synthesizer": asdict(options.synthesizer),
     }
     result = subprocess.run(
         [
@@ -340,6 +343,7 @@ def memory_probe(pipeline: str, args: argparse.Namespace) -> None:
         transcriber=TranscriberOptions(**settings["transcriber"]),
         nmt=NmtOptions(**settings["nmt"]),
         early=settings["early"],
+        synthesizer=SynthesizerOptions(**settings["synthesizer"]),
     )
     cls = OursPipeline if pipeline == "ours" else StockPipeline
     runner = cls(store, Path(args.translator_dir), options)
@@ -523,6 +527,7 @@ def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
                 "transcriber": asdict(options.transcriber),
                 "nmt": asdict(options.nmt),
                 "early_recognition": asdict(options.early_options) if options.early else None,
+                "synthesizer": asdict(options.synthesizer),
             },
             "stock": {
                 "transcribe": "faster-whisper defaults, vad_filter=True",
@@ -579,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-early", action="store_true", help="ours: no recognition before the end of speech"
     )
+    parser.add_argument(
+        "--lead-words", type=int, help="ours: words spoken first from a long sentence (0: off)"
+    )
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--memory-probe", choices=("ours", "stock"), help=argparse.SUPPRESS)
     parser.add_argument("--replay-file", help=argparse.SUPPRESS)
@@ -601,6 +609,11 @@ def main(argv: list[str] | None = None) -> int:
         transcriber=transcriber,
         nmt=nmt,
         early=not args.no_early,
+        synthesizer=(
+            SynthesizerOptions(lead_words=args.lead_words)
+            if args.lead_words is not None
+            else SynthesizerOptions()
+        ),
         label=args.label,
         threads=args.threads,
         repeats=args.repeats,
