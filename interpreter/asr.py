@@ -62,16 +62,6 @@ class TranscriberOptions:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A quick reading of an utterance that is still being spoken."""
-
-    text: str
-    tokens: tuple[int, ...]
-    language: str
-    audio_s: float
-
-
-@dataclass(frozen=True)
 class Decoded:
     text: str
     avg_logprob: float
@@ -80,6 +70,26 @@ class Decoded:
     window_s: float = WINDOW_S
     tokens: tuple[int, ...] = ()
     language: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A quick reading of an utterance that is still being spoken."""
+
+    decoded: Decoded
+    audio_s: float
+
+    @property
+    def text(self) -> str:
+        return self.decoded.text
+
+    @property
+    def tokens(self) -> tuple[int, ...]:
+        return self.decoded.tokens
+
+    @property
+    def language(self) -> str:
+        return self.decoded.language
 
 
 def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> float:
@@ -195,7 +205,17 @@ class Transcriber:
             if allowed_prob < self.options.min_language_prob:
                 return None
         decoded = self._decode(encoded, language, "transcribe", duration_s, window_s, beam_size=1)
-        return Draft(decoded.text, decoded.tokens, language, duration_s)
+        return Draft(decoded, duration_s)
+
+    def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:
+        """The transcript a draft of the whole utterance already is; None when that
+        draft looks degenerate and the utterance must be decoded properly."""
+        decoded = draft.decoded
+        if self._degenerate(decoded):
+            return None
+        text = self._clean(decoded, decoded.language)
+        confidence = math.exp(decoded.avg_logprob)
+        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""
@@ -342,8 +362,11 @@ class Transcriber:
             repetition_penalty=1.0,
             no_repeat_ngram_size=0,
         )[0]
-        generated = [t for t in result.sequences_ids[0] if t < self._eot_id]
-        tokens = [*prefix, *generated]
+        # CTranslate2 returns a forced prefix as part of the result.
+        tokens = [t for t in result.sequences_ids[0] if t < self._eot_id]
+        if tuple(tokens[: len(prefix)]) != tuple(prefix):
+            tokens = [*prefix, *tokens]
+        generated = tokens[len(prefix) :]
         text = self._tokenizer.decode(tokens).strip()
         # Scores cover what was generated (the end token included), not a forced prefix.
         scored = len(generated) + 1
@@ -354,7 +377,7 @@ class Transcriber:
             text=text,
             avg_logprob=avg_logprob,
             no_speech_prob=result.no_speech_prob,
-            hit_length_limit=len(prefix) + len(result.sequences_ids[0]) >= new_tokens,
+            hit_length_limit=len(tokens) >= new_tokens,
             window_s=window_s,
             tokens=tuple(tokens),
             language=language,

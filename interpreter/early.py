@@ -24,6 +24,12 @@ class EarlyOptions:
     interval_s: float = 0.5
     # Less audio than this holds no word worth settling.
     min_audio_s: float = 1.0
+    # A draft that ends this close to the utterance's end (only its trailing silence
+    # unread) is the final transcript: nothing is left to decode.
+    tail_tolerance_s: float = 0.3
+    # Settled tokens kept back from the forced prefix: forced to the very end of a
+    # sentence, Whisper reads the sentence again instead of stopping.
+    hold_back_tokens: int = 2
 
 
 def agreed(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
@@ -50,6 +56,7 @@ class EarlyRecognizer:
         self.reset()
 
     def reset(self) -> None:
+        self._last: Draft | None = None
         self._previous: tuple[int, ...] = ()
         self.settled: tuple[int, ...] = ()
         self.language: str | None = None
@@ -75,12 +82,25 @@ class EarlyRecognizer:
         self.language = draft.language
         self.settled = agreed(self._previous, draft.tokens)
         self._previous = draft.tokens
+        self._last = draft
         return draft
 
     def finish(self, utterance: Utterance) -> Transcript:
-        """The final transcript: only what follows the settled tokens is decoded."""
-        transcript = self._transcriber.transcribe(
-            utterance, self._languages, language=self.language, prefix=self.settled
+        """The final transcript: the last draft if it read the whole utterance, else a
+        decode of what follows the settled tokens."""
+        last = self._last
+        whole = last is not None and last.audio_s >= utterance.duration_s - (
+            self._options.tail_tolerance_s
         )
+        transcript = (
+            self._transcriber.transcript_from_draft(utterance, last)
+            if whole and last is not None
+            else None
+        )
+        if transcript is None:
+            keep = max(0, len(self.settled) - self._options.hold_back_tokens)
+            transcript = self._transcriber.transcribe(
+                utterance, self._languages, language=self.language, prefix=self.settled[:keep]
+            )
         self.reset()
         return transcript

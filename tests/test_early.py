@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr import Draft, Transcriber
+from interpreter.asr import Decoded, Draft, Transcriber
 from interpreter.audio.files import read_recording
 from interpreter.early import EarlyOptions, EarlyRecognizer, agreed
 from interpreter.types import Transcript, Utterance
@@ -24,15 +24,21 @@ class ScriptedDrafts:
 
     def draft(self, samples, languages, language=None):
         self.read_at_s.append(len(samples) / RATE)
-        return self.drafts.pop(0)
+        found = self.drafts.pop(0)
+        return found and Draft(found.decoded, len(samples) / RATE)
 
     def transcribe(self, utterance, languages, language=None, prefix=()):
         self.final_call = {"language": language, "prefix": prefix}
-        return Transcript(utterance.id, "final", language or "en", 0.9, 0.0)
+        return Transcript(utterance.id, "decoded", language or "en", 0.9, 0.0)
+
+    def transcript_from_draft(self, utterance, draft):
+        self.final_call = {"from_draft": draft.tokens}
+        return Transcript(utterance.id, draft.text, draft.language, 0.9, 0.0)
 
 
 def draft(tokens: tuple[int, ...], language: str = "en") -> Draft:
-    return Draft(" ".join(map(str, tokens)), tokens, language, 0.0)
+    text = " ".join(map(str, tokens))
+    return Draft(Decoded(text, -0.1, 0.01, tokens=tokens, language=language), 0.0)
 
 
 def audio(seconds: float) -> np.ndarray:
@@ -51,9 +57,19 @@ def test_tokens_two_drafts_agree_on_are_forced_in_the_final_decode() -> None:
         early.hear(audio(seconds), RATE)
     assert fake.read_at_s == [1.0, 1.5, 2.0], "not before 1 s, not more than twice a second"
     assert early.settled == (1, 2, 4, 5)
-    early.finish(Utterance(3, audio(2.0), RATE, 0.0, 2.0))
-    assert fake.final_call == {"language": "en", "prefix": (1, 2, 4, 5)}
+    early.finish(Utterance(3, audio(2.6), RATE, 0.0, 2.6))
+    assert fake.final_call == {"language": "en", "prefix": (1, 2)}, "the edge is held back"
     assert early.settled == () and early.language is None, "ready for the next utterance"
+
+
+def test_a_draft_of_the_whole_utterance_is_the_transcript() -> None:
+    fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 4))])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.4), RATE, now=True)
+    transcript = early.finish(Utterance(4, audio(1.6), RATE, 0.0, 1.6))
+    assert fake.final_call == {"from_draft": (1, 2, 3, 4)}
+    assert transcript.text == "1 2 3 4"
 
 
 def test_a_change_of_language_settles_nothing() -> None:
@@ -89,5 +105,6 @@ def test_early_recognition_gives_the_same_words_as_reading_at_the_end(
         plain = transcriber.transcribe(utterance, ("zh", "en"))
         assert finished.text == plain.text
         assert finished.language == "en"
+        assert finished.encoder_window_s < 30.0, "no fallback needed to get it right"
         if utterance.duration_s > 2.0:
             assert settled > 0, "a long utterance has words settled before it ends"
