@@ -177,14 +177,14 @@ class Transcriber:
             return self._transcript(utterance, "", languages[0], 0.0)
         window_s = self.window_for(utterance.duration_s)
         encoded = self._encode(utterance.samples, window_s)
-        redetect: tuple[str, ...] = ()
         if language is None:
             language, allowed_prob = self._pick_language(encoded, languages)
             if allowed_prob < self.options.min_language_prob:
                 return self._transcript(utterance, "", language, 0.0, window_s)
-            redetect = languages
+        # A fallback to 30 s picks the language again, however it was first chosen: on
+        # a short window (or a draft of part of the utterance) it is a guess.
         decoded = self._recognise(
-            utterance, encoded, window_s, language, "transcribe", prefix, redetect
+            utterance, encoded, window_s, language, "transcribe", prefix, languages
         )
         text = self._clean(decoded, decoded.language)
         confidence = math.exp(decoded.avg_logprob)
@@ -259,7 +259,7 @@ class Transcriber:
     ) -> Decoded:
         """Decode on the short window (after the forced prefix, if any); where that
         looks degenerate, once more from scratch on 30 s, picking the language again
-        among `redetect` when it was detected on the short window."""
+        among `redetect`."""
         duration_s = utterance.duration_s
         decoded = self._decode(encoded, language, task, duration_s, window_s, prefix=prefix)
         if not self._degenerate(decoded):
