@@ -455,7 +455,18 @@ def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
     for name in (options.asr_model, ENGLISH_VOICE):
         if not store.is_installed(name):
             store.fetch(name)
-    work = Path(tempfile.mkdtemp(prefix="interpreter-bench-"))
+    # The translator and the replay (about 300 MB) are rebuilt each run, never kept.
+    with tempfile.TemporaryDirectory(prefix="interpreter-bench-") as temporary:
+        return _measure(options, store, references, Path(temporary), log)
+
+
+def _measure(
+    options: BenchOptions,
+    store: ModelStore,
+    references: list[Reference],
+    work: Path,
+    log: Callable[[str], None],
+) -> Path:
     log(f"building a Marian-shaped translator with random weights in {work} ...")
     corpus = tokenizer_corpus()
     translator_dir = build_random_translator(work / "marian", corpus, shape=MARIAN_SHAPE)

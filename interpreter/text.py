@@ -60,3 +60,25 @@ def lead_and_rest(sentence: str, lead_words: int) -> list[str]:
         lead_words,
     )
     return [" ".join(words[:cut]), " ".join(words[cut:])]
+
+
+def bounded_pieces(sentence: str, max_chars: int) -> list[str]:
+    """A sentence cut into pieces of at most `max_chars`: at commas where it can be,
+    else between words, and as a last resort (unspaced text) anywhere."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    joiner = " " if " " in sentence else ""
+    units: list[str] = []
+    for clause in split_clauses(sentence):
+        if len(clause) <= max_chars:
+            units.append(clause)
+        else:
+            for word in clause.split() if joiner else [clause]:
+                units.extend(word[i : i + max_chars] for i in range(0, len(word), max_chars))
+    pieces: list[str] = []
+    for unit in units:
+        if pieces and len(pieces[-1]) + len(joiner) + len(unit) <= max_chars:
+            pieces[-1] = f"{pieces[-1]}{joiner}{unit}"
+        else:
+            pieces.append(unit)
+    return pieces

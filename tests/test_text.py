@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.text import lead_and_rest, speakable_pieces, split_clauses, split_sentences
+from interpreter.text import (
+    bounded_pieces,
+    lead_and_rest,
+    speakable_pieces,
+    split_clauses,
+    split_sentences,
+)
 
 
 def test_sentences_end_at_stops_but_not_inside_a_price() -> None:
@@ -43,3 +49,26 @@ def test_a_long_first_sentence_is_spoken_in_two_parts() -> None:
     assert lead_and_rest("Well then, at last, we bought two thousand of the big red ones", 6) == [
         "Well then, at last,", "we bought two thousand of the big red ones"]  # fmt: skip
     assert lead_and_rest("I want to order 500 pieces.", 6) == ["I want to order 500 pieces."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We sell these in a small shop near the station, and my customers like bright "
+        "colours, especially yellow and green, but also red and blue in the summer",
+        "we sell these in a small shop near the station and my customers like bright colours",
+        "包装可以按照你们的要求来做纸箱上可以印标志" * 4,
+        "x" * 130,
+    ],
+)
+def test_an_overlong_sentence_is_spoken_in_bounded_pieces_and_loses_nothing(sentence) -> None:
+    pieces = bounded_pieces(sentence, 40)
+    assert len(pieces) > 1
+    assert all(len(piece) <= 40 for piece in pieces)
+    joiner = " " if " " in sentence else ""
+    assert joiner.join(pieces) == sentence
+
+
+def test_commas_are_the_preferred_place_to_cut() -> None:
+    assert bounded_pieces("Good morning my friend, how much are the red bags today?", 40) == [
+        "Good morning my friend,", "how much are the red bags today?"]  # fmt: skip
