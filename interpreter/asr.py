@@ -164,12 +164,14 @@ class Transcriber:
         languages: tuple[str, ...],
         language: str | None = None,
         prefix: tuple[int, ...] = (),
+        quick: bool = False,
     ) -> Transcript:
         """Text in one of `languages`, or an empty text when nobody really spoke.
 
         `language` and `prefix` come from drafts made while the party spoke (see
         `early`): the language is then not detected again, and the settled tokens
-        are forced, so only the rest is decoded.
+        are forced, so only the rest is decoded. `quick` is the latency budget's
+        fast rung: greedy, a shorter output limit and no second pass on 30 s.
         """
         self.check_languages(languages)
         level = peak_dbfs(utterance.samples, utterance.sample_rate)
@@ -184,7 +186,7 @@ class Transcriber:
         # A fallback to 30 s picks the language again, however it was first chosen: on
         # a short window (or a draft of part of the utterance) it is a guess.
         decoded = self._recognise(
-            utterance, encoded, window_s, language, "transcribe", prefix, languages
+            utterance, encoded, window_s, language, "transcribe", prefix, languages, quick
         )
         text = self._clean(decoded, decoded.language)
         confidence = math.exp(decoded.avg_logprob)
@@ -256,15 +258,18 @@ class Transcriber:
         task: str,
         prefix: tuple[int, ...] = (),
         redetect: tuple[str, ...] = (),
+        quick: bool = False,
     ) -> Decoded:
         """Decode on the short window (after the forced prefix, if any); where that
         looks degenerate, once more from scratch on 30 s, picking the language again
         among `redetect`."""
         duration_s = utterance.duration_s
-        decoded = self._decode(encoded, language, task, duration_s, window_s, prefix=prefix)
+        decoded = self._decode(
+            encoded, language, task, duration_s, window_s, prefix, 1 if quick else None, quick
+        )
         if not self._degenerate(decoded):
             return decoded
-        if window_s >= WINDOW_S and not prefix:
+        if quick or (window_s >= WINDOW_S and not prefix):
             return decoded
         full = self._encode(utterance.samples, WINDOW_S) if window_s < WINDOW_S else encoded
         if len(redetect) > 1:
@@ -345,10 +350,14 @@ class Transcriber:
         window_s: float,
         prefix: tuple[int, ...] = (),
         beam_size: int | None = None,
+        short: bool = False,
     ) -> Decoded:
         options = self.options
         prompt = self._prompt(language, task)
-        new_tokens = int(options.min_tokens + options.tokens_per_s * duration_s)
+        # Short: about as many tokens as fast speech has (8 a second), not the options'
+        # generous limit; a runaway decode then stops sooner.
+        tokens_per_s = min(options.tokens_per_s, 8.0) if short else options.tokens_per_s
+        new_tokens = int(options.min_tokens + tokens_per_s * duration_s)
         max_length = min(len(prompt) + max(new_tokens, len(prefix) + 4), 448)
         result = self._model.generate(
             encoded,

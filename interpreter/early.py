@@ -85,16 +85,20 @@ class EarlyRecognizer:
         self._last = draft
         return draft
 
+    def covers(self, utterance: Utterance) -> bool:
+        """Whether the last draft read the whole utterance (all but its quiet tail)."""
+        last = self._last
+        return last is not None and last.audio_s >= utterance.duration_s - (
+            self._options.tail_tolerance_s
+        )
+
     def finish(self, utterance: Utterance) -> Transcript:
         """The final transcript: the last draft if it read the whole utterance, else a
         decode of what follows the settled tokens."""
         last = self._last
-        whole = last is not None and last.audio_s >= utterance.duration_s - (
-            self._options.tail_tolerance_s
-        )
         transcript = (
             self._transcriber.transcript_from_draft(utterance, last)
-            if whole and last is not None
+            if last is not None and self.covers(utterance)
             else None
         )
         if transcript is None:

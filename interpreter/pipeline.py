@@ -7,18 +7,19 @@ per-stage figures mean the same thing here as in a live session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from interpreter.asr import Transcriber
+from interpreter.budget import AsrRung, BudgetLadder, MtRung, Violation
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.early import EarlyRecognizer
 from interpreter.errors import InputError
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts import Synthesizer, speech_audio
-from interpreter.types import SpeechChunk, Transcript, Translation, Utterance
+from interpreter.types import Method, SpeechChunk, Transcript, Translation, Utterance
 from interpreter.vad import Endpointer, split_utterances
 
 
@@ -68,11 +69,34 @@ class Turn:
     translation: Translation
     speech: tuple[SpeechChunk, ...]
     timings: StageTimings
+    asr_rung: AsrRung = AsrRung.CONFIGURED
+    mt_rung: MtRung = MtRung.FULL
+    violations: tuple[Violation, ...] = ()
 
     @property
     def audio(self) -> tuple[np.ndarray, int] | None:
         """The whole spoken translation as one array, with its sample rate."""
         return speech_audio(list(self.speech)) if self.speech else None
+
+
+class TurnEvents:
+    """What a live runner hears of a turn while it is made; the defaults do nothing.
+
+    `cancelled` is asked between stages and between pieces: a turn made stale by a
+    newer one (or a stopped session) is dropped at the next boundary.
+    """
+
+    def transcript(self, transcript: Transcript) -> None:
+        pass
+
+    def translated(self, piece: Translation) -> None:
+        pass
+
+    def spoken(self, chunk: SpeechChunk) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
 
 
 class Interpreter:
@@ -82,43 +106,74 @@ class Interpreter:
         translator: TranslatorChain,
         synthesizer: Synthesizer | None,
         clock: Clock | None = None,
+        smaller_transcriber: Transcriber | None = None,
     ) -> None:
+        """`smaller_transcriber` (tiny beside base, say) is the latency budget's last
+        recognition rung; without a budget it is never used."""
         self.transcriber = transcriber
         self.translator = translator
         self.synthesizer = synthesizer
+        self.smaller_transcriber = smaller_transcriber
         self._clock = clock or MonotonicClock()
 
     def warm_up(self) -> None:
         """Every model once, at start: first calls allocate buffers and pick kernels."""
         self.transcriber.warm_up()
+        if self.smaller_transcriber is not None:
+            self.smaller_transcriber.warm_up()
         self.translator.warm_up()
         if self.synthesizer is not None:
             self.synthesizer.warm_up()
 
     def interpret(
-        self, utterance: Utterance, directions: Directions, early: EarlyRecognizer | None = None
+        self,
+        utterance: Utterance,
+        directions: Directions,
+        early: EarlyRecognizer | None = None,
+        ladder: BudgetLadder | None = None,
+        events: TurnEvents | None = None,
     ) -> Turn | None:
-        """Hear, translate and speak one utterance; None when nobody really spoke.
+        """Hear, translate and speak one utterance; None when nobody really spoke (or
+        the turn went stale).
 
         With `early`, the recognizer that read the utterance while it was spoken
-        finishes it, and only its unsettled end is decoded now.
+        finishes it, and only its unsettled end is decoded now. With `ladder`, each
+        stage runs on the rung the latency budget allows.
         """
+        events = events or TurnEvents()
         started_s = self._clock.now()
-        if early is not None:
-            transcript = early.finish(utterance)
-        else:
-            transcript = self.transcriber.transcribe(utterance, directions.listen)
-        if not transcript.text:
+        transcript, asr_rung = self._hear(utterance, directions, early, ladder)
+        asr_ms = 1000.0 * (transcript.t_done_s - started_s)
+        if ladder is not None and asr_rung is not None:
+            ladder.observe_asr(asr_rung, utterance.duration_s, asr_ms)
+        if not transcript.text or events.cancelled():
             return None
+        events.transcript(transcript)
         target = directions.target(transcript.language)
+        mt_rung = MtRung.FULL
+        if ladder is not None:
+            mt_rung = ladder.choose_mt(len(transcript.text), asr_ms)
         pieces: list[Translation] = []
         speech: list[SpeechChunk] = []
         # Each piece is spoken as soon as it is translated; the first audio does not
         # wait for the rest of the turn.
-        for piece in self.translator.translate_pieces(transcript, target, utterance):
+        piece_started_s = transcript.t_done_s
+        for piece in self.translator.translate_pieces(
+            transcript, target, utterance, phrasebook_only=mt_rung is MtRung.PHRASEBOOK_ONLY
+        ):
+            if ladder is not None and piece.method is Method.NMT:
+                took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
+                ladder.observe_mt(len(piece.source_text), took_ms)
             pieces.append(piece)
-            if self.synthesizer is not None:
-                speech.extend(self.synthesizer.synthesize(piece))
+            events.translated(piece)
+            if events.cancelled():
+                return None
+            for chunk in self._speak(piece):
+                speech.append(chunk)
+                events.spoken(chunk)
+                if events.cancelled():
+                    return None
+            piece_started_s = self._clock.now()
         translation = self.translator.joined(transcript, target, pieces)
         speech = [replace(c, is_last=i == len(speech) - 1) for i, c in enumerate(speech)]
         first_piece_s = pieces[0].t_done_s
@@ -136,7 +191,50 @@ class Interpreter:
             ),
             total_ms=ms(end_s, started_s),
         )
-        return Turn(utterance, transcript, translation, tuple(speech), timings)
+        violations = ()
+        if ladder is not None:
+            violations = tuple(
+                ladder.violations(
+                    timings.asr_ms, timings.mt_ms, timings.tts_first_audio_ms, timings.total_ms
+                )
+            )
+        return Turn(
+            utterance,
+            transcript,
+            translation,
+            tuple(speech),
+            timings,
+            asr_rung or AsrRung.CONFIGURED,
+            mt_rung,
+            violations,
+        )
+
+    def _hear(
+        self,
+        utterance: Utterance,
+        directions: Directions,
+        early: EarlyRecognizer | None,
+        ladder: BudgetLadder | None,
+    ) -> tuple[Transcript, AsrRung | None]:
+        """The transcript, and the rung that decoded it (None: a draft already had it)."""
+        if early is not None and early.covers(utterance):
+            return early.finish(utterance), None
+        rung = AsrRung.CONFIGURED if ladder is None else ladder.choose_asr(utterance.duration_s)
+        if rung is AsrRung.CONFIGURED:
+            if early is not None:
+                return early.finish(utterance), rung
+            return self.transcriber.transcribe(utterance, directions.listen), rung
+        if early is not None:
+            early.reset()
+        transcriber = self.transcriber
+        if rung is AsrRung.SMALLER_MODEL and self.smaller_transcriber is not None:
+            transcriber = self.smaller_transcriber
+        return transcriber.transcribe(utterance, directions.listen, quick=True), rung
+
+    def _speak(self, piece: Translation) -> list[SpeechChunk] | Iterator[SpeechChunk]:
+        if self.synthesizer is None:
+            return []
+        return self.synthesizer.synthesize(piece)
 
 
 def find_utterances(

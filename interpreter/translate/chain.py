@@ -78,12 +78,17 @@ class TranslatorChain:
         return self.joined(transcript, target, pieces)
 
     def translate_pieces(
-        self, transcript: Transcript, target: str, utterance: Utterance | None = None
+        self,
+        transcript: Transcript,
+        target: str,
+        utterance: Utterance | None = None,
+        phrasebook_only: bool = False,
     ) -> Iterator[Translation]:
         """The translation in pieces a listener can hear one after another.
 
         The phrasebook answers for the whole turn (its numbers are exact) or not at
         all; a text model goes piece by piece; Whisper hears the whole utterance.
+        `phrasebook_only` (the latency budget's last rung) stops after the book.
         """
         source = transcript.language
         text = transcript.text.strip()
@@ -96,7 +101,7 @@ class TranslatorChain:
             if match is not None:
                 yield self._result(transcript, target, match.text, Method.PHRASEBOOK, match.amounts)
                 return
-        route = self._nmt_route(source, target)
+        route = [] if phrasebook_only else self._nmt_route(source, target)
         if route:
             for piece in speakable_pieces(text, source, self._options.min_chars(source)):
                 translated = piece
@@ -104,7 +109,7 @@ class TranslatorChain:
                     translated = model.translate(translated, step_source, step_target)
                 yield self._result(transcript, target, translated, Method.NMT, source_text=piece)
             return
-        if utterance is not None and self._whisper_can(source, target):
+        if not phrasebook_only and utterance is not None and self._whisper_can(source, target):
             assert self._speech is not None
             translated, _ = self._speech.translate_to_english(utterance, source)
             if translated:

@@ -1,0 +1,143 @@
+"""The latency budget: how each stage of one utterance runs, decided before it runs.
+
+A stage's allowance is its own budget plus whatever the stages before it left unused,
+never more than the total still left after the later stages' shares. The time a stage
+will take is predicted from the last few utterances (milliseconds per second of audio
+for recognition, per character for translation), so a machine that is busier than
+usual, or a model that is slower than its budget, moves the next utterance down the
+ladder before it is late, not after. Nothing here sleeps or blocks.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LatencyBudget:
+    """Milliseconds; the defaults are for a 2-core x86 CPU and Whisper base."""
+
+    endpoint_silence_ms: int = 400
+    asr_ms: int = 600
+    mt_ms: int = 150
+    first_audio_ms: int = 200
+    total_ms: int = 1200
+    # Longer utterances are cut here: recognition time grows with the audio.
+    max_utterance_s: float = 15.0
+
+    def __post_init__(self) -> None:
+        for name in ("endpoint_silence_ms", "asr_ms", "mt_ms", "first_audio_ms", "total_ms"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"budget {name} must be above 0, not {getattr(self, name)}")
+        if self.max_utterance_s <= 0:
+            raise ValueError(f"budget max_utterance_s must be above 0, not {self.max_utterance_s}")
+
+
+class AsrRung(str, enum.Enum):
+    """Recognition, from the best to the fastest."""
+
+    CONFIGURED = "configured"  # the transcriber's own options, 30 s fallback allowed
+    GREEDY_SHORT = "greedy-short"  # beam 1, shorter output, no 30 s fallback
+    SMALLER_MODEL = "smaller-model"  # the same on the smaller model, when one is loaded
+
+
+class MtRung(str, enum.Enum):
+    FULL = "full"  # phrasebook, then the text model or Whisper's translation
+    PHRASEBOOK_ONLY = "phrasebook-only"  # the book's line, or the source text shown
+
+
+@dataclass(frozen=True)
+class SpeedEstimate:
+    """A stage's recent cost per unit of work (an exponential average), with a fixed
+    part for what every call pays; None until a measurement has come in."""
+
+    fixed_ms: float = 0.0
+    per_unit_ms: float | None = None
+    smoothing: float = 0.3
+
+    def predict(self, units: float) -> float | None:
+        if self.per_unit_ms is None:
+            return None
+        return self.fixed_ms + self.per_unit_ms * units
+
+    def observe(self, units: float, ms: float) -> SpeedEstimate:
+        measured = max(0.0, ms - self.fixed_ms) / max(units, 1e-3)
+        if self.per_unit_ms is None:
+            return SpeedEstimate(self.fixed_ms, measured, self.smoothing)
+        blended = (1.0 - self.smoothing) * self.per_unit_ms + self.smoothing * measured
+        return SpeedEstimate(self.fixed_ms, blended, self.smoothing)
+
+
+@dataclass(frozen=True)
+class Violation:
+    stage: str
+    allowed_ms: float
+    took_ms: float
+
+
+class BudgetLadder:
+    """Per utterance: which rung each stage runs on, and which stages ran over.
+
+    One ladder serves one worker thread; it keeps the speed estimates between
+    utterances, which is the point.
+    """
+
+    def __init__(self, budget: LatencyBudget, has_smaller_model: bool = False) -> None:
+        self.budget = budget
+        self.has_smaller_model = has_smaller_model
+        self.asr_speed = {rung: SpeedEstimate() for rung in AsrRung}
+        self.mt_speed = SpeedEstimate()
+
+    def asr_allowance_ms(self) -> float:
+        budget = self.budget
+        return min(budget.asr_ms, budget.total_ms - budget.mt_ms - budget.first_audio_ms)
+
+    def choose_asr(self, audio_s: float, settled_s: float = 0.0) -> AsrRung:
+        """The best rung predicted to fit; `settled_s` of the audio was already read
+        while the party spoke and costs nothing now."""
+        allowance = self.asr_allowance_ms()
+        left_s = max(0.0, audio_s - settled_s)
+        rungs = [AsrRung.CONFIGURED, AsrRung.GREEDY_SHORT]
+        if self.has_smaller_model:
+            rungs.append(AsrRung.SMALLER_MODEL)
+        for rung in rungs:
+            predicted = self.asr_speed[rung].predict(left_s)
+            if predicted is None or predicted <= allowance:
+                return rung
+        return rungs[-1]
+
+    def observe_asr(self, rung: AsrRung, audio_s: float, ms: float) -> None:
+        self.asr_speed[rung] = self.asr_speed[rung].observe(audio_s, ms)
+
+    def mt_allowance_ms(self, asr_took_ms: float) -> float:
+        """The translator's own share plus what recognition left unused, within what
+        the total leaves after the first audio's share."""
+        budget = self.budget
+        slack = max(0.0, self.asr_allowance_ms() - asr_took_ms)
+        remaining = budget.total_ms - asr_took_ms - budget.first_audio_ms
+        return max(0.0, min(budget.mt_ms + slack, remaining))
+
+    def choose_mt(self, chars: int, asr_took_ms: float) -> MtRung:
+        predicted = self.mt_speed.predict(chars)
+        if predicted is None or predicted <= self.mt_allowance_ms(asr_took_ms):
+            return MtRung.FULL
+        return MtRung.PHRASEBOOK_ONLY
+
+    def observe_mt(self, chars: int, ms: float) -> None:
+        self.mt_speed = self.mt_speed.observe(chars, ms)
+
+    def violations(
+        self, asr_ms: float, mt_ms: float, first_audio_ms: float | None, total_ms: float
+    ) -> list[Violation]:
+        budget = self.budget
+        checks = [
+            ("asr", float(budget.asr_ms), asr_ms),
+            ("mt", float(budget.mt_ms), mt_ms),
+            ("total", float(budget.total_ms), total_ms),
+        ]
+        if first_audio_ms is not None:
+            checks.append(("first_audio", float(budget.first_audio_ms), first_audio_ms))
+        return [
+            Violation(stage, allowed, took) for stage, allowed, took in checks if took > allowed
+        ]

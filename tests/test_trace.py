@@ -1,0 +1,30 @@
+"""The per-utterance trace line: the listener's wait, stage by stage, and the rungs."""
+
+from __future__ import annotations
+
+import json
+
+from interpreter.budget import BudgetLadder, LatencyBudget
+from interpreter.clock import ManualClock
+from interpreter.trace import TurnTrace
+from tests.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
+
+
+def test_a_trace_line_times_each_stage_from_the_end_of_speech() -> None:
+    clock = ManualClock(start_s=3.4)  # the endpointer waited 400 ms after a 3 s utterance
+    transcriber = SlowTranscriber(clock, FREE_SPEECH, full_ms_per_s=100, quick_ms_per_s=50)
+    interpreter, _ = interpreter_with(transcriber, clock, mt_ms_per_char=2)
+    turn = interpreter.interpret(utterance(3.0), PAIR, ladder=BudgetLadder(LatencyBudget()))
+    assert turn is not None
+
+    trace = TurnTrace.of(turn, endpoint_s=3.4, first_audio_out_s=clock.now() + 0.01, party="buyer")
+    line = json.loads(trace.json_line())
+
+    assert line["party"] == "buyer" and line["language"] == "en" and line["method"] == "nmt"
+    assert line["rungs"] == {"asr": "configured", "mt": "full"}
+    times = line["ms_after_speech_end"]
+    assert times["endpoint"] == 400.0
+    assert times["asr_done"] == 700.0  # 300 ms of recognition
+    assert times["first_audio_out"] > times["first_audio_made"] >= times["asr_done"]
+    assert line["wait_ms"] == round(times["first_audio_out"] - 400.0, 1)
+    assert line["violations"] == []
