@@ -608,6 +608,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full-window", action="store_true", help="ours: always the 30 s encoder window"
     )
+    parser.add_argument(
+        "--fallback-log-prob",
+        help="ours: decode again on 30 s below this average log-prob ('none': only on loops)",
+    )
     parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
     parser.add_argument(
         "--no-early", action="store_true", help="ours: no recognition before the end of speech"
@@ -630,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
         transcriber = replace(transcriber, beam_size=args.beam_size)
     if args.full_window:
         transcriber = replace(transcriber, adaptive_window=False)
+    if args.fallback_log_prob is not None:
+        threshold = None if args.fallback_log_prob == "none" else float(args.fallback_log_prob)
+        transcriber = replace(transcriber, fallback_log_prob=threshold)
     nmt = BenchOptions().nmt
     if args.nmt_beam_size:
         nmt = replace(nmt, beam_size=args.nmt_beam_size)
