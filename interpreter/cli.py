@@ -36,6 +36,31 @@ def _stage_options(args: argparse.Namespace, speak: bool = True):  # -> StageOpt
     )
 
 
+def cmd_live(args: argparse.Namespace) -> int:
+    from interpreter.config import StallConfig, load_config, parse_device, parse_pair
+    from interpreter.livemode import LiveJob, run_live
+
+    config = load_config(Path(args.config)) if args.config else StallConfig()
+    if args.pair:
+        config = replace(config, pair=parse_pair(args.pair))
+    if args.mode:
+        config = replace(config, mode=args.mode)
+    if args.input_device is not None:
+        config = replace(config, input_device=parse_device(args.input_device, "--input-device"))
+    if args.output_device is not None:
+        config = replace(config, output_device=parse_device(args.output_device, "--output-device"))
+    run_live(LiveJob(config=config, stages=_stage_options(args), trace=args.trace), _store(args))
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from interpreter.audio.devices import describe_devices, list_devices
+
+    for line in describe_devices(list_devices()):
+        print(line)
+    return 0
+
+
 def cmd_translate(args: argparse.Namespace) -> int:
     from interpreter.filemode import FileJob, run_file
     from interpreter.languages import language, parse_language_list
@@ -216,6 +241,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="a scripted counter conversation, end to end")
     demo.add_argument("--out", help="folder for the audio (default: demo-output/<time>)")
     demo.set_defaults(handler=cmd_demo)
+
+    live = commands.add_parser("live", help="listen and interpret at the counter until Ctrl-C")
+    live.add_argument("--pair", help="the merchant's language and the buyer's, e.g. zh-en")
+    live.add_argument("--config", help="stall config file (TOML); flags override it")
+    live.add_argument("--mode", choices=("conversation", "push-to-talk"), help="turn taking")
+    live.add_argument("--input-device", help="microphone: index or part of the name")
+    live.add_argument("--output-device", help="speaker: index or part of the name")
+    live.add_argument("--trace", action="store_true", help="one JSON line per utterance")
+    live.add_argument("--asr-model", help="Whisper model name (default: best installed)")
+    live.set_defaults(handler=cmd_live)
+
+    devices = commands.add_parser("devices", help="list microphones and speakers")
+    devices.set_defaults(handler=cmd_devices)
 
     add_models_parser(commands)
     return parser

@@ -49,17 +49,21 @@ class EarlyRecognizer:
         transcriber: Transcriber,
         languages: tuple[str, ...],
         options: EarlyOptions | None = None,
+        known: bool = False,
     ) -> None:
+        """`known`: the one language in `languages` is certain (a push-to-talk button
+        said so), so it is never detected."""
         self._transcriber = transcriber
         self._languages = tuple(languages)
         self._options = options or EarlyOptions()
+        self._known = self._languages[0] if known else None
         self.reset()
 
     def reset(self) -> None:
         self._last: Draft | None = None
         self._previous: tuple[int, ...] = ()
         self.settled: tuple[int, ...] = ()
-        self.language: str | None = None
+        self.language: str | None = self._known
         self._read_at_s = 0.0
 
     def hear(self, samples: np.ndarray, sample_rate: int, now: bool = False) -> Draft | None:
@@ -74,7 +78,7 @@ class EarlyRecognizer:
         if audio_s < options.min_audio_s or not due:
             return None
         self._read_at_s = audio_s
-        draft = self._transcriber.draft(samples, self._languages)
+        draft = self._transcriber.draft(samples, self._languages, self._known)
         if draft is None:
             return None
         if draft.language != self.language:

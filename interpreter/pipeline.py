@@ -33,6 +33,8 @@ class Directions:
 
     listen: tuple[str, ...]
     targets: dict[str, str] = field(hash=False)
+    # The one language heard is certain (a push-to-talk button): never detected.
+    known: bool = False
 
     @classmethod
     def pair(cls, first: str, second: str) -> Directions:
@@ -47,7 +49,7 @@ class Directions:
 
     def only(self, source: str) -> Directions:
         """The same plan for a turn whose language is known (a push-to-talk button)."""
-        return Directions((source,), {source: self.targets[source]})
+        return Directions((source,), {source: self.targets[source]}, known=True)
 
 
 @dataclass(frozen=True)
@@ -219,17 +221,18 @@ class Interpreter:
         """The transcript, and the rung that decoded it (None: a draft already had it)."""
         if early is not None and early.covers(utterance):
             return early.finish(utterance), None
+        known = directions.listen[0] if directions.known else None
         rung = AsrRung.CONFIGURED if ladder is None else ladder.choose_asr(utterance.duration_s)
         if rung is AsrRung.CONFIGURED:
             if early is not None:
                 return early.finish(utterance), rung
-            return self.transcriber.transcribe(utterance, directions.listen), rung
+            return self.transcriber.transcribe(utterance, directions.listen, known), rung
         if early is not None:
             early.reset()
         transcriber = self.transcriber
         if rung is AsrRung.SMALLER_MODEL and self.smaller_transcriber is not None:
             transcriber = self.smaller_transcriber
-        return transcriber.transcribe(utterance, directions.listen, quick=True), rung
+        return transcriber.transcribe(utterance, directions.listen, known, quick=True), rung
 
     def _speak(self, piece: Translation) -> list[SpeechChunk] | Iterator[SpeechChunk]:
         if self.synthesizer is None:

@@ -80,12 +80,19 @@ def choose_asr(store: ModelStore, languages: tuple[str, ...], wanted: str | None
     )
 
 
-def build_endpointer(store: ModelStore, options: EndpointerOptions) -> tuple[Endpointer, str]:
+def build_vad(store: ModelStore) -> SileroVad:
     """Silero from the store when installed there, else the copy faster-whisper ships."""
     if store.is_installed(VAD_MODEL):
         path: Path | None = next(iter(sorted(store.path(VAD_MODEL).glob("*.onnx"))), None)
-        return Endpointer(SileroVad(path), options), VAD_MODEL
-    return Endpointer(SileroVad(), options), f"{VAD_MODEL} (bundled with faster-whisper)"
+        return SileroVad(path)
+    return SileroVad()
+
+
+def build_endpointer(store: ModelStore, options: EndpointerOptions) -> tuple[Endpointer, str]:
+    name = (
+        VAD_MODEL if store.is_installed(VAD_MODEL) else f"{VAD_MODEL} (bundled with faster-whisper)"
+    )
+    return Endpointer(build_vad(store), options), name
 
 
 def _nmt_entries(store: ModelStore, directions: Directions) -> list[ModelEntry]:

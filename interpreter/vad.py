@@ -160,6 +160,13 @@ class Endpointer:
         self._pending_t_s += usable / self._rate
         return utterances
 
+    def current_audio(self) -> np.ndarray | None:
+        """The utterance being spoken, so far (None between utterances): what early
+        recognition reads while the party is still talking."""
+        if self.state not in (State.SPEAKING, State.STOPPING) or not self._current:
+            return None
+        return np.concatenate([window for _, window in self._current])
+
     def flush(self) -> list[Utterance]:
         """End of stream: whatever speech is open becomes the last utterance."""
         utterances: list[Utterance] = []

@@ -29,7 +29,11 @@ class SlowTranscriber:
         self.calls: list[str] = []
 
     def transcribe(
-        self, utterance: Utterance, languages: tuple[str, ...], quick: bool = False
+        self,
+        utterance: Utterance,
+        languages: tuple[str, ...],
+        language: str | None = None,
+        quick: bool = False,
     ) -> Transcript:
         per_s = self.quick_ms_per_s if quick else self.full_ms_per_s
         self.clock.advance(per_s * utterance.duration_s / 1000.0)

@@ -25,7 +25,9 @@ class HeardText:
     def __init__(self, clock: ManualClock, text: str, language: str) -> None:
         self.clock, self.text, self.language = clock, text, language
 
-    def transcribe(self, utterance: Utterance, languages: tuple[str, ...]) -> Transcript:
+    def transcribe(
+        self, utterance: Utterance, languages: tuple[str, ...], language: str | None = None
+    ) -> Transcript:
         self.clock.advance(ASR_S)
         return Transcript(utterance.id, self.text, self.language, 0.9, self.clock.now())
 
