@@ -236,7 +236,7 @@ class LiveSession:
                     self._out(f"  ... {draft.text}")
 
     def _gate_allows(self, frame: Frame) -> bool:
-        if not self.gate.playing:
+        if not self._options.gate.enabled or not self.gate.playing:
             listen, _ = self.gate.hear(frame, 0.0)
             return listen
         prob = self._speech_probability(frame)

@@ -120,6 +120,8 @@ class PushToTalk:
 
 @dataclass(frozen=True)
 class GateOptions:
+    # False only where the microphone cannot hear the speaker (a headset).
+    enabled: bool = True
     # After the speaker stops, the room still rings and the last syllable echoes.
     tail_ms: int = 300
     # Barge-in: speech this many dB above what the microphone hears of the playback,
@@ -163,6 +165,8 @@ class PlaybackGate:
 
     def hear(self, frame: Frame, speech_prob: float) -> tuple[bool, bool]:
         """(listen to this frame, barge-in now)."""
+        if not self._options.enabled:
+            return True, False
         end_s = frame.t_capture_s + len(frame.samples) / frame.sample_rate
         if not self._playing:
             return end_s >= self._until_s, False

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interpreter.audio.files import ASR_SAMPLE_RATE, resample
+from interpreter.audio.files import ASR_SAMPLE_RATE, resample, to_int16
 from interpreter.audio.resample import StreamResampler
 from interpreter.clock import Clock
 from interpreter.errors import InputError
@@ -250,8 +250,10 @@ class Microphone(_Stream):
         self.dropped_frames = 0
 
     def _make(self, sd, info: DeviceInfo):
+        # 16-bit, the format nearly every microphone delivers: with float32, ALSA's
+        # plug converter drops frames on some capture paths (alsa-lib 1.2.8).
         return sd.InputStream(
-            device=info.index, samplerate=info.default_sample_rate, channels=1, dtype="float32"
+            device=info.index, samplerate=info.default_sample_rate, channels=1, dtype="int16"
         )
 
     def _run(self) -> None:
@@ -269,7 +271,7 @@ class Microphone(_Stream):
                     data, overflowed = stream.read(block)
                     self.device_overflows += int(bool(overflowed))
                     read += len(data)
-                    samples = resampler(data[:, 0])
+                    samples = resampler(data[:, 0].astype(np.float32) / 32768.0)
                     frame = Frame(samples, ASR_SAMPLE_RATE, self._clock.now() - len(data) / rate)
                     try:
                         self.frames.put_nowait(frame)
@@ -326,7 +328,7 @@ class Speaker(_Stream):
 
     def _make(self, sd, info: DeviceInfo):
         return sd.OutputStream(
-            device=info.index, samplerate=info.default_sample_rate, channels=1, dtype="float32"
+            device=info.index, samplerate=info.default_sample_rate, channels=1, dtype="int16"
         )
 
     def _run(self) -> None:
@@ -368,7 +370,7 @@ class Speaker(_Stream):
                 if self._interrupted.is_set() or self._stop.is_set():
                     break
                 piece = samples[start : start + block]
-                stream.write(np.ascontiguousarray(piece.reshape(-1, 1)))
+                stream.write(np.ascontiguousarray(to_int16(piece).reshape(-1, 1)))
                 written += len(piece)
                 self.played_s += len(piece) / rate
                 _pace(started_s, written / rate, self._stop)

@@ -1,0 +1,107 @@
+"""The live runner on the real audio path: PortAudio reading a microphone and writing
+a speaker, both ALSA `file` PCMs (the capture plays a prepared two-party recording,
+the playback is written to a raw file), driven through `interpreter live` and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from interpreter.audio.files import ASR_SAMPLE_RATE, resample
+from interpreter.tts import EspeakVoice, PiperVoiceModel
+from tests.conftest import needs_espeak, speech
+
+pytestmark = [
+    pytest.mark.models,
+    needs_espeak,
+    pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2"),
+]
+
+MIC_RATE = 48_000
+SPEAKER_RATE = 22_050
+
+
+def asound_config(mic_raw, speaker_raw) -> str:
+    def plug(name: str, slave: str, rate: int) -> str:
+        return (
+            f"pcm.{name} {{ type plug slave {{ pcm {slave} format S16_LE channels 1 "
+            f"rate {rate} }} }}\n"
+        )
+
+    return (
+        plug("mic", "micfile", MIC_RATE)
+        + f'pcm.micfile {{ type file slave.pcm "null" file "/dev/null" infile "{mic_raw}" '
+        + 'format "raw" }\n'
+        + plug("spk", "spkfile", SPEAKER_RATE)
+        + f'pcm.spkfile {{ type file slave.pcm "null" file "{speaker_raw}" format "raw" }}\n'
+    )
+
+
+@pytest.fixture(scope="module")
+def counter_exchange(model_store, tmp_path_factory):
+    """The buyer orders in English, the merchant greets in Chinese, the buyer asks
+    about delivery: 48 kHz 16-bit mono, as a USB microphone would deliver it."""
+    buyer = PiperVoiceModel(model_store.path("piper-en_US-joe-medium"), "en", vary=False)
+    merchant = EspeakVoice("zh", 130)
+    # Each party waits for the translation to be spoken before answering, as at a
+    # counter: the device does not listen while it speaks.
+    parts = [
+        speech(buyer, ("I want to order five hundred pieces.",), pause_s=1.5),
+        speech(merchant, ("这个多少钱？",), pause_s=4.0),
+        speech(buyer, ("Can you deliver in twenty days?",), pause_s=4.0),
+        np.zeros(4 * ASR_SAMPLE_RATE, dtype=np.float32),
+    ]
+    audio = resample(np.concatenate(parts), ASR_SAMPLE_RATE, MIC_RATE)
+    path = tmp_path_factory.mktemp("live") / "counter.raw"
+    path.write_bytes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_a_two_party_exchange_is_interpreted_through_portaudio(
+    model_store, counter_exchange, tmp_path
+) -> None:
+    played = tmp_path / "played.raw"
+    (tmp_path / ".asoundrc").write_text(asound_config(counter_exchange, played))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en",
+         "--input-device", "mic", "--output-device", "spk", "--trace"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(model_store.root)},
+    )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if sum(line.startswith("{") for line in lines) >= 3:
+            break
+        time.sleep(0.2)
+    time.sleep(2.0)  # let the last translation play out
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    reader.join(timeout=5)
+
+    assert process.returncode == 0, stderr
+    traces = [json.loads(line) for line in lines if line.startswith("{")]
+    assert [t["language"] for t in traces] == ["en", "zh", "en"], "".join(lines) + stderr
+    assert [t["party"] for t in traces] == ["buyer", "merchant", "buyer"]
+    spoken = [line for line in lines if line.lstrip().startswith("->")]
+    assert "[zh] 我要订500件" in spoken[0], "".join(lines)
+    assert "[en] How much is this?" in spoken[1], "".join(lines)
+    assert re.search(r"\[zh\] .*20天", spoken[2]), "".join(lines)
+    assert all(t["wait_ms"] is not None for t in traces)
+    assert re.search(r"^3 turns; end of speech to first audio p50 \d+ ms", stderr, re.M), stderr
+    pcm = np.frombuffer(played.read_bytes(), dtype="<i2") / 32768.0
+    assert len(pcm) > 2 * SPEAKER_RATE, "several seconds of translated speech"
+    assert float(np.sqrt(np.mean(pcm**2))) > 0.01
