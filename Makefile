@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench system-deps venv clean
+.PHONY: demo test lint bench bench-live system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: system-deps lint
 # End of speech to first translated audio, ours against the stock wiring (see README).
 bench: system-deps $(STAMP)
 	$(BIN)/python -m benchmarks.latency
+
+# A two-party exchange through the real audio path (ALSA file devices), in real time.
+bench-live: system-deps $(STAMP)
+	$(BIN)/python -m benchmarks.live
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output

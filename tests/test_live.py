@@ -18,6 +18,7 @@ import time
 import numpy as np
 import pytest
 
+from benchmarks.live import asound_config
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.tts import EspeakVoice, PiperVoiceModel
 from tests.conftest import needs_espeak, speech
@@ -30,22 +31,6 @@ pytestmark = [
 
 MIC_RATE = 48_000
 SPEAKER_RATE = 22_050
-
-
-def asound_config(mic_raw, speaker_raw) -> str:
-    def plug(name: str, slave: str, rate: int) -> str:
-        return (
-            f"pcm.{name} {{ type plug slave {{ pcm {slave} format S16_LE channels 1 "
-            f"rate {rate} }} }}\n"
-        )
-
-    return (
-        plug("mic", "micfile", MIC_RATE)
-        + f'pcm.micfile {{ type file slave.pcm "null" file "/dev/null" infile "{mic_raw}" '
-        + 'format "raw" }\n'
-        + plug("spk", "spkfile", SPEAKER_RATE)
-        + f'pcm.spkfile {{ type file slave.pcm "null" file "{speaker_raw}" format "raw" }}\n'
-    )
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +57,9 @@ def test_a_two_party_exchange_is_interpreted_through_portaudio(
     model_store, counter_exchange, tmp_path
 ) -> None:
     played = tmp_path / "played.raw"
-    (tmp_path / ".asoundrc").write_text(asound_config(counter_exchange, played))
+    (tmp_path / ".asoundrc").write_text(
+        asound_config(counter_exchange, played, MIC_RATE, SPEAKER_RATE)
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en",
          "--input-device", "mic", "--output-device", "spk", "--trace"],
