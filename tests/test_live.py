@@ -92,3 +92,61 @@ def test_a_two_party_exchange_is_interpreted_through_portaudio(
     pcm = np.frombuffer(played.read_bytes(), dtype="<i2") / 32768.0
     assert len(pcm) > 2 * SPEAKER_RATE, "several seconds of translated speech"
     assert float(np.sqrt(np.mean(pcm**2))) > 0.01
+
+
+def test_push_to_talk_keys_say_who_speaks(model_store, tmp_path) -> None:
+    """Keys on stdin: 2 (buyer) before the English sentence and again after it, then
+    1 (merchant) around the Chinese one. The button gives the language, so espeak's
+    robotic Mandarin is never mistaken for English."""
+    buyer = PiperVoiceModel(model_store.path("piper-en_US-joe-medium"), "en", vary=False)
+    english = speech(buyer, ("I want to order five hundred pieces.",), pause_s=1.0)
+    chinese = speech(EspeakVoice("zh", 130), ("这个多少钱？",), pause_s=1.0)
+    gap = np.zeros(4 * ASR_SAMPLE_RATE, np.float32)
+    recording = np.concatenate([english, gap, chinese, gap, np.zeros(30 * ASR_SAMPLE_RATE)])
+    mic_raw, played = tmp_path / "counter.raw", tmp_path / "played.raw"
+    audio = resample(recording.astype(np.float32), ASR_SAMPLE_RATE, MIC_RATE)
+    mic_raw.write_bytes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    (tmp_path / ".asoundrc").write_text(asound_config(mic_raw, played, MIC_RATE, SPEAKER_RATE))
+    english_s = len(english) / ASR_SAMPLE_RATE
+    chinese_from_s = english_s + 4.0
+    keys = [  # (seconds into the recording, key): press before speaking, again after
+        (0.5, "2"), (english_s - 0.4, "2"),
+        (chinese_from_s + 0.5, "1"), (chinese_from_s + len(chinese) / ASR_SAMPLE_RATE - 0.4, "1"),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en", "--mode",
+         "push-to-talk", "--input-device", "mic", "--output-device", "spk", "--trace"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True,
+        env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(model_store.root)},
+    )  # fmt: skip
+    errors: list[str] = []
+    started = threading.Event()
+
+    def watch_stderr() -> None:
+        for line in process.stderr:
+            errors.append(line)
+            if line.startswith("push-to-talk:"):
+                started.set()
+
+    threading.Thread(target=watch_stderr, daemon=True).start()
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    assert started.wait(120), "".join(errors)
+    origin = time.monotonic()
+    for at_s, key in keys:
+        time.sleep(max(0.0, origin + at_s - time.monotonic()))
+        process.stdin.write(key)
+        process.stdin.flush()
+    deadline = time.monotonic() + 30
+    while sum(line.startswith("{") for line in lines) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+
+    assert process.returncode == 0, "".join(errors)
+    traces = [json.loads(line) for line in lines if line.startswith("{")]
+    assert [(t["party"], t["language"]) for t in traces] == [("buyer", "en"), ("merchant", "zh")]
+    spoken = [line for line in lines if line.lstrip().startswith("->")]
+    assert "[zh] 我要订500件" in spoken[0], "".join(lines)
+    assert "[en]" in spoken[1], "".join(lines)
