@@ -70,7 +70,7 @@ def write_raw(samples: np.ndarray, rate: int, path: Path) -> None:
     path.write_bytes((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
 
 
-def exchange_audio(store: ModelStore) -> np.ndarray:
+def exchange_audio(store: ModelStore, rounds: int = 1) -> np.ndarray:
     english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
     voices = {"en": english, "zh": EspeakVoice("zh", 130)}
     gap = np.zeros(int(TURN_GAP_S * ASR_SAMPLE_RATE), np.float32)
@@ -80,20 +80,25 @@ def exchange_audio(store: ModelStore) -> np.ndarray:
         for audio in voice.speak(sentence):
             parts.append(0.8 * resample(audio, voice.sample_rate, ASR_SAMPLE_RATE))
         parts.append(gap)
-    return np.concatenate(parts).astype(np.float32)
+    one_round = np.concatenate(parts[1:])
+    return np.concatenate([parts[0], *[one_round] * rounds]).astype(np.float32)
 
 
-def peak_rss_mb(pid: int) -> float | None:
+def memory_mb(pid: int, field: str = "VmHWM") -> float | None:
+    """The process's peak (VmHWM) or current (VmRSS) resident memory."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    line = next((line for line in status.splitlines() if line.startswith(f"{field}:")), None)
     return round(int(line.split()[1]) / 1024.0, 1) if line else None
 
 
-def run(store: ModelStore, work: Path, log) -> dict:
-    recording = exchange_audio(store)
+def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
+    """`rounds` > 1 repeats the exchange: a longer session shows whether latency or
+    memory creep up over time."""
+    recording = exchange_audio(store, rounds)
+    expected = len(EXCHANGE) * rounds
     mic_raw, speaker_raw = work / "exchange.raw", work / "spoken.raw"
     # Trailing silence beyond the session: at the end of its file ALSA repeats the
     # last chunk it read.
@@ -113,13 +118,17 @@ def run(store: ModelStore, work: Path, log) -> dict:
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()
     log(f"replaying {len(recording) / ASR_SAMPLE_RATE:.0f} s of a two-party exchange ...")
-    deadline = time.monotonic() + 120 + len(recording) / ASR_SAMPLE_RATE
+    started = time.monotonic()
+    deadline = started + 120 + len(recording) / ASR_SAMPLE_RATE
+    resident: list[tuple[float, float | None]] = []
     while time.monotonic() < deadline and process.poll() is None:
-        if sum(line.startswith("{") for line in lines) >= len(EXCHANGE):
+        if sum(line.startswith("{") for line in lines) >= expected:
             break
+        if not resident or time.monotonic() - started - resident[-1][0] >= 5.0:
+            resident.append((round(time.monotonic() - started, 1), memory_mb(process.pid, "VmRSS")))
         time.sleep(0.2)
     time.sleep(TURN_GAP_S)  # the last translation plays out
-    peak = peak_rss_mb(process.pid)
+    peak = memory_mb(process.pid)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     reader.join(timeout=5)
@@ -127,11 +136,18 @@ def run(store: ModelStore, work: Path, log) -> dict:
         raise SystemExit(f"interpreter live failed ({process.returncode}): {stderr.strip()}")
     traces = [json.loads(line) for line in lines if line.startswith("{")]
     waits = [t["wait_ms"] for t in traces if t["wait_ms"] is not None]
+    per_round = [
+        percentiles([t["wait_ms"] for t in traces[i : i + len(EXCHANGE)] if t["wait_ms"]])
+        for i in range(0, len(traces), len(EXCHANGE))
+    ]
     return {
-        "turns_expected": len(EXCHANGE),
+        "rounds": rounds,
+        "turns_expected": expected,
         "turns": len(traces),
         "first_audio_ms": percentiles(waits),
+        "first_audio_ms_by_round": per_round,
         "peak_rss_mb": peak,
+        "rss_mb_over_time_s": resident,
         "summary_line": stderr.strip().splitlines()[-1] if stderr.strip() else "",
         "traces": traces,
     }
@@ -141,13 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the exchange N times")
+    parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
     store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
     for name in ("whisper-base", ENGLISH_VOICE):
         if not store.is_installed(name):
             store.fetch(name)
     with tempfile.TemporaryDirectory(prefix="interpreter-live-") as temporary:
-        result = run(store, Path(temporary), print)
+        result = run(store, Path(temporary), print, max(1, args.rounds))
     description = machine()
     now = datetime.datetime.now(datetime.timezone.utc)
     document = {
@@ -167,12 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         **result,
     }
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    path = args.out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-live.json"
+    label = f"-{args.label}" if args.label else ""
+    path = args.out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-live{label}.json"
     write_json(document, path)
     spread = result["first_audio_ms"]
     print(
-        f"{result['turns']}/{len(EXCHANGE)} turns; first audio out p50 {spread['p50']} ms, "
-        f"p95 {spread['p95']} ms; peak RSS {result['peak_rss_mb']} MB; wrote {path}"
+        f"{result['turns']}/{result['turns_expected']} turns; "
+        f"first audio out p50 {spread['p50']} ms, p95 {spread['p95']} ms; "
+        f"peak RSS {result['peak_rss_mb']} MB; wrote {path}"
     )
     return 0
 

@@ -61,8 +61,9 @@ def run_live(
     endpointer, vad_name = build_endpointer(store, endpointer_options)
     microphone = Microphone(config.input_device, clock, job.streams, say=warn)
     warn(f"loading models for {merchant}-{buyer} ...")
+    stages = replace(job.stages, voices={**job.stages.voices, **config.voices})
     interpreter, used = build_interpreter(
-        store, Directions.pair(merchant, buyer), job.stages, clock, vad_name
+        store, Directions.pair(merchant, buyer), stages, clock, vad_name
     )
     voices = ", ".join(f"{code} {name}" for code, name in used.voices.items()) or "none"
     warn(f"models: {used.asr}; translation {', '.join(used.mt) or 'phrasebook'}; voices {voices}")

@@ -37,6 +37,8 @@ class StageOptions:
     synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
     speak: bool = True
+    # A voice per target language (a store name, or "espeak-ng"); else the installed one.
+    voices: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,26 @@ def _nmt_entries(store: ModelStore, directions: Directions) -> list[ModelEntry]:
     return chosen
 
 
-def _voices(store: ModelStore, directions: Directions) -> dict[str, PiperVoiceModel]:
+ESPEAK_VOICE = "espeak-ng"
+
+
+def _voices(
+    store: ModelStore, directions: Directions, chosen: dict[str, str] | None = None
+) -> dict[str, PiperVoiceModel]:
     voices: dict[str, PiperVoiceModel] = {}
+    chosen = chosen or {}
     for target in sorted(set(directions.targets.values())):
+        wanted = chosen.get(target)
+        if wanted == ESPEAK_VOICE:
+            continue
+        if wanted is not None:
+            if not store.is_installed(wanted):
+                raise ModelError(
+                    f"voice {wanted!r} for {target} is not installed; "
+                    f"run `interpreter models fetch {wanted}` or choose another in [voices]"
+                )
+            voices[target] = PiperVoiceModel(store.path(wanted), target, wanted)
+            continue
         for entry in store.installed():
             if entry.kind == "tts" and tuple(entry.languages) == (target,):
                 voices[target] = PiperVoiceModel(store.path(entry.name), target, entry.name)
@@ -151,7 +170,7 @@ def build_translator(
 def build_synthesizer(
     store: ModelStore, directions: Directions, options: StageOptions, clock: Clock
 ) -> tuple[Synthesizer, dict[str, str]]:
-    voices: dict[str, Voice] = dict(_voices(store, directions))
+    voices: dict[str, Voice] = dict(_voices(store, directions, options.voices))
     synthesizer = Synthesizer(voices, options.synthesizer, clock)
     names = {}
     for target in sorted(set(directions.targets.values())):

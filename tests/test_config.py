@@ -77,3 +77,22 @@ def test_a_missing_config_file_says_so(tmp_path) -> None:
 def test_a_pair_is_written_either_way() -> None:
     assert parse_pair("EN-zh") == ("en", "zh")
     assert parse_pair("zh,en") == ("zh", "en")
+
+
+@pytest.mark.models
+def test_the_stall_config_chooses_each_language_voice(model_store) -> None:
+    from interpreter.clock import MonotonicClock
+    from interpreter.errors import ModelError
+    from interpreter.pipeline import Directions
+    from interpreter.stages import StageOptions, build_synthesizer
+
+    pair = Directions.pair("zh", "en")
+    clock = MonotonicClock()
+    _, default = build_synthesizer(model_store, pair, StageOptions(), clock)
+    assert default["en"] == "piper-en_US-joe-medium"
+    robotic = StageOptions(voices={"en": "espeak-ng"})
+    _, chosen = build_synthesizer(model_store, pair, robotic, clock)
+    assert chosen["en"].startswith("espeak-ng")
+    missing = StageOptions(voices={"en": "piper-en_US-lessac-medium"})
+    with pytest.raises(ModelError, match="fetch piper-en_US-lessac-medium"):
+        build_synthesizer(model_store, pair, missing, clock)
