@@ -54,11 +54,14 @@ class TranscriberOptions:
     compression_ratio_threshold: float = 2.4
     # The loudest 100 ms must reach this; quieter is an empty room, not a quiet voice.
     min_peak_dbfs: float = -55.0
-    # Whisper's probability for the allowed languages together. Measured with whisper
-    # base: English speech scores zh at 0.0001, espeak-ng's robotic Mandarin at 0.026
-    # or more. Below this the utterance is in a language nobody at the stall chose.
-    # 0 skips detection when only one language is allowed (a push-to-talk button).
-    min_language_prob: float = 0.01
+    # Whisper's probability for the allowed languages together. Below this the
+    # utterance is in a language nobody at the stall chose. Measured with whisper base
+    # on the replay set: Piper English scores zh below 0.004 but for one line (0.013,
+    # "Thank you, goodbye!"); espeak-ng's robotic Mandarin scores zh from 0.002 to 0.99
+    # (often heard as Thai). Real Mandarin is not that ambiguous; the threshold only
+    # keeps a third language's speech out. 0 skips detection when only one language is
+    # allowed (a push-to-talk button).
+    min_language_prob: float = 0.003
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,19 @@ def test_push_to_talk_keys_say_who_speaks(model_store, tmp_path) -> None:
     spoken = [line for line in lines if line.lstrip().startswith("->")]
     assert "[zh] 我要订500件" in spoken[0], "".join(lines)
     assert "[en]" in spoken[1], "".join(lines)
+
+
+def test_a_microphone_that_is_not_there_is_retried_then_one_line(model_store, tmp_path) -> None:
+    (tmp_path / ".asoundrc").write_text(asound_config("/dev/null", "/dev/null", 16_000, 16_000))
+    result = subprocess.run(
+        [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en",
+         "--input-device", "Blue Yeti", "--output-device", "spk"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(model_store.root)},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    retries = [line for line in result.stderr.splitlines() if "retrying in 2 s" in line]
+    assert len(retries) == 5 and "no input device matches 'Blue Yeti'" in retries[0]
+    last = result.stderr.strip().splitlines()[-1]
+    assert "sound input 'Blue Yeti' is not available" in last and "--input-device" in last
