@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from interpreter.hallucination import cut_repetition, is_invented, restarts_itse
 from interpreter.types import Transcript, Utterance
 
 WINDOW_S = 30.0
+# Earlier context given to Whisper (the glossary's words) is cut to this many tokens:
+# each one is decoded before the first word, on every utterance.
+MAX_CONTEXT_TOKENS = 96
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,17 @@ class Transcriber:
         options: TranscriberOptions | None = None,
         clock: Clock | None = None,
         name: str = "",
+        context: Callable[[str], str] | None = None,
     ) -> None:
+        """`context` gives, for a language, words Whisper should expect (the merchant's
+        glossary); it is asked on every decode, so a glossary edit applies at once."""
         from faster_whisper import WhisperModel
 
         self.options = options or TranscriberOptions()
         self.name = name or model_dir.name
         self._clock = clock or MonotonicClock()
+        self._context = context
+        self._context_cache: tuple[str, list[int]] = ("", [])
         device = resolve_device(self.options.device)
         self.device = device
         threads = self.options.cpu_threads or (os.cpu_count() or 1)
@@ -336,13 +345,24 @@ class Transcriber:
         best = max(allowed, key=lambda code: allowed[code])
         return best, sum(allowed.values())
 
-    def _prompt(self, language: str, task: str) -> list[int]:
+    def _prompt(self, language: str, task: str, context: str = "") -> list[int]:
+        """Whisper's task tokens, after the context words as "previous text" when
+        there are any: the way Whisper was trained to carry names across segments."""
         token = self._tokenizer.token_to_id
-        prompt = [token("<|startoftranscript|>")]
+        prompt = []
+        if context:
+            prompt = [token("<|startofprev|>"), *self._context_tokens(context)]
+        prompt.append(token("<|startoftranscript|>"))
         if self.is_multilingual:
             prompt += [token(f"<|{language}|>"), token(f"<|{task}|>")]
         prompt.append(token("<|notimestamps|>"))
         return prompt
+
+    def _context_tokens(self, context: str) -> list[int]:
+        if context != self._context_cache[0]:
+            ids = self._tokenizer.encode(" " + context.strip(), add_special_tokens=False).ids
+            self._context_cache = (context, ids[:MAX_CONTEXT_TOKENS])
+        return self._context_cache[1]
 
     def _decode(
         self,
@@ -356,7 +376,8 @@ class Transcriber:
         short: bool = False,
     ) -> Decoded:
         options = self.options
-        prompt = self._prompt(language, task)
+        context = self._context(language) if self._context and task == "transcribe" else ""
+        prompt = self._prompt(language, task, context)
         # Short: about as many tokens as fast speech has (8 a second), not the options'
         # generous limit; a runaway decode then stops sooner.
         tokens_per_s = min(options.tokens_per_s, 8.0) if short else options.tokens_per_s

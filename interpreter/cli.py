@@ -12,6 +12,7 @@ from pathlib import Path
 
 from interpreter import __version__
 from interpreter.errors import InterpreterError
+from interpreter.glossarycommands import add_glossary_parser
 
 
 def _store(args: argparse.Namespace):  # -> ModelStore
@@ -33,6 +34,7 @@ def _stage_options(args: argparse.Namespace, speak: bool = True):  # -> StageOpt
         transcriber=transcriber,
         nmt=NmtOptions(device=args.device, cpu_threads=args.threads),
         speak=speak,
+        glossary_path=args.glossary,
     )
 
 
@@ -204,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         "else ~/.local/share/interpreter/models; env INTERPRETER_MODELS_DIR)",
     )
     parser.add_argument(
+        "--glossary",
+        type=Path,
+        default=None,
+        help="the stall's glossary file (default: ~/.local/share/interpreter/glossary.toml; "
+        "env INTERPRETER_GLOSSARY)",
+    )
+    parser.add_argument(
         "--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where models run"
     )
     parser.add_argument(
@@ -256,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     devices.set_defaults(handler=cmd_devices)
 
     add_models_parser(commands)
+    add_glossary_parser(commands)
     return parser
 
 

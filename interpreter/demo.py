@@ -118,6 +118,7 @@ def run_demo(
         translator=options.stages.translator,
         synthesizer=options.stages.synthesizer,
         endpointer=options.stages.endpointer,
+        glossary_path=options.stages.glossary_path,
     )
     print("loading models ...", file=err, flush=True)
     endpointer, vad_name = build_endpointer(store, stages.endpointer)

@@ -29,6 +29,8 @@ def turn_json(turn: Turn) -> dict[str, Any]:
         "target_language": turn.translation.target_language,
         "method": turn.translation.method.value,
         "numbers": list(turn.translation.numbers),
+        "numbers_said": list(turn.translation.numbers_said),
+        "number_repairs": list(turn.translation.number_repairs),
         "confidence": turn.transcript.confidence,
         "timings_ms": timings_json(turn.timings),
     }

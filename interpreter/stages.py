@@ -8,12 +8,14 @@ translation and voices) a lower rung of the ladder, reported in `ModelsUsed`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interpreter.asr import Transcriber, TranscriberOptions
 from interpreter.clock import Clock
 from interpreter.errors import ModelError
+from interpreter.glossary import GlossaryFile, default_glossary_path
 from interpreter.pipeline import Directions, Interpreter
 from interpreter.store import Catalog, ModelEntry, ModelStore
 from interpreter.translate.chain import PIVOT_LANGUAGE, TranslatorChain, TranslatorOptions
@@ -39,6 +41,8 @@ class StageOptions:
     speak: bool = True
     # A voice per target language (a store name, or "espeak-ng"); else the installed one.
     voices: dict[str, str] = field(default_factory=dict, hash=False)
+    # The merchant's glossary (see glossary.py); None: the default file, if it exists.
+    glossary_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,17 @@ def _voices(
     return voices
 
 
+def open_glossary(options: StageOptions) -> GlossaryFile:
+    """The glossary file, read once now so a broken one is a one-line error at start."""
+
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    glossary = GlossaryFile(options.glossary_path or default_glossary_path(), warn)
+    glossary.current()
+    return glossary
+
+
 def build_translator(
     store: ModelStore,
     directions: Directions,
@@ -150,6 +165,7 @@ def build_translator(
     clock: Clock,
     speech_translator: Transcriber | None = None,
     phrasebook: Phrasebook | None = None,
+    glossary: GlossaryFile | None = None,
 ) -> tuple[TranslatorChain, tuple[str, ...], int]:
     book = phrasebook if phrasebook is not None else Phrasebook.load()
     nmt_models = [
@@ -163,7 +179,14 @@ def build_translator(
         )
         for e in _nmt_entries(store, directions)
     ]
-    chain = TranslatorChain(book, nmt_models, speech_translator, options.translator, clock)
+    chain = TranslatorChain(
+        book,
+        nmt_models,
+        speech_translator,
+        options.translator,
+        clock,
+        glossary=glossary.current if glossary is not None else None,
+    )
     return chain, tuple(model.name for model in nmt_models), len(book)
 
 
@@ -190,8 +213,13 @@ def build_interpreter(
     """The loaded stages; the endpointer is built apart (`build_endpointer`) because it
     is cheap and lets a silent recording be refused before Whisper loads."""
     asr_entry = choose_asr(store, directions.listen, options.asr_model)
+    glossary = open_glossary(options)
     transcriber = Transcriber(
-        store.path(asr_entry.name), options.transcriber, clock, name=asr_entry.name
+        store.path(asr_entry.name),
+        options.transcriber,
+        clock,
+        name=asr_entry.name,
+        context=lambda code: glossary.current().hotwords((code,)),
     )
     transcriber.check_languages(directions.listen)
     translator, mt_names, phrases = build_translator(
@@ -201,6 +229,7 @@ def build_interpreter(
         clock,
         speech_translator=transcriber if transcriber.is_multilingual else None,
         phrasebook=phrasebook,
+        glossary=glossary,
     )
     synthesizer, voice_names = (
         build_synthesizer(store, directions, options, clock) if options.speak else (None, {})

@@ -19,7 +19,13 @@ from interpreter.errors import InputError
 from interpreter.filemode import check_output_path
 from interpreter.pipeline import Directions
 from interpreter.report import translation_text
-from interpreter.stages import StageOptions, build_synthesizer, build_translator, describe_gaps
+from interpreter.stages import (
+    StageOptions,
+    build_synthesizer,
+    build_translator,
+    describe_gaps,
+    open_glossary,
+)
 from interpreter.store import ModelStore
 from interpreter.tts import speech_audio
 from interpreter.types import Transcript, Translation
@@ -53,7 +59,9 @@ def run_text(
     check_output_path(job.out_path)
     clock = clock or MonotonicClock()
     directions = Directions.into((job.source,), job.target)
-    translator, mt_names, phrases = build_translator(store, directions, job.stages, clock)
+    translator, mt_names, phrases = build_translator(
+        store, directions, job.stages, clock, glossary=open_glossary(job.stages)
+    )
     wants_audio = job.speak or job.out_path is not None
     synthesizer, voices = (
         build_synthesizer(store, directions, job.stages, clock) if wants_audio else (None, {})

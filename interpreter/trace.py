@@ -28,6 +28,11 @@ class TurnTrace:
     first_audio_made_ms: float | None
     first_audio_out_ms: float | None
     violations: tuple[str, ...]
+    # The amounts as said and as translated, and what the number check repaired.
+    numbers_said: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    number_repairs: tuple[str, ...] = ()
+    confidence: float | None = None
 
     @classmethod
     def of(
@@ -57,6 +62,10 @@ class TurnTrace:
             first_audio_made_ms=after(first_made),
             first_audio_out_ms=after(first_audio_out_s),
             violations=tuple(v.stage for v in turn.violations),
+            numbers_said=turn.translation.numbers_said,
+            numbers=turn.translation.numbers,
+            number_repairs=turn.translation.number_repairs,
+            confidence=turn.transcript.confidence,
         )
 
     @property
@@ -82,5 +91,11 @@ class TurnTrace:
             },
             "wait_ms": self.wait_ms,
             "violations": list(self.violations),
+            "confidence": self.confidence,
+            "numbers": {
+                "said": list(self.numbers_said),
+                "translated": list(self.numbers),
+                "repairs": list(self.number_repairs),
+            },
         }
         return json.dumps(data, ensure_ascii=False)

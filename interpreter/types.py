@@ -62,8 +62,13 @@ class Translation:
     source_language: str
     target_language: str
     method: Method
+    # The amounts in the listener's language, and as the speaker said them (both
+    # written from the exact values), in the order spoken: the confirm step shows both.
     numbers: tuple[str, ...] = field(default=())
     t_done_s: float = 0.0
+    numbers_said: tuple[str, ...] = field(default=())
+    # What the number check had to fix in a model's output (see translate/fidelity.py).
+    number_repairs: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, eq=False)

@@ -84,7 +84,7 @@ def test_the_first_audio_waits_only_for_the_first_piece() -> None:
     turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
     assert turn is not None
     assert model.calls == [
-        "Last year we bought two thousand umbrellas from a factory in Yiwu,",
+        "Last year we bought ZQ1 umbrellas from a factory in Yiwu,",
         "and half of them leaked in the first rain.",
         "We want better ones.",
     ]

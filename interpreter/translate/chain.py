@@ -8,15 +8,20 @@ transcript ("none"): the other party can at least read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.text import speakable_pieces
+from interpreter.translate.amounts import AmountFinder
+from interpreter.translate.fidelity import Checked, NumberGuard
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.types import Method, Transcript, Translation, Utterance
+
+if TYPE_CHECKING:
+    from interpreter.glossary import Glossary
 
 PIVOT_LANGUAGE = "en"
 
@@ -46,12 +51,22 @@ class TranslatorChain:
         speech_translator: SpeechTranslator | None = None,
         options: TranslatorOptions | None = None,
         clock: Clock | None = None,
+        guard: NumberGuard | None = None,
+        glossary: Callable[[], Glossary] | None = None,
     ) -> None:
+        """`glossary` is asked on every turn (a `GlossaryFile.current`), so an edit
+        to the merchant's glossary applies from the next sentence on."""
         self._phrasebook = phrasebook
         self._models = list(nmt_models)
         self._speech = speech_translator
         self._options = options or TranslatorOptions()
         self._clock = clock or MonotonicClock()
+        self._guard = guard or NumberGuard(AmountFinder.load())
+        self._glossary = glossary
+
+    @property
+    def guard(self) -> NumberGuard:
+        return self._guard
 
     def warm_up(self) -> None:
         if self._phrasebook is not None:
@@ -93,29 +108,61 @@ class TranslatorChain:
         source = transcript.language
         text = transcript.text.strip()
         if not text or source == target:
-            yield self._result(transcript, target, text, Method.NONE)
+            yield self._result(
+                transcript, target, text, Method.NONE, self._guard.said(text, source)
+            )
             return
         if self._book_covers(source, target):
             assert self._phrasebook is not None
             match = self._phrasebook.lookup(text, source, target)
             if match is not None:
-                yield self._result(transcript, target, match.text, Method.PHRASEBOOK, match.amounts)
+                said = self._guard.said(text, source).numbers_said
+                checked = Checked(match.text, match.amounts, said)
+                yield self._result(transcript, target, match.text, Method.PHRASEBOOK, checked)
                 return
         route = [] if phrasebook_only else self._nmt_route(source, target)
         if route:
+            glossary = self._glossary() if self._glossary is not None else None
             for piece in speakable_pieces(text, source, self._options.min_chars(source)):
-                translated = piece
+                terms = glossary.keeps(piece, source, target) if glossary else ()
+                protected = self._guard.protect(piece, source, terms)
+                translated = protected.text
                 for model, step_source, step_target in route:
                     translated = model.translate(translated, step_source, step_target)
-                yield self._result(transcript, target, translated, Method.NMT, source_text=piece)
+                checked = self._guard.restore(translated, protected, source, target)
+                yield self._result(
+                    transcript, target, checked.text, Method.NMT, checked, source_text=piece
+                )
             return
         if not phrasebook_only and utterance is not None and self._whisper_can(source, target):
             assert self._speech is not None
             translated, _ = self._speech.translate_to_english(utterance, source)
             if translated:
-                yield self._result(transcript, target, translated, Method.WHISPER_TRANSLATE)
+                checked = self._guard.check(translated, text, source, target)
+                yield self._result(
+                    transcript, target, checked.text, Method.WHISPER_TRANSLATE, checked
+                )
                 return
-        yield self._result(transcript, target, "", Method.NONE)
+        said = self._guard.said(text, source)
+        yield self._result(
+            transcript, target, "", Method.NONE, Checked("", said.numbers, said.numbers)
+        )
+
+    def back_translate(self, translation: Translation) -> Translation | None:
+        """The translation put back into the speaker's language, for a speaker who
+        wants to check what the other party heard; None when no rung can do it."""
+        if not translation.text or translation.method is Method.NONE:
+            return None
+        back = Transcript(
+            utterance_id=translation.utterance_id,
+            text=translation.text,
+            language=translation.target_language,
+            confidence=1.0,
+            t_done_s=self._clock.now(),
+        )
+        pieces = list(self.translate_pieces(back, translation.source_language))
+        joined = self.joined(back, translation.source_language, pieces)
+        return None if joined.method is Method.NONE else joined
 
     def joined(self, transcript: Transcript, target: str, pieces: list[Translation]) -> Translation:
         """One Translation for a turn translated in pieces, stamped when the last was done."""
@@ -131,6 +178,8 @@ class TranslatorChain:
             method=pieces[0].method,
             numbers=tuple(number for piece in pieces for number in piece.numbers),
             t_done_s=pieces[-1].t_done_s,
+            numbers_said=tuple(number for piece in pieces for number in piece.numbers_said),
+            number_repairs=tuple(r for piece in pieces for r in piece.number_repairs),
         )
 
     def _book_covers(self, source: str, target: str) -> bool:
@@ -162,7 +211,7 @@ class TranslatorChain:
         target: str,
         text: str,
         method: Method,
-        numbers: tuple[str, ...] = (),
+        checked: Checked,
         source_text: str | None = None,
     ) -> Translation:
         return Translation(
@@ -172,6 +221,8 @@ class TranslatorChain:
             source_language=transcript.language,
             target_language=target,
             method=method,
-            numbers=numbers,
+            numbers=checked.numbers,
             t_done_s=self._clock.now(),
+            numbers_said=checked.numbers_said,
+            number_repairs=checked.repairs,
         )

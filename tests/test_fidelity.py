@@ -1,0 +1,177 @@
+"""Numbers never wrong: what a text model writes is checked before anyone hears it.
+
+Fake models show each way a model can get a number wrong; the tiny CTranslate2
+model (random weights, so every output is a model's worst) shows that whatever it
+writes, the numbers that come out are exactly the speaker's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from interpreter.glossary import Glossary, GlossaryEntry, GlossaryFile
+from interpreter.translate.amounts import AmountFinder
+from interpreter.translate.chain import TranslatorChain
+from interpreter.translate.fidelity import NumberGuard
+from interpreter.translate.nmt import NmtModel
+from interpreter.types import Method, Transcript, Utterance
+
+
+class FakeModel:
+    """A one-direction 'model' that rewrites its input with a function."""
+
+    def __init__(self, source: str, target: str, rewrite: Callable[[str], str]) -> None:
+        self.name = f"fake-{source}-{target}"
+        self.languages = (source, target)
+        self.rewrite = rewrite
+        self.seen: list[str] = []
+
+    def supports(self, source: str, target: str) -> bool:
+        return (source, target) == self.languages
+
+    def warm_up(self) -> None:
+        pass
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        self.seen.append(text)
+        return self.rewrite(text)
+
+
+WORDS = {"我要订": "I want to order ", "，": ", ", "一个": " each", "交货": " delivery"}
+
+
+def word_for_word(text: str) -> str:
+    for chinese, english in WORDS.items():
+        text = text.replace(chinese, english)
+    return text
+
+
+def said(text: str, language: str) -> Transcript:
+    return Transcript(3, text, language, 0.9, 0.0)
+
+
+def chain_with(model: FakeModel | NmtModel, **kwargs) -> TranslatorChain:
+    return TranslatorChain(None, [model], **kwargs)  # type: ignore[list-item]
+
+
+@pytest.fixture(scope="module")
+def guard() -> NumberGuard:
+    return NumberGuard(AmountFinder.load())
+
+
+def test_the_model_never_sees_the_numbers() -> None:
+    model = FakeModel("zh", "en", word_for_word)
+    result = chain_with(model).translate(said("我要订五百件，三块五一个", "zh"), "en")
+    assert model.seen == ["我要订ZQ1，ZQ2一个"]
+    assert result.text == "I want to order 500 pieces, 3.50 yuan each"
+    assert result.numbers == ("500 pieces", "3.50 yuan")
+    assert result.numbers_said == ("500件", "3.50元")
+    assert result.number_repairs == ()
+
+
+def test_a_lost_number_is_said_from_its_exact_value() -> None:
+    model = FakeModel("zh", "en", lambda text: "I want to order.")
+    result = chain_with(model).translate(said("我要订五百件", "zh"), "en")
+    assert result.text == "I want to order: 500 pieces."
+    assert result.number_repairs == ("added '500 pieces', which the translation lost",)
+
+
+def test_a_number_the_model_rewrote_is_put_right() -> None:
+    model = FakeModel("zh", "en", lambda text: "I want to order 5,000 pieces.")
+    result = chain_with(model).translate(said("我要订五百件", "zh"), "en")
+    assert result.text == "I want to order 500 pieces."
+    assert result.number_repairs == ("replaced '5,000 pieces' with '500 pieces'",)
+
+
+def test_a_number_nobody_said_is_removed() -> None:
+    model = FakeModel("en", "zh", lambda text: "质量很好，7")
+    result = chain_with(model).translate(said("The quality is good.", "en"), "zh")
+    assert result.text == "质量很好，"
+    assert not re.search(r"\d", result.text)
+    assert result.number_repairs == ("removed '7', which the speaker did not say",)
+
+
+def test_a_doubled_number_is_said_once() -> None:
+    model = FakeModel("en", "zh", lambda text: text.replace("I need", "我要") + " ZQ1")
+    result = chain_with(model).translate(said("I need 100 cartons", "en"), "zh")
+    assert result.text == "我要100箱"
+    assert result.number_repairs == ("removed a second copy of '100 cartons'",)
+
+
+def test_whisper_speech_translation_is_checked_against_the_transcript(guard) -> None:
+    checked = guard.check("Deliver in 80 days, 5,000 pieces.", "十八天交货，五百件", "zh", "en")
+    assert checked.text == "Deliver in 18 days, 500 pieces."
+    assert checked.numbers == ("18 days", "500 pieces")
+    assert len(checked.repairs) == 2
+
+
+def test_the_whisper_rung_reports_its_repairs() -> None:
+    class HeardWrong:
+        def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
+            return "I want to order 5,000 pieces of cloth.", 0.7
+
+    chain = TranslatorChain(None, [], HeardWrong())
+    utterance = Utterance(3, np.zeros(16_000, np.float32), 16_000, 0.0, 1.0)
+    result = chain.translate(said("我要订五百件布料", "zh"), "en", utterance)
+    assert result.method is Method.WHISPER_TRANSLATE
+    assert result.text == "I want to order 500 pieces of cloth."
+    assert result.number_repairs
+
+
+NUMBER_SENTENCES = [
+    ("我要订五百件。", ("500 pieces",)),
+    ("一千二百件，三块五一个。", ("1,200 pieces", "3.50 yuan")),
+    ("十八天可以交货。", ("18 days",)),
+    ("两万个，打九折。", ("20,000 pieces", "10% off")),
+    ("3月15号发货，定金百分之三十。", ("March 15", "30%")),
+    ("型号KT-500，每箱二十四个。", ("KT-500", "24 pieces")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "numbers"), NUMBER_SENTENCES)
+def test_whatever_a_real_model_writes_the_numbers_are_the_speakers(
+    tiny_translator_dir, guard, sentence: str, numbers: tuple[str, ...]
+) -> None:
+    model = NmtModel(tiny_translator_dir, "marian", ("zh", "en"), name="tiny-zh-en")
+    result = chain_with(model).translate(said(sentence, "zh"), "en")
+    assert result.numbers == numbers
+    heard = [guard.finder.render(a, "en") for a in guard.finder.find(result.text, "en")]
+    assert heard == list(numbers), result.text
+
+
+def test_the_glossary_term_is_the_agreed_one_whatever_the_model_writes(
+    tiny_translator_dir,
+) -> None:
+    glossary = Glossary((GlossaryEntry({"zh": ("保温杯",), "en": ("vacuum flask",)}),))
+    model = NmtModel(tiny_translator_dir, "marian", ("zh", "en"), name="tiny-zh-en")
+    chain = chain_with(model, glossary=lambda: glossary)
+    result = chain.translate(said("这个保温杯质量很好。", "zh"), "en")
+    assert "vacuum flask" in result.text
+    assert "保温杯" not in result.text
+
+
+def test_a_copying_model_puts_the_agreed_term_in_place() -> None:
+    glossary = Glossary((GlossaryEntry({"en": ("thermos",), "zh": ("保温杯",)}),))
+    model = FakeModel("en", "zh", lambda text: text.replace("I want", "我要"))
+    result = chain_with(model, glossary=lambda: glossary).translate(
+        said("I want 500 Thermos", "en"), "zh"
+    )
+    assert model.seen == ["I want ZQ1 ZQ2"]
+    assert result.text == "我要500保温杯"
+
+
+def test_a_glossary_edit_applies_to_the_next_sentence(tmp_path) -> None:
+    glossary = GlossaryFile(tmp_path / "glossary.toml")
+    model = FakeModel("zh", "en", lambda text: text)
+    chain = chain_with(model, glossary=glossary.current)
+    assert chain.translate(said("保温杯", "zh"), "en").text == "保温杯"
+    glossary.add(GlossaryEntry({"zh": ("保温杯",), "en": ("vacuum flask",)}))
+    assert chain.translate(said("保温杯", "zh"), "en").text == "vacuum flask"
+    glossary.add(GlossaryEntry({"zh": ("保温杯",), "en": ("thermos cup",)}))
+    assert chain.translate(said("保温杯", "zh"), "en").text == "thermos cup"
+    glossary.remove("thermos cup")
+    assert chain.translate(said("保温杯", "zh"), "en").text == "保温杯"
