@@ -75,6 +75,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         out_path=Path(args.out) if args.out else None,
         as_json=args.json,
         stages=_stage_options(args, speak=not args.no_speech),
+        back=args.back,
     )
     run_file(job, _store(args))
     return 0
@@ -92,6 +93,7 @@ def cmd_translate_text(args: argparse.Namespace) -> int:
         out_path=Path(args.out) if args.out else None,
         as_json=args.json,
         stages=_stage_options(args),
+        back=args.back,
     )
     run_text(job, _store(args))
     return 0
@@ -236,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument(
         "--no-speech", action="store_true", help="skip speech synthesis (text only)"
     )
+    translate.add_argument(
+        "--back", action="store_true", help="also translate each translation back, to check it"
+    )
     translate.set_defaults(handler=cmd_translate)
 
     text = commands.add_parser("translate-text", help="translate typed text")
@@ -245,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--speak", action="store_true", help="speak the translation")
     text.add_argument("--out", help="write the spoken translation to this .wav file")
     text.add_argument("--json", action="store_true", help="print one JSON document")
+    text.add_argument(
+        "--back", action="store_true", help="also translate the translation back, to check it"
+    )
     text.set_defaults(handler=cmd_translate_text)
 
     demo = commands.add_parser("demo", help="a scripted counter conversation, end to end")

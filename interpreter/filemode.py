@@ -19,9 +19,10 @@ from interpreter.audio.files import read_recording, resample, write_wav
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.errors import InputError
 from interpreter.pipeline import Directions, Turn, find_utterances, interpret_utterances
-from interpreter.report import turn_json, turn_lines
+from interpreter.report import back_json, back_line, turn_json, turn_lines
 from interpreter.stages import StageOptions, build_endpointer, build_interpreter, describe_gaps
 from interpreter.store import ModelStore
+from interpreter.types import Translation
 
 GAP_BETWEEN_TURNS_S = 0.4
 
@@ -33,6 +34,8 @@ class FileJob:
     out_path: Path | None = None
     as_json: bool = False
     stages: StageOptions = field(default_factory=StageOptions)
+    # Each translation also put back into the speaker's language, to check it.
+    back: bool = False
 
 
 def check_output_path(path: Path | None) -> None:
@@ -82,9 +85,15 @@ def run_file(
     for note in describe_gaps(interpreter.translator, job.directions, voices, store.catalog):
         print(f"note: {note}", file=err)
 
+    backs: dict[int, Translation | None] = {}
+
     def show(turn: Turn) -> None:
+        if job.back:
+            backs[turn.utterance.id] = interpreter.translator.back_translate(turn.translation)
         if not job.as_json:
             print("\n".join(turn_lines(turn)), file=out, flush=True)
+            if job.back:
+                print(f"    {back_line(backs[turn.utterance.id])}", file=out, flush=True)
 
     turns = interpret_utterances(utterances, interpreter, job.directions, on_turn=show, name=name)
     written = False
@@ -96,7 +105,13 @@ def run_file(
             write_wav(job.out_path, *track)
             written = True
     if job.as_json:
-        document = {"utterances": [turn_json(turn) for turn in turns], "models": used.as_dict()}
+        rows = []
+        for turn in turns:
+            row = turn_json(turn)
+            if job.back:
+                row["back_translation"] = back_json(backs.get(turn.utterance.id))
+            rows.append(row)
+        document = {"utterances": rows, "models": used.as_dict()}
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
     elif written:
         print(f"spoken translation written to {job.out_path}", file=err)

@@ -36,7 +36,13 @@ _ALWAYS_INVENTED = (
 
 # Said at a counter, but also what Whisper writes for a cough or a door: only trusted
 # when the decoder was confident that there was speech.
-_SUSPICIOUS = ("you", "thank you", "thanks", "bye", "谢谢", "嗯", "啊", "ok", "okay")
+_SUSPICIOUS = (
+    "you", "thank you", "thanks", "bye", "谢谢", "嗯", "啊", "ok", "okay", "yeah", "the", "uh",
+    "hmm", "oh",
+)  # fmt: skip
+# A word or two that the decoder was unsure of (mean log-probability below this) is
+# what Whisper makes of a noisy hall's babble ("Yeah.", "The"), not a party speaking.
+FRAGMENT_LOG_PROB = -1.0
 
 
 def normalise(text: str) -> str:
@@ -61,7 +67,11 @@ def is_invented(text: str, no_speech_prob: float, avg_logprob: float) -> bool:
     if any(marker in squeezed for marker in _ALWAYS_SQUEEZED):
         return True
     doubtful = no_speech_prob > 0.3 or avg_logprob < -0.8
-    return squeezed in _SUSPICIOUS_SQUEEZED and doubtful
+    if squeezed in _SUSPICIOUS_SQUEEZED and doubtful:
+        return True
+    words = normalise(text).split()
+    short = len(squeezed) <= 3 if len(words) == 1 and not squeezed.isascii() else len(words) <= 2
+    return short and avg_logprob < FRAGMENT_LOG_PROB
 
 
 _LOOP = re.compile(r"(.{1,5}?)\1{3,}|(.{4,}?)(?:[\s,，、。.!?！？;；]*\2){2,}", re.DOTALL)

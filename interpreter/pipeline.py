@@ -74,6 +74,9 @@ class Turn:
     asr_rung: AsrRung = AsrRung.CONFIGURED
     mt_rung: MtRung = MtRung.FULL
     violations: tuple[Violation, ...] = ()
+    # Recognition was unsure of the words: the translation is shown, marked, and not
+    # spoken, because a misheard number spoken aloud is a wrong deal.
+    unsure: bool = False
 
     @property
     def audio(self) -> tuple[np.ndarray, int] | None:
@@ -109,13 +112,16 @@ class Interpreter:
         synthesizer: Synthesizer | None,
         clock: Clock | None = None,
         smaller_transcriber: Transcriber | None = None,
+        min_speak_confidence: float = 0.0,
     ) -> None:
         """`smaller_transcriber` (tiny beside base, say) is the latency budget's last
-        recognition rung; without a budget it is never used."""
+        recognition rung; without a budget it is never used. A turn heard with less
+        than `min_speak_confidence` is shown but not spoken."""
         self.transcriber = transcriber
         self.translator = translator
         self.synthesizer = synthesizer
         self.smaller_transcriber = smaller_transcriber
+        self.min_speak_confidence = min_speak_confidence
         self._clock = clock or MonotonicClock()
 
     def warm_up(self) -> None:
@@ -151,6 +157,7 @@ class Interpreter:
         if not transcript.text or events.cancelled():
             return None
         events.transcript(transcript)
+        unsure = transcript.confidence < self.min_speak_confidence
         target = directions.target(transcript.language)
         mt_rung = MtRung.FULL
         if ladder is not None:
@@ -170,7 +177,7 @@ class Interpreter:
             events.translated(piece)
             if events.cancelled():
                 return None
-            for chunk in self._speak(piece):
+            for chunk in [] if unsure else self._speak(piece):
                 speech.append(chunk)
                 events.spoken(chunk)
                 if events.cancelled():
@@ -209,6 +216,7 @@ class Interpreter:
             asr_rung or AsrRung.CONFIGURED,
             mt_rung,
             violations,
+            unsure,
         )
 
     def _hear(

@@ -17,7 +17,9 @@ from interpreter.clock import Clock
 from interpreter.errors import ModelError
 from interpreter.glossary import GlossaryFile, default_glossary_path
 from interpreter.pipeline import Directions, Interpreter
+from interpreter.readaloud import NumberReader
 from interpreter.store import Catalog, ModelEntry, ModelStore
+from interpreter.translate.amounts import AmountFinder
 from interpreter.translate.chain import PIVOT_LANGUAGE, TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
@@ -43,6 +45,11 @@ class StageOptions:
     voices: dict[str, str] = field(default_factory=dict, hash=False)
     # The merchant's glossary (see glossary.py); None: the default file, if it exists.
     glossary_path: Path | None = None
+    # Whisper's confidence (exp of the mean token log-probability) below which a turn
+    # is shown with a marker instead of spoken. Measured with whisper base: clear
+    # English speech 0.60-0.96; the robotic Chinese test voice 0.13-0.79, and below
+    # 0.4 its transcripts were mostly wrong words ("我要登入海天" for 我要订五百件).
+    min_speak_confidence: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,8 @@ def build_synthesizer(
     store: ModelStore, directions: Directions, options: StageOptions, clock: Clock
 ) -> tuple[Synthesizer, dict[str, str]]:
     voices: dict[str, Voice] = dict(_voices(store, directions, options.voices))
-    synthesizer = Synthesizer(voices, options.synthesizer, clock)
+    reader = NumberReader(AmountFinder.load())
+    synthesizer = Synthesizer(voices, options.synthesizer, clock, reader=reader)
     names = {}
     for target in sorted(set(directions.targets.values())):
         voice = synthesizer.voice_for(target)
@@ -241,7 +249,13 @@ def build_interpreter(
         voices=voice_names,
         phrasebook_phrases=phrases,
     )
-    interpreter = Interpreter(transcriber, translator, synthesizer, clock)
+    interpreter = Interpreter(
+        transcriber,
+        translator,
+        synthesizer,
+        clock,
+        min_speak_confidence=options.min_speak_confidence,
+    )
     interpreter.warm_up()
     return interpreter, used
 

@@ -18,7 +18,7 @@ from interpreter.clock import Clock, MonotonicClock
 from interpreter.errors import InputError
 from interpreter.filemode import check_output_path
 from interpreter.pipeline import Directions
-from interpreter.report import translation_text
+from interpreter.report import back_json, back_line, numbers_box, translation_text
 from interpreter.stages import (
     StageOptions,
     build_synthesizer,
@@ -42,6 +42,8 @@ class TextJob:
     out_path: Path | None = None
     as_json: bool = False
     stages: StageOptions = field(default_factory=StageOptions)
+    # Also put the translation back into the speaker's language, to check it.
+    back: bool = False
 
 
 def run_text(
@@ -84,6 +86,7 @@ def run_text(
         if audio is None:
             print("note: no speech was synthesised, so nothing was spoken or written", file=err)
     mt_ms = round(1000 * (translation.t_done_s - started_s), 1)
+    back = translator.back_translate(translation) if job.back else None
     if job.as_json:
         timings: dict[str, float | None] = {"mt": mt_ms, "total": mt_ms}
         if first_audio_ms is not None:
@@ -98,6 +101,9 @@ def run_text(
                     "target_language": job.target,
                     "method": translation.method.value,
                     "numbers": list(translation.numbers),
+                    "numbers_said": list(translation.numbers_said),
+                    "number_repairs": list(translation.number_repairs),
+                    **({"back_translation": back_json(back)} if job.back else {}),
                     "timings_ms": timings,
                 }
             ],
@@ -106,7 +112,12 @@ def run_text(
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
     else:
         print(f"{job.target}  {translation_text(translation)}", file=out)
-        print(f"    {translation.method.value} · mt {mt_ms:.0f} ms", file=out, flush=True)
+        print(f"    {translation.method.value} · mt {mt_ms:.0f} ms", file=out)
+        for line in numbers_box(translation):
+            print(f"    {line}", file=out)
+        if job.back:
+            print(f"    {back_line(back)}", file=out)
+        out.flush()
     # Played last: the text is on screen before the speaker starts, and stays there
     # if there is no speaker at all.
     if audio is not None and job.speak and job.out_path is None:

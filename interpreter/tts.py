@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -184,10 +184,14 @@ class Synthesizer:
         voices: dict[str, Voice],
         options: SynthesizerOptions | None = None,
         clock: Clock | None = None,
+        reader: Callable[[str, str], str] | None = None,
     ) -> None:
+        """`reader(text, language)` rewrites a sentence for the voice (numbers and
+        prices in words, see readaloud.py); the text shown keeps its digits."""
         self._voices = dict(voices)
         self._options = options or SynthesizerOptions()
         self._clock = clock or MonotonicClock()
+        self._reader = reader
         self.silent_languages: set[str] = set()
 
     def warm_up(self) -> None:
@@ -214,6 +218,8 @@ class Synthesizer:
         voice = self.voice_for(translation.target_language) if text else None
         if voice is None:
             return
+        if self._reader is not None:
+            text = self._reader(text, translation.target_language)
         sentences = split_sentences(text) or [text]
         sentences = lead_and_rest(sentences[0], self._options.lead_words) + sentences[1:]
         limit = self._options.max_sentence_chars

@@ -175,3 +175,33 @@ def test_a_glossary_edit_applies_to_the_next_sentence(tmp_path) -> None:
     assert chain.translate(said("保温杯", "zh"), "en").text == "thermos cup"
     glossary.remove("thermos cup")
     assert chain.translate(said("保温杯", "zh"), "en").text == "保温杯"
+
+
+def test_the_merchant_checks_the_numbers_and_the_meaning_before_anyone_hears_them(
+    tmp_path,
+) -> None:
+    """translate-text --back: the numbers in both languages, and the translation put
+    back into the merchant's own language."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "interpreter", "--models-dir", str(tmp_path), "translate-text",
+         "我要订一千二百件，三块五一个", "--from", "zh", "--to", "en", "--back", "--json"],
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    turn = json.loads(result.stdout)["utterances"][0]
+    assert turn["numbers_said"] == ["1200件", "3.50元"]
+    assert turn["numbers"] == ["1,200 pieces", "3.50 yuan"]
+    assert turn["back_translation"]["language"] == "zh"
+    assert "1200件" in turn["back_translation"]["text"]
+    shown = subprocess.run(
+        [sys.executable, "-m", "interpreter", "--models-dir", str(tmp_path), "translate-text",
+         "我要订一千二百件，三块五一个", "--from", "zh", "--to", "en", "--back"],
+        capture_output=True, text=True, timeout=120, check=False,
+    ).stdout  # fmt: skip
+    assert "┃ 1200件 = 1,200 pieces ┃" in shown
+    assert "back (zh, phrasebook): 我要订1200件" in shown

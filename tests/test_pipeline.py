@@ -109,3 +109,28 @@ def test_a_short_turn_is_one_piece() -> None:
     turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
     assert turn is not None and len(model.calls) == 1
     assert turn.translation.text == "<Can you show me something similar?>"
+
+
+def test_a_turn_heard_without_confidence_is_shown_but_not_spoken() -> None:
+    """Whisper gave this turn 0.9; a stall that asks for more says it, not guesses it."""
+    interpreter, _ = interpreter_for("I want to order 500 pieces.")
+    interpreter.min_speak_confidence = 0.95
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None and turn.unsure
+    assert turn.translation.text and turn.speech == ()
+    interpreter.min_speak_confidence = 0.5
+    sure = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert sure is not None and not sure.unsure and sure.speech
+
+
+def test_the_confirm_box_pairs_each_number_with_its_translation() -> None:
+    from interpreter.report import numbers_box, turn_lines
+
+    interpreter, _ = interpreter_for("I want 1,200 pieces at $3.50 each.")
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None
+    box = numbers_box(turn.translation)
+    assert box[1].startswith("┃ 1,200 pieces = 1200件")
+    assert "$3.50" in box[2] and "3.50美元" in box[2]
+    assert len({len(box[0]), len(box[-1])}) == 1
+    assert box[0] in "\n".join(turn_lines(turn))

@@ -116,8 +116,9 @@ class TranslatorChain:
             assert self._phrasebook is not None
             match = self._phrasebook.lookup(text, source, target)
             if match is not None:
-                said = self._guard.said(text, source).numbers_said
-                checked = Checked(match.text, match.amounts, said)
+                # The book writes the numbers exactly; they are listed in the order
+                # spoken, so the confirm step pairs each with its translation.
+                checked = self._guard.listed(text, match.text, source, target)
                 yield self._result(transcript, target, match.text, Method.PHRASEBOOK, checked)
                 return
         route = [] if phrasebook_only else self._nmt_route(source, target)

@@ -130,6 +130,16 @@ class NumberGuard:
             numbers_said=tuple(self._finder.render(a, source) for a in amounts),
         )
 
+    def listed(self, source_text: str, translated: str, source: str, target: str) -> Checked:
+        """A translation trusted with its numbers (the phrasebook's): only listed,
+        in the order spoken, in both languages."""
+        amounts = self._finder.find(source_text, source)
+        return Checked(
+            translated,
+            numbers=tuple(self._finder.render(a, target) for a in amounts),
+            numbers_said=tuple(self._finder.render(a, source) for a in amounts),
+        )
+
     def _written(self, keep: Keep, language: str) -> str:
         if keep.amount is None:
             return keep.term
