@@ -49,4 +49,3 @@ def test_a_garbling_model_still_scores_full_marks_because_the_check_repairs_it()
     report = measure_text(items, [Ladder("garble", chain)], AmountFinder.load())
     assert report["garble"]["rate"] == 1.0
     assert report["garble"]["turns_repaired"] == 20
-

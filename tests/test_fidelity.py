@@ -205,3 +205,22 @@ def test_the_merchant_checks_the_numbers_and_the_meaning_before_anyone_hears_the
     ).stdout  # fmt: skip
     assert "┃ 1200件 = 1,200 pieces ┃" in shown
     assert "back (zh, phrasebook): 我要订1200件" in shown
+
+
+def test_two_numbers_said_apart_are_never_joined_by_the_phrasebook() -> None:
+    """Whisper wrote "3500 1个"; the book's Chinese needs no spaces, yet 35001 was
+    never said, so the book must not answer with it."""
+    from interpreter.translate.phrasebook import Phrasebook
+
+    model = FakeModel("zh", "en", word_for_word)
+    chain = TranslatorChain(Phrasebook.load(), [model])  # type: ignore[list-item]
+    result = chain.translate(said("3500 1个,最少2500套", "zh"), "en")
+    assert "35,001" not in result.text and "35001" not in result.text
+    assert result.method is Method.NMT
+    assert result.numbers_said == ("3500", "1件", "2500套")
+
+
+def test_a_phrasebook_answer_with_other_numbers_goes_to_the_next_rung(guard) -> None:
+    assert guard.agrees("我要订五百件", "I want to order 500 pieces.", "zh", "en")
+    assert not guard.agrees("我要订五百件", "I want to order 5,000 pieces.", "zh", "en")
+    assert not guard.agrees("我要订五百件", "I want to order.", "zh", "en")

@@ -35,7 +35,9 @@ _EN_MONTH_SHORT["sept"] = 9
 # Slot kinds of `Terms` that an amount can be, tried in this order where two start at
 # the same place and are as long: "5 dollars" is a price before it is a quantity.
 _TERM_KINDS = ("price", "qty", "duration", "percent")
-_COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九])(毛|角)?$")
+_COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九1-9])(毛|角)?$")
+# 6块8, as Whisper writes 六块八: 6.80 yuan.
+_DIGIT_COLLOQUIAL = r"\d+[块元][1-9](?![\d.])(?:毛|角)?"
 _PRIORITY = ("date", "discount", "price", "qty", "duration", "percent", "code", "num")
 
 
@@ -95,7 +97,8 @@ class AmountFinder:
                     continue
                 start, end = where[match.start()], where[match_end - 1] + 1
                 said = text[start:end]
-                amount = Amount(amount.kind, amount.value, amount.unit, said, start, end)
+                unit = said if kind == "code" else amount.unit
+                amount = Amount(amount.kind, amount.value, unit, said, start, end)
                 candidates.append((start, -(end - start), _PRIORITY.index(kind), amount))
         chosen: list[Amount] = []
         taken_until = -1
@@ -159,8 +162,12 @@ class AmountFinder:
 
     def _pattern_source(self, kind: str, language: str) -> str | None:
         number = number_pattern(language)
-        edge = "" if language == "zh" else r"(?<![\w.,])"
-        tail = "" if language == "zh" else r"(?![\w])"
+        # In Latin, Cyrillic or Arabic text a number stands alone (not inside "A123"),
+        # but a Chinese character next to it (mixed output) does not hide it.
+        edge = "" if language == "zh" else r"(?<![^\W\u2e80-\u9fff])(?<![.,])"
+        tail = "" if language == "zh" else r"(?![^\W\u2e80-\u9fff])"
+        if kind == "price" and language == "zh":
+            return f"(?:{_DIGIT_COLLOQUIAL}|{self._terms.pattern(kind, language)})"
         if kind in _TERM_KINDS:
             return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
         if kind == "num":
@@ -193,6 +200,11 @@ class AmountFinder:
         return None
 
     def _parse(self, kind: str, text: str, language: str) -> Amount | None:
+        if kind == "price" and language == "zh":
+            spoken = re.fullmatch(r"(\d+)[块元]([1-9])(?:毛|角)?", text)
+            if spoken:
+                value = Decimal(spoken.group(1)) + Decimal(spoken.group(2)) / 10
+                return Amount("price", value, "yuan")
         if kind in _TERM_KINDS:
             slot = self._terms.parse(kind, text, language)
             if slot is None or slot.number is None:
@@ -209,7 +221,7 @@ class AmountFinder:
             value = parse_number(text, language)
             return None if value is None else Amount("num", value)
         if kind == "code":
-            return Amount("code", None, text.upper())
+            return Amount("code", None, text)
         if kind == "discount":
             return _parse_discount(text, language, self._terms)
         if kind == "date":

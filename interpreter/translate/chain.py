@@ -115,7 +115,9 @@ class TranslatorChain:
         if self._book_covers(source, target):
             assert self._phrasebook is not None
             match = self._phrasebook.lookup(text, source, target)
-            if match is not None:
+            # The book is exact by construction; its numbers are still checked, and a
+            # sentence whose numbers it would change goes to the next rung.
+            if match is not None and self._guard.agrees(text, match.text, source, target):
                 # The book writes the numbers exactly; they are listed in the order
                 # spoken, so the confirm step pairs each with its translation.
                 checked = self._guard.listed(text, match.text, source, target)

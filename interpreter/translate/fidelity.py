@@ -140,6 +140,12 @@ class NumberGuard:
             numbers_said=tuple(self._finder.render(a, source) for a in amounts),
         )
 
+    def agrees(self, source_text: str, translated: str, source: str, target: str) -> bool:
+        """Whether a translation holds exactly the source's amounts, in any order."""
+        said = sorted(repr(a.key) for a in self._finder.find(source_text, source))
+        written = sorted(repr(a.key) for a in self._finder.find(translated, target))
+        return said == written
+
     def _written(self, keep: Keep, language: str) -> str:
         if keep.amount is None:
             return keep.term

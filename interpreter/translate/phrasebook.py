@@ -111,7 +111,8 @@ class Normaliser:
                 chars.append(" ")
         text = " ".join("".join(chars).split()).replace("\x00", ".")
         if language == "zh":
-            text = text.replace(" ", "")
+            # Chinese needs no spaces, but "3500 1个" is two numbers, never 35001.
+            text = re.sub(r"(?<=\d) (?=\d)", "|", text).replace(" ", "")
         return text
 
 
