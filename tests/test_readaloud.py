@@ -128,4 +128,3 @@ def test_what_the_buyer_hears_is_the_number_on_screen(model_store, reader) -> No
         )
         said = [a.key for a in finder.find(text, "en")]
         assert [a.key for a in finder.find(heard.text, "en")] == said, heard.text
-
