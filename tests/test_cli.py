@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import wave
@@ -286,3 +287,118 @@ def test_models_list_shows_what_is_installed_and_what_installs_offline(store) ->
     assert rows["whisper-base"].endswith("installed")
     assert rows["silero-vad-v6"].endswith("offline (from package)")
     assert rows["opus-mt-zh-en"].endswith("download")
+
+
+# ---- an unreadable recording, a language with no voice, a GPU that is not there ----
+
+
+def run_interpreter(
+    *args: str,
+    store: Path,
+    env: dict[str, str] | None = None,
+    prefix: tuple[str, ...] = (),
+    timeout_s: float = 300,
+) -> subprocess.CompletedProcess:
+    """`interpreter()` with changes to its environment, or started through `prefix`."""
+    environment = {
+        **os.environ,
+        "INTERPRETER_MODELS_DIR": str(store),
+        "HF_HUB_OFFLINE": "1",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "interpreter", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout_s,
+        check=False,
+    )
+
+
+# Root reads any file through these two capabilities; without them, as any other user,
+# the kernel refuses a file whose mode forbids reading.
+WITHOUT_READ_OVERRIDE = (
+    "setpriv",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--",
+)
+
+
+def test_an_unreadable_recording_gets_a_one_line_error(store, english_recording, tmp_path) -> None:
+    """A recording saved by another account that this one may not read."""
+    path = tmp_path / "private.wav"
+    path.write_bytes(english_recording.read_bytes())
+    path.chmod(0)
+    prefix: tuple[str, ...] = ()
+    if os.access(path, os.R_OK):  # running as root
+        usable = shutil.which("setpriv") is not None and (
+            subprocess.run([*WITHOUT_READ_OVERRIDE, "true"], check=False).returncode == 0
+        )
+        if not usable:
+            pytest.skip("root reads any file, and setpriv cannot drop that right here")
+        prefix = WITHOUT_READ_OVERRIDE
+    out = tmp_path / "out.wav"
+
+    result = run_interpreter(
+        "translate", str(path), "--from", "en", "--to", "zh", "--out", str(out),
+        store=store, prefix=prefix,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert_one_line_error(result, "private.wav", "is not readable", "check its permissions")
+    assert not out.exists()
+
+
+def without_espeak(tmp_path: Path) -> dict[str, str]:
+    """A PATH with nothing on it: the program is started by its absolute path."""
+    bare = tmp_path / "bare-bin"
+    bare.mkdir()
+    return {"PATH": str(bare)}
+
+
+def test_a_language_with_no_voice_is_printed_and_the_run_says_so_once(
+    store, english_recording, tmp_path
+) -> None:
+    """Three turns into Chinese, with no Piper voice for Chinese and no espeak-ng."""
+    out = tmp_path / "spoken.wav"
+    result = run_interpreter(
+        "translate", str(english_recording), "--from", "en", "--to", "zh", "--out", str(out),
+        store=store, env=without_espeak(tmp_path),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "no voice for zh" in line]
+    assert len(notes) == 1, result.stderr
+    assert "install espeak-ng" in notes[0] and "interpreter models fetch piper-zh" in notes[0]
+    assert "500件" in result.stdout, "the translation is still printed"
+    assert not out.exists(), "no silent file stands in for the speech"
+
+
+def test_typed_text_with_no_voice_is_printed_and_the_run_says_so_once(store, tmp_path) -> None:
+    out = tmp_path / "said.wav"
+    result = run_interpreter(
+        "translate-text", "I want to order 500 pieces.", "--from", "en", "--to", "zh",
+        "--speak", "--out", str(out), store=store, env=without_espeak(tmp_path),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("no voice for zh") == 1, result.stderr
+    assert result.stdout.startswith("zh  我要订500件")
+    assert not out.exists()
+
+
+def test_cuda_asked_for_on_a_machine_without_a_gpu_is_a_one_line_error(
+    store, english_recording
+) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("a CUDA GPU is visible here")
+    result = interpreter(
+        "--device", "cuda", "translate", str(english_recording), "--from", "en", "--to", "zh",
+        store=store,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert_one_line_error(result, "no CUDA GPU", "--device cpu")

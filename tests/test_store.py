@@ -10,15 +10,22 @@ import hashlib
 import http.server
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from interpreter.errors import ModelError, StoreError
 from interpreter.store import ModelStore, load_catalog
-from interpreter.store.catalog import UNKNOWN
+from interpreter.store.catalog import UNKNOWN, FileSpec
+from interpreter.store.transfer import Progress, SourceFailed, write_verified
 
 WEIGHTS = bytes(range(256)) * 4096  # 1 MiB: large enough to draw a progress line
 CONFIG = b'{"layers": 2}'
@@ -36,6 +43,8 @@ class ModelHost(http.server.ThreadingHTTPServer):
         self.files: dict[str, bytes] = {}
         self.headers: dict[str, dict[str, str]] = {}
         self.requests: list[str] = []
+        # A body waits on its gate after the headers: a download still in progress.
+        self.gates: dict[str, threading.Event] = {}
         host = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -50,6 +59,10 @@ class ModelHost(http.server.ThreadingHTTPServer):
                 for name, value in host.headers.get(self.path, {}).items():
                     self.send_header(name, value)
                 self.end_headers()
+                gate = host.gates.get(self.path)
+                if gate is not None:
+                    self.wfile.flush()
+                    gate.wait(timeout=10)
                 self.wfile.write(body)
 
             def log_message(self, *args: object) -> None:
@@ -306,6 +319,150 @@ def test_a_failed_reinstall_keeps_the_working_model(tmp_path, host) -> None:
         store.fetch("tiny-asr", force=True)
     assert store.verify("tiny-asr").ok
     assert leftovers(store) == ["tiny-asr"]
+
+
+def test_a_power_cut_between_the_two_renames_is_undone_when_the_store_is_next_opened(
+    tmp_path, host
+) -> None:
+    """What `_swap_in` leaves if the stall is unplugged while `fetch --force` replaces a
+    model: yesterday's model set aside, today's download unfinished."""
+    serve_model(host)
+    catalog = catalog_file(tmp_path)
+    store = store_at(tmp_path, catalog)
+    store.fetch("tiny-asr")
+    aside = store.root / ".old-tiny-asr-k3j9x2"
+    aside.mkdir()
+    os.replace(store.model_dir("tiny-asr"), aside / "tiny-asr")
+    unfinished = store.root / ".partial-tiny-asr-q81zz0"
+    unfinished.mkdir()
+    (unfinished / "model.bin").write_bytes(WEIGHTS[:1000])
+    assert not store.is_installed("tiny-asr")
+
+    reopened = store_at(tmp_path, catalog)
+
+    assert reopened.verify("tiny-asr").ok
+    assert leftovers(reopened) == ["tiny-asr"]
+
+
+def test_an_old_copy_left_beside_its_replacement_is_removed_not_restored(tmp_path, host) -> None:
+    serve_model(host)
+    catalog = catalog_file(tmp_path)
+    store = store_at(tmp_path, catalog)
+    store.fetch("tiny-asr")
+    cut_after_the_second_rename = store.root / ".old-tiny-asr-a1b2c3"
+    shutil.copytree(store.model_dir("tiny-asr"), cut_after_the_second_rename / "tiny-asr")
+    (cut_after_the_second_rename / "tiny-asr" / "model.bin").write_bytes(b"yesterday")
+    (store.root / ".old-tiny-asr-d4e5f6").mkdir()  # cut before the first rename
+
+    reopened = store_at(tmp_path, catalog)
+
+    assert reopened.verify("tiny-asr").ok, "the newer model is kept"
+    assert leftovers(reopened) == ["tiny-asr"]
+
+
+def test_opening_a_store_never_sweeps_an_install_another_process_has_in_progress(
+    tmp_path, host
+) -> None:
+    """A `models fetch` runs in a terminal while the kiosk restarts on the same store. The
+    kiosk must leave the download alone, and clear yesterday's leftovers only once no
+    install is running."""
+    serve_model(host)
+    model_bin = f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"
+    host.gates[model_bin] = threading.Event()
+    catalog = catalog_file(tmp_path)
+    terminal = store_at(tmp_path, catalog)
+    yesterday = terminal.root / ".partial-tiny-asr-yest3r"
+    yesterday.mkdir(parents=True)
+    (yesterday / "model.bin").write_bytes(b"cut off")
+
+    def open_store_in_the_kiosk() -> None:
+        code = (
+            "import sys; from pathlib import Path;"
+            "from interpreter.store import ModelStore, load_catalog;"
+            "ModelStore(Path(sys.argv[1]), load_catalog(Path(sys.argv[2])))"
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(terminal.root), str(catalog)], check=True, timeout=60
+        )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        download = pool.submit(terminal.fetch, "tiny-asr")
+        deadline = time.monotonic() + 30
+        while model_bin not in host.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        in_progress = [p for p in terminal.root.glob(".partial-*") if p != yesterday]
+        assert len(in_progress) == 1
+
+        open_store_in_the_kiosk()
+
+        assert in_progress[0].is_dir() and yesterday.is_dir()
+        host.gates[model_bin].set()
+        assert download.result(timeout=30).name == "tiny-asr"
+
+    open_store_in_the_kiosk()
+    assert terminal.verify("tiny-asr").ok
+    assert leftovers(terminal) == ["tiny-asr"]
+
+
+class Terminal(io.StringIO):
+    """What `interpreter models fetch` writes to when a person watches it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now_s = 100.0
+
+    def __call__(self) -> float:
+        return self.now_s
+
+
+def test_a_download_on_a_terminal_draws_a_bar_in_place_and_ends_its_line(tmp_path) -> None:
+    terminal, clock = Terminal(), Clock()
+    progress = Progress(terminal, "tiny-asr/model.bin", 4_000_000, clock=clock)
+    for _ in range(4):
+        clock.now_s += 0.5
+        progress.advance(1_000_000)
+    progress.finish()
+
+    frames = terminal.getvalue().split("\r")
+    assert frames[0] == "", "every frame starts at the left edge"
+    assert frames[1] == (
+        "  tiny-asr/model.bin           "
+        "[######------------------]  25.0%     1.0/4.0 MB    2.0 MB/s"
+    )
+    assert frames[-1] == (
+        "  tiny-asr/model.bin           "
+        "[########################] 100.0%     4.0/4.0 MB    2.0 MB/s"
+        "\n"
+    )
+    assert len(frames) == 6, "four redraws and the final line"
+    assert terminal.getvalue().count("\n") == 1
+
+
+def test_a_bar_shows_from_the_first_chunk_and_redraws_at_most_five_times_a_second() -> None:
+    terminal, clock = Terminal(), Clock()
+    progress = Progress(terminal, "whisper-base/model.bin", 4_000_000, clock=clock)
+    for _ in range(10):
+        clock.now_s += 0.01
+        progress.advance(65_536)
+    frames = terminal.getvalue().split("\r")[1:]
+    assert len(frames) == 1
+    assert "[------------------------]   1.6%" in frames[0]
+
+
+def test_a_download_that_fails_mid_bar_leaves_the_error_its_own_line(tmp_path) -> None:
+    terminal = Terminal()
+    spec = FileSpec("model.bin", 1_500_000)
+    progress = Progress(terminal, "tiny-asr/model.bin", spec.size_bytes)
+    chunks = [WEIGHTS, WEIGHTS]  # twice what the catalog says
+    with pytest.raises(SourceFailed, match="larger than the catalog"):
+        write_verified(chunks, tmp_path / "model.bin", spec, "a mirror", progress)
+    drawn = terminal.getvalue()
+    assert drawn.startswith("\r") and "69.9%" in drawn
+    assert drawn.endswith("\n") and drawn.count("\n") == 1
 
 
 def test_verify_finds_a_damaged_file(tmp_path, host) -> None:

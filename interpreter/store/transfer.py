@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -38,31 +38,60 @@ class FileRecord:
 
 
 class Progress:
-    """A download bar on a terminal; one summary line per file anywhere else."""
+    """A download bar on a terminal; one summary line per file anywhere else.
 
-    def __init__(self, stream: TextIO | None, label: str, total_bytes: int | None) -> None:
+    The bar is redrawn in place at most every `DRAW_EVERY_S`; `clock` is injectable so
+    a test can say what time it is.
+    """
+
+    DRAW_EVERY_S = 0.2
+
+    def __init__(
+        self,
+        stream: TextIO | None,
+        label: str,
+        total_bytes: int | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._stream = stream
         self._label = label
         self._total = total_bytes
         self._done = 0
-        self._started_s = time.monotonic()
-        self._last_draw_s = 0.0
+        self._clock = clock
+        self._started_s = clock()
+        self._last_draw_s: float | None = None
+        self._line_open = False
         self._tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
+
+    def _worth_showing(self) -> bool:
+        # A file known to be large gets its bar from the first chunk: on a slow link the
+        # first megabyte alone can take a while.
+        return max(self._total or 0, self._done) >= PROGRESS_MIN_BYTES
 
     def advance(self, count: int) -> None:
         self._done += count
-        now = time.monotonic()
-        if self._tty and self._done >= PROGRESS_MIN_BYTES and now - self._last_draw_s >= 0.2:
+        if not (self._tty and self._worth_showing()):
+            return
+        now = self._clock()
+        if self._last_draw_s is None or now - self._last_draw_s >= self.DRAW_EVERY_S:
             self._last_draw_s = now
             self._draw(final=False)
 
     def finish(self) -> None:
-        if self._stream is not None and self._done >= PROGRESS_MIN_BYTES:
+        if self._stream is not None and self._worth_showing():
             self._draw(final=True)
+
+    def abandon(self) -> None:
+        """End a bar left half-drawn by a failed copy, so the error after it starts its
+        own line instead of being glued to the bar."""
+        if self._line_open and self._stream is not None:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._line_open = False
 
     def _draw(self, final: bool) -> None:
         assert self._stream is not None
-        elapsed_s = max(time.monotonic() - self._started_s, 1e-6)
+        elapsed_s = max(self._clock() - self._started_s, 1e-6)
         rate = self._done / elapsed_s / 1e6
         done_mb = self._done / 1e6
         if self._total:
@@ -74,6 +103,7 @@ class Progress:
         line = f"  {self._label:<28} {body} {rate:6.1f} MB/s"
         if self._tty:
             self._stream.write("\r" + line + ("\n" if final else ""))
+            self._line_open = not final
         elif final:
             self._stream.write(line + "\n")
         self._stream.flush()
@@ -95,20 +125,25 @@ def write_verified(
     destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    with destination.open("wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
-            digest.update(chunk)
-            size += len(chunk)
-            if spec.size_bytes is not None and size > spec.size_bytes:
-                raise SourceFailed(
-                    f"{spec.path} from {origin} is larger than the catalog's "
-                    f"{spec.size_bytes} bytes (damaged or a different version)"
-                )
-            if progress is not None:
-                progress.advance(len(chunk))
-        out.flush()
-        os.fsync(out.fileno())
+    try:
+        with destination.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                if spec.size_bytes is not None and size > spec.size_bytes:
+                    raise SourceFailed(
+                        f"{spec.path} from {origin} is larger than the catalog's "
+                        f"{spec.size_bytes} bytes (damaged or a different version)"
+                    )
+                if progress is not None:
+                    progress.advance(len(chunk))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        if progress is not None:
+            progress.abandon()
+        raise
     if progress is not None:
         progress.finish()
     if spec.size_bytes is not None and size != spec.size_bytes:
