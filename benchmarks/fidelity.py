@@ -10,8 +10,8 @@ Three measures, written to results/<date>-<machine>-fidelity.json:
   target is that every such turn's translation holds them too. The translation is
   also compared with the transcript (what the system itself was given).
 - **noise**: ten minutes of a stall with nobody at the counter (white and pink noise,
-  a trade hall's babble at three levels) through the endpointer and Whisper; every
-  transcript is a false one.
+  breathing, a radio's music, a trade hall's babble at three levels) through the
+  endpointer and Whisper; every transcript is a false one.
 
 Translation runs through the product's ladder twice: the phrasebook with a text model
 (a small translator with random weights: no translation weights can be downloaded
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from benchmarks.fidelity_set import FidelityItem, load_set
 from benchmarks.latency import machine, machine_slug, peak_rss_mb
-from benchmarks.noise import babble, pink_noise, white_noise
+from benchmarks.noise import babble, breathing, music, pink_noise, white_noise
 from benchmarks.replay import speak
 from interpreter.asr import Transcriber
 from interpreter.random_models import build_random_translator
@@ -51,11 +51,13 @@ ENGLISH_VOICE = "piper-en_US-joe-medium"
 TARGET = {"zh": "en", "en": "zh"}
 # Ten minutes of noise: (name, seconds, make(seconds) -> samples).
 NOISE_PLAN = (
-    ("white -30 dBFS", 120.0, "white", -30.0),
-    ("pink -30 dBFS", 120.0, "pink", -30.0),
-    ("babble -35 dBFS", 120.0, "babble", -35.0),
-    ("babble -28 dBFS", 120.0, "babble", -28.0),
-    ("babble -22 dBFS", 120.0, "babble", -22.0),
+    ("white -30 dBFS", 90.0, "white", -30.0),
+    ("pink -30 dBFS", 90.0, "pink", -30.0),
+    ("breathing -30 dBFS", 60.0, "breathing", -30.0),
+    ("music -25 dBFS", 60.0, "music", -25.0),
+    ("babble -35 dBFS", 100.0, "babble", -35.0),
+    ("babble -28 dBFS", 100.0, "babble", -28.0),
+    ("babble -22 dBFS", 100.0, "babble", -22.0),
 )
 
 
@@ -209,6 +211,10 @@ def measure_noise(
             samples = white_noise(seconds, level, seed=index)
         elif kind == "pink":
             samples = pink_noise(seconds, level, seed=index)
+        elif kind == "breathing":
+            samples = breathing(seconds, level, seed=index)
+        elif kind == "music":
+            samples = music(seconds, level, seed=index)
         else:
             samples = babble(seconds, level, english_voice, seed=index)
         utterances = split_utterances(samples, Endpointer(SileroVad()))

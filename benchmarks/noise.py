@@ -1,6 +1,7 @@
 """Noise a stall hears when nobody at the counter speaks, for the no-invented-text checks.
 
-White and pink noise stand for fans and traffic; babble stands for a trade-fair hall:
+White and pink noise stand for fans and traffic; breathing for a party close to the
+microphone who says nothing; music for the next stall's radio; babble for a trade-fair hall:
 many voices (the Piper voice in English, espeak-ng in Mandarin at several speeds)
 talking over each other at background level. All of it is generated from a seed, so
 every run hears the same noise.
@@ -40,6 +41,43 @@ def pink_noise(seconds: float, rms_dbfs: float, seed: int = 0) -> np.ndarray:
     bins = np.arange(len(spectrum), dtype=np.float64)
     bins[0] = 1.0
     return scaled_to(np.fft.irfft(spectrum / np.sqrt(bins), count), rms_dbfs)
+
+
+def breathing(seconds: float, rms_dbfs: float, seed: int = 0) -> np.ndarray:
+    """Breaths close to the microphone: bursts of breathy noise (mostly 300-2,000 Hz)
+    a second or so long, swelling and fading, with pauses between them."""
+    rng = np.random.default_rng(seed)
+    count = int(seconds * ASR_SAMPLE_RATE)
+    spectrum = np.fft.rfft(rng.normal(0.0, 1.0, count))
+    frequencies = np.fft.rfftfreq(count, 1.0 / ASR_SAMPLE_RATE)
+    band = np.exp(-(((np.log(np.maximum(frequencies, 1.0)) - np.log(800.0)) / 0.6) ** 2))
+    breathy = np.fft.irfft(spectrum * band, count)
+    envelope = np.zeros(count)
+    position = 0
+    while position < count:
+        length = int(rng.uniform(0.6, 1.4) * ASR_SAMPLE_RATE)
+        end = min(count, position + length)
+        envelope[position:end] = np.sin(np.linspace(0.0, np.pi, end - position)) ** 2
+        position = end + int(rng.uniform(0.4, 1.2) * ASR_SAMPLE_RATE)
+    return scaled_to(breathy * envelope, rms_dbfs)
+
+
+def music(seconds: float, rms_dbfs: float, seed: int = 0) -> np.ndarray:
+    """A radio playing a tune: notes of a pentatonic scale with harmonics, a chord
+    under them and a drum on the beat."""
+    rng = np.random.default_rng(seed)
+    count = int(seconds * ASR_SAMPLE_RATE)
+    time_s = np.arange(count) / ASR_SAMPLE_RATE
+    scale_hz = (261.6, 293.7, 329.6, 392.0, 440.0, 523.3)
+    note_s = 0.3
+    notes = rng.choice(scale_hz, size=int(seconds / note_s) + 1)
+    melody_hz = notes[(time_s / note_s).astype(int)]
+    phase = 2.0 * np.pi * np.cumsum(melody_hz) / ASR_SAMPLE_RATE
+    melody = sum(np.sin(k * phase) / k for k in range(1, 6))
+    decay = np.exp(-((time_s % note_s) / 0.15))
+    chord = sum(np.sin(2.0 * np.pi * f * time_s) for f in (130.8, 164.8, 196.0)) * 0.3
+    beat = np.exp(-((time_s % 0.6) / 0.03)) * rng.normal(0.0, 1.0, count) * 0.8
+    return scaled_to(melody * decay + chord + beat, rms_dbfs)
 
 
 def _spoken(voice: Voice, sentences: tuple[str, ...]) -> np.ndarray:
