@@ -13,6 +13,7 @@ from pathlib import Path
 from interpreter import __version__
 from interpreter.errors import InterpreterError
 from interpreter.glossarycommands import add_glossary_parser
+from interpreter.logcommands import add_log_parser
 
 
 def _store(args: argparse.Namespace):  # -> ModelStore
@@ -273,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     devices.set_defaults(handler=cmd_devices)
 
     add_models_parser(commands)
+    add_log_parser(commands)
     add_glossary_parser(commands)
     return parser
 
