@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from interpreter.translate import numwords
 from interpreter.translate.numbers import (
     EN_NUMBER_PATTERN,
     ZH_DIGITS,
@@ -51,10 +52,17 @@ class Term:
     write_prefix: dict[str, str] = field(default_factory=dict, hash=False)
 
     def written(self, language: str, plural: bool = False) -> str | None:
+        """The word written after a number. English units and times, and units, times
+        and currencies in the `numwords` languages, list the singular then the plural
+        first (for Russian the genitive plural, "500 штук"; for Arabic the singular
+        both times, "500 قطعة", as is usual after digits)."""
         forms = self.forms.get(language)
         if not forms:
             return None
         if language == "en" and self.table in ("unit", "time") and len(forms) > 1:
+            return forms[1] if plural else forms[0]
+        inflected = self.table in UNIT_TABLES.values()
+        if language in numwords.LANGUAGES and inflected and len(forms) > 1:
             return forms[1] if plural else forms[0]
         return forms[0]
 
@@ -225,4 +233,6 @@ def number_pattern(language: str) -> str:
         return ZH_NUMBER_PATTERN
     if language == "en":
         return EN_NUMBER_PATTERN
+    if language in numwords.LANGUAGES:
+        return numwords.number_pattern(language)
     return r"(?:\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?)"
