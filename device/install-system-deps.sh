@@ -1,28 +1,55 @@
 #!/bin/sh
 # System packages the interpreter uses: espeak-ng (last-resort voice, Chinese test
-# speech) and PortAudio (microphone and speaker). Installs them with apt when run as
-# root; otherwise says what is missing and carries on, because both are optional for
-# file mode.
-missing=""
-command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+# speech) and PortAudio (microphone and speaker); for the kiosk page, Debian's
+# chromium (the stall's full-screen browser, and the browser tests' headless one) and
+# a font with Chinese characters (without one every 中文 is a box). Installs them with
+# apt when run as root; otherwise says what is missing and carries on, because all of
+# them are optional for file mode.
+audio=""
+command -v espeak-ng >/dev/null 2>&1 || audio="$audio espeak-ng"
 if ! ldconfig -p 2>/dev/null | grep -q 'libportaudio\.so\.2'; then
-    missing="$missing libportaudio2"
+    audio="$audio libportaudio2"
 fi
-[ -z "$missing" ] && exit 0
+kiosk=""
+[ -x /usr/bin/chromium ] || kiosk="$kiosk chromium"
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    kiosk="$kiosk fonts-wqy-microhei"
+fi
+[ -z "$audio$kiosk" ] && exit 0
+
+updated=""
+apt_install() {
+    # The package lists of a fresh machine may be missing or old: update once, retry.
+    apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 && return 0
+    [ -n "$updated" ] && return 1
+    updated=1
+    apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1
+}
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing system packages:$missing"
     export DEBIAN_FRONTEND=noninteractive
-    if apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 \
-        || { apt-get update >/dev/null 2>&1 \
-             && apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; }; then
-        exit 0
+    # In two steps, so a distribution without a usable chromium package (Ubuntu ships
+    # it as a snap) still gets its voice and sound.
+    if [ -n "$audio" ]; then
+        echo "installing system packages:$audio"
+        apt_install $audio \
+            || echo "warning: could not install$audio with apt-get; continuing without them" >&2
     fi
-    echo "warning: could not install$missing with apt-get; continuing without them" >&2
+    if [ -n "$kiosk" ]; then
+        echo "installing system packages:$kiosk"
+        apt_install $kiosk || {
+            echo "warning: could not install$kiosk with apt-get; continuing without them" >&2
+            echo "         (the kiosk page needs a browser to be shown on the stall's screen;" >&2
+            echo "          its browser tests are skipped without /usr/bin/chromium)" >&2
+        }
+    fi
     exit 0
 fi
+missing="$audio$kiosk"
 echo "note: missing system packages:$missing" >&2
 echo "      install them with: sudo apt-get install$missing" >&2
 echo "      (without espeak-ng there is no fallback voice and no Chinese test speech;" >&2
-echo "       without libportaudio2 there is no microphone or speaker; file mode still works)" >&2
+echo "       without libportaudio2 there is no microphone or speaker; without chromium" >&2
+echo "       the kiosk page has no browser on the stall and its browser tests are skipped;" >&2
+echo "       without a Chinese font the page shows boxes; file mode still works)" >&2
 exit 0

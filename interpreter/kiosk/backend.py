@@ -1,0 +1,71 @@
+"""What the kiosk page and the live runner say to each other, and nothing more.
+
+The live runner (live.py) knows nothing of HTTP; the web server (server.py) knows
+nothing of audio. They meet here: the runner reports what happens through
+`KioskEvents` (a status change, partial text, a finished turn), and the page acts
+through `KioskControls` (a push-to-talk press, a new language pair or voice, applied
+from the next turn on). Both sides are plain method calls made from any thread; the
+server hands events to its asyncio loop itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from interpreter.deallog import LoggedTurn
+
+# What the status strip shows.
+LISTENING = "listening"  # waiting for someone to speak
+HEARING = "hearing"  # someone is speaking (partial text comes)
+THINKING = "thinking"  # recognising and translating a finished turn
+SPEAKING = "speaking"  # the translation is playing
+STATES = (LISTENING, HEARING, THINKING, SPEAKING)
+
+
+@dataclass(frozen=True)
+class StallSettings:
+    """The pair and voices in use, and what the merchant may choose from."""
+
+    merchant_language: str
+    buyer_language: str
+    # Target language -> voice name in use ("espeak-ng" or a store name; "" for none).
+    voices: dict[str, str] = field(default_factory=dict, hash=False)
+    # Languages the installed models can serve, and voices installed per language.
+    languages: tuple[str, ...] = ()
+    voice_choices: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    mode: str = "push-to-talk"
+
+
+class KioskEvents(Protocol):
+    """Told by the live runner, from its own threads; must never block."""
+
+    def status(self, state: str, last_latency_ms: float | None = None) -> None: ...
+
+    def partial(self, party: str | None, language: str, text: str) -> None: ...
+
+    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
+        """A finished turn, already in the deal log."""
+        ...
+
+    def settings(self, settings: StallSettings) -> None: ...
+
+
+class KioskControls(Protocol):
+    """Asked by the web server, from its own thread."""
+
+    def press(self, party: str, down: bool) -> None:
+        """A party's push-to-talk button: down starts their turn, up ends it."""
+        ...
+
+    def current_settings(self) -> StallSettings: ...
+
+    def change_settings(
+        self, pair: tuple[str, str] | None = None, voices: dict[str, str] | None = None
+    ) -> StallSettings:
+        """Validate and apply from the next turn on; a bad value is an InputError."""
+        ...
+
+    def session_id(self) -> str:
+        """The deal-log session the screen shows."""
+        ...

@@ -1,0 +1,236 @@
+"""The live runner's events, fanned out to every page that is watching.
+
+The runner calls `EventHub` (a `KioskEvents`) from its own threads, at its own pace,
+and must never wait for a browser: a phone on a weak Wi-Fi or a tab in the background
+can stop reading at any time. So each event is turned into JSON once, in the caller's
+thread, and handed to the server's asyncio loop with `call_soon_threadsafe` (which
+only appends to the loop's queue and wakes it); there it is put on each page's own
+bounded queue. A page whose queue is full is dropped (its socket is closed, the page
+reconnects and catches up from the deal log), rather than letting the queue grow or
+holding the runner back.
+
+The hub also remembers the latest status, settings and partial text, so a page that
+connects in the middle of a turn starts in the right state, and which turns were
+unsure (the deal log keeps what was said, not how sure the recogniser was), so a
+reloaded page still marks them.
+
+Threads: the KioskEvents methods and `snapshot()` may be called from any thread;
+`subscribe`, `unsubscribe` and `HubClient.next` belong to the loop given to `attach`.
+Before `attach` (and after `detach`) events only update the remembered state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections import OrderedDict
+from contextlib import suppress
+from dataclasses import asdict
+
+from interpreter.deallog import LoggedTurn
+from interpreter.kiosk.backend import LISTENING, STATES, StallSettings
+from interpreter.languages import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUEUE_SIZE = 256
+# Unsure marks are kept for this many sessions (the current one is what matters).
+_UNSURE_SESSIONS = 8
+
+
+def turn_message(turn: LoggedTurn, unsure: bool = False) -> dict[str, object]:
+    """A logged turn as the page receives it (inside a `turn` or `history` event)."""
+    data = asdict(turn)
+    data["numbers"] = list(turn.numbers)
+    data["numbers_said"] = list(turn.numbers_said)
+    data["unsure"] = bool(unsure)
+    return data
+
+
+def settings_message(settings: StallSettings) -> dict[str, object]:
+    """The `settings` event: the pair and voices in use and what may be chosen.
+
+    With no `languages` reported, every language the interpreter knows is offered
+    (change_settings still has the last word)."""
+    languages = list(settings.languages) or list(LANGUAGES)
+    return {
+        "type": "settings",
+        "merchant_language": settings.merchant_language,
+        "buyer_language": settings.buyer_language,
+        "voices": dict(settings.voices),
+        "languages": languages,
+        "language_names": {
+            code: LANGUAGES[code].native_name for code in languages if code in LANGUAGES
+        },
+        "voice_choices": {lang: list(names) for lang, names in settings.voice_choices.items()},
+        "mode": settings.mode,
+    }
+
+
+class HubClient:
+    """One page's queue of events (JSON text), read by the server's socket task."""
+
+    def __init__(self, queue_size: int) -> None:
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(queue_size)
+        self.dropped = False
+        self.closed = False
+
+    async def next(self) -> str | None:
+        """The next event's JSON; None once the client is closed or was dropped."""
+        if self.closed and self._queue.empty():
+            return None
+        return await self._queue.get()
+
+    def _offer(self, text: str) -> bool:
+        """Queue `text`; False (and the client closed) when the queue is full."""
+        if self.closed:
+            return True
+        try:
+            self._queue.put_nowait(text)
+            return True
+        except asyncio.QueueFull:
+            self.dropped = True
+            self._close()
+            return False
+
+    def _close(self) -> None:
+        """No more events: what is queued is thrown away and `next` returns None."""
+        self.closed = True
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(None)
+
+
+class EventHub:
+    """A `KioskEvents` that fans events out to the connected pages.
+
+    `queue_size` events may wait per page before it counts as too slow (a turn is one
+    event, a partial text a few per second), so the default is minutes of events.
+    """
+
+    def __init__(self, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+        if queue_size < 1:
+            raise ValueError(f"queue_size must be at least 1, not {queue_size}")
+        self.queue_size = queue_size
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._clients: set[HubClient] = set()  # touched on the loop only
+        self._status: dict[str, object] = {
+            "type": "status",
+            "state": LISTENING,
+            "last_latency_ms": None,
+        }
+        self._settings: dict[str, object] | None = None
+        self._partial: dict[str, object] | None = None
+        self._unsure: OrderedDict[str, set[int]] = OrderedDict()
+
+    # -- the server's side ------------------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Deliver events on `loop` from now on (the server's, at its start-up)."""
+        with self._lock:
+            self._loop = loop
+
+    def detach(self) -> None:
+        """Stop delivering and close every client (the server is shutting down).
+        Call it on the loop that was attached."""
+        with self._lock:
+            self._loop = None
+        for client in list(self._clients):
+            client._close()
+        self._clients.clear()
+
+    def subscribe(self) -> HubClient:
+        """A new page's queue; call on the attached loop, then send it `snapshot()`."""
+        client = HubClient(self.queue_size)
+        self._clients.add(client)
+        return client
+
+    def unsubscribe(self, client: HubClient) -> None:
+        self._clients.discard(client)
+        if not client.closed:
+            client._close()
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    def snapshot(self) -> list[dict[str, object]]:
+        """What a page needs to start in the current state: the settings (once the
+        runner has told them), the status, and the partial text of a turn under way."""
+        with self._lock:
+            found = [self._settings, dict(self._status), self._partial]
+        return [dict(message) for message in found if message is not None]
+
+    def unsure_turns(self, session_id: str) -> frozenset[int]:
+        """Numbers of the session's turns that were reported unsure."""
+        with self._lock:
+            return frozenset(self._unsure.get(session_id, ()))
+
+    # -- KioskEvents: called by the live runner from any thread ----------------------
+
+    def status(self, state: str, last_latency_ms: float | None = None) -> None:
+        if state not in STATES:
+            log.warning("kiosk status %r ignored; it is none of %s", state, ", ".join(STATES))
+            return
+        with self._lock:
+            # The strip keeps showing the last turn's latency until a newer one comes.
+            if last_latency_ms is None:
+                latency = self._status["last_latency_ms"]
+            else:
+                latency = round(float(last_latency_ms), 1)
+            message = {"type": "status", "state": state, "last_latency_ms": latency}
+            self._status = message
+            if state == LISTENING:
+                self._partial = None
+            self._publish_locked(message)
+
+    def partial(self, party: str | None, language: str, text: str) -> None:
+        message = {"type": "partial", "party": party, "language": language, "text": text}
+        with self._lock:
+            self._partial = message if text else None
+            self._publish_locked(message)
+
+    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
+        message = {"type": "turn", "turn": turn_message(turn, unsure)}
+        with self._lock:
+            self._partial = None
+            if unsure:
+                self._unsure.setdefault(turn.session_id, set()).add(turn.turn_number)
+                self._unsure.move_to_end(turn.session_id)
+                while len(self._unsure) > _UNSURE_SESSIONS:
+                    self._unsure.popitem(last=False)
+            self._publish_locked(message)
+
+    def settings(self, settings: StallSettings) -> None:
+        message = settings_message(settings)
+        with self._lock:
+            self._settings = message
+            self._publish_locked(message)
+
+    # -- from the server itself --------------------------------------------------------
+
+    def pressed(self, party: str, down: bool) -> None:
+        """A button went down or up on one page; every page shows it."""
+        with self._lock:
+            self._publish_locked({"type": "press", "party": party, "down": bool(down)})
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _publish_locked(self, message: dict[str, object]) -> None:
+        """Hand `message` to the loop. Under the lock, so that the order pages receive
+        events in is the order they changed the remembered state."""
+        loop = self._loop
+        if loop is None:
+            return
+        text = json.dumps(message, ensure_ascii=False)
+        with suppress(RuntimeError):  # the loop closed under us: nobody is listening
+            loop.call_soon_threadsafe(self._fan_out, text)
+
+    def _fan_out(self, text: str) -> None:
+        for client in list(self._clients):
+            if not client._offer(text):
+                self._clients.discard(client)
+                log.warning("a kiosk page fell %d events behind and was dropped", self.queue_size)

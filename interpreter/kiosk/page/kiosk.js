@@ -1,0 +1,693 @@
+// The stall's two-sided screen. Plain JavaScript, no build step and no library: the
+// stall device has no network, and this file is all the page runs.
+//
+// The server sends events over one WebSocket (/ws): hello, settings, status, partial,
+// turn, history, press, error (see interpreter/kiosk/server.py for the schema). The
+// page sends press and settings. Everything a party reads is written with
+// textContent, never as HTML: a transcript is whatever someone said.
+"use strict";
+
+(() => {
+  const PARTIES = ["merchant", "buyer"];
+  const RTL = new Set(["ar", "fa", "he", "ur"]);
+  const HOLD_MS = 350; // shorter than this is a tap: the button stays down until the next tap
+  const FLIP_KEY = "interpreter.kiosk.flipBuyer";
+  const TOKEN_KEY = "interpreter.kiosk.token";
+
+  // The page's own words, in each language the interpreter speaks.
+  const STRINGS = {
+    en: {
+      hold: "Hold to talk", hint: "or tap to start, tap again to finish",
+      talking: "Speak now", release: "release to finish", tapEnd: "tap to finish",
+      other: "The other side is speaking",
+      listening: "Listening", hearing: "Hearing", thinking: "Thinking", speaking: "Speaking",
+      offline: "Reconnecting…", empty: "Press the button and speak.",
+      sayAgain: "Not sure — please say it again", you: "You",
+      merchant: "Merchant", buyer: "Buyer", latency: "Last reply", sec: "s",
+      settings: "Settings", merchantLanguage: "Merchant's language",
+      buyerLanguage: "Buyer's language", voice: "Voice", textOnly: "text only",
+      apply: "Apply", nextTurn: "Takes effect from the next turn.", close: "Close",
+      deal: "Deal sheet", scan: "Scan to open the deal sheet on your phone.",
+      lanOnly: "Phones can open it only when the kiosk runs with --lan.",
+      noDeal: "Nothing has been said yet.", pairing: "Pairing",
+      pairingHint: "Open this address on another device on the stall's network:",
+      flip: "Turn around", refused: "Not accepted",
+    },
+    zh: {
+      hold: "按住说话", hint: "或轻点开始，再点一下结束",
+      talking: "请说话", release: "松开结束", tapEnd: "再点一下结束",
+      other: "对方正在说话",
+      listening: "待命", hearing: "正在听", thinking: "翻译中", speaking: "播放中",
+      offline: "正在重新连接…", empty: "按下按钮，然后说话。",
+      sayAgain: "没听清，请再说一遍", you: "您",
+      merchant: "商家", buyer: "买家", latency: "上次响应", sec: "秒",
+      settings: "设置", merchantLanguage: "商家语言", buyerLanguage: "买家语言",
+      voice: "语音", textOnly: "仅文字", apply: "应用", nextTurn: "从下一轮开始生效。",
+      close: "关闭", deal: "交易记录", scan: "扫码在手机上打开交易记录。",
+      lanOnly: "只有以 --lan 启动时，手机才能打开。", noDeal: "还没有对话。",
+      pairing: "配对", pairingHint: "在本摊位网络中的其他设备上打开这个地址：",
+      flip: "翻转", refused: "未接受",
+    },
+    es: {
+      hold: "Mantén pulsado para hablar", hint: "o toca para empezar y otra vez para terminar",
+      talking: "Habla ahora", release: "suelta para terminar", tapEnd: "toca para terminar",
+      other: "La otra persona está hablando",
+      listening: "Escuchando", hearing: "Oyendo", thinking: "Traduciendo", speaking: "Hablando",
+      offline: "Reconectando…", empty: "Pulsa el botón y habla.",
+      sayAgain: "No estoy seguro: por favor, repítelo", you: "Usted",
+      merchant: "Vendedor", buyer: "Comprador", latency: "Última respuesta", sec: "s",
+      settings: "Ajustes", merchantLanguage: "Idioma del vendedor",
+      buyerLanguage: "Idioma del comprador", voice: "Voz", textOnly: "solo texto",
+      apply: "Aplicar", nextTurn: "Se aplica desde el siguiente turno.", close: "Cerrar",
+      deal: "Hoja del trato", scan: "Escanea para abrir la hoja del trato en tu teléfono.",
+      lanOnly: "Los teléfonos solo pueden abrirla si el quiosco funciona con --lan.",
+      noDeal: "Todavía no se ha dicho nada.", pairing: "Emparejar",
+      pairingHint: "Abre esta dirección en otro dispositivo de la red del puesto:",
+      flip: "Girar", refused: "No aceptado",
+    },
+    ru: {
+      hold: "Удерживайте и говорите", hint: "или нажмите, чтобы начать, и ещё раз, чтобы закончить",
+      talking: "Говорите", release: "отпустите, чтобы закончить", tapEnd: "нажмите, чтобы закончить",
+      other: "Говорит собеседник",
+      listening: "Жду речи", hearing: "Слышу", thinking: "Перевожу", speaking: "Говорю",
+      offline: "Переподключение…", empty: "Нажмите кнопку и говорите.",
+      sayAgain: "Не уверен — повторите, пожалуйста", you: "Вы",
+      merchant: "Продавец", buyer: "Покупатель", latency: "Последний ответ", sec: "с",
+      settings: "Настройки", merchantLanguage: "Язык продавца",
+      buyerLanguage: "Язык покупателя", voice: "Голос", textOnly: "только текст",
+      apply: "Применить", nextTurn: "Действует со следующей реплики.", close: "Закрыть",
+      deal: "Запись сделки", scan: "Отсканируйте, чтобы открыть запись сделки на телефоне.",
+      lanOnly: "Телефон откроет её, только если киоск запущен с --lan.",
+      noDeal: "Пока ничего не сказано.", pairing: "Подключение",
+      pairingHint: "Откройте этот адрес на другом устройстве в сети киоска:",
+      flip: "Перевернуть", refused: "Не принято",
+    },
+    ar: {
+      hold: "اضغط مع الاستمرار للتحدث", hint: "أو انقر للبدء ثم انقر مرة أخرى للإنهاء",
+      talking: "تحدث الآن", release: "اترك الزر للإنهاء", tapEnd: "انقر للإنهاء",
+      other: "الطرف الآخر يتحدث",
+      listening: "في الانتظار", hearing: "أسمع", thinking: "أترجم", speaking: "أتكلم",
+      offline: "جارٍ إعادة الاتصال…", empty: "اضغط الزر وتحدث.",
+      sayAgain: "غير متأكد — من فضلك أعد ما قلته", you: "أنت",
+      merchant: "التاجر", buyer: "المشتري", latency: "آخر رد", sec: "ث",
+      settings: "الإعدادات", merchantLanguage: "لغة التاجر", buyerLanguage: "لغة المشتري",
+      voice: "الصوت", textOnly: "نص فقط", apply: "تطبيق", nextTurn: "يسري من الدور التالي.",
+      close: "إغلاق", deal: "ورقة الصفقة", scan: "امسح الرمز لفتح ورقة الصفقة على هاتفك.",
+      lanOnly: "لا تفتحها الهواتف إلا إذا عمل الجهاز مع --lan.",
+      noDeal: "لم يُقل شيء بعد.", pairing: "الاقتران",
+      pairingHint: "افتح هذا العنوان على جهاز آخر في شبكة المتجر:",
+      flip: "اقلب", refused: "غير مقبول",
+    },
+    fr: {
+      hold: "Maintenez pour parler", hint: "ou touchez pour commencer, puis encore pour finir",
+      talking: "Parlez", release: "relâchez pour finir", tapEnd: "touchez pour finir",
+      other: "L'autre personne parle",
+      listening: "À l'écoute", hearing: "J'entends", thinking: "Je traduis", speaking: "Je parle",
+      offline: "Reconnexion…", empty: "Appuyez sur le bouton et parlez.",
+      sayAgain: "Pas sûr — répétez, s'il vous plaît", you: "Vous",
+      merchant: "Marchand", buyer: "Acheteur", latency: "Dernière réponse", sec: "s",
+      settings: "Réglages", merchantLanguage: "Langue du marchand",
+      buyerLanguage: "Langue de l'acheteur", voice: "Voix", textOnly: "texte seul",
+      apply: "Appliquer", nextTurn: "S'applique dès le prochain tour.", close: "Fermer",
+      deal: "Fiche de l'accord", scan: "Scannez pour ouvrir la fiche sur votre téléphone.",
+      lanOnly: "Un téléphone ne l'ouvre que si le kiosque tourne avec --lan.",
+      noDeal: "Rien n'a encore été dit.", pairing: "Appairage",
+      pairingHint: "Ouvrez cette adresse sur un autre appareil du réseau du stand :",
+      flip: "Retourner", refused: "Refusé",
+    },
+    pt: {
+      hold: "Segure para falar", hint: "ou toque para começar e de novo para terminar",
+      talking: "Fale agora", release: "solte para terminar", tapEnd: "toque para terminar",
+      other: "A outra pessoa está falando",
+      listening: "Ouvindo", hearing: "Escutando", thinking: "Traduzindo", speaking: "Falando",
+      offline: "Reconectando…", empty: "Aperte o botão e fale.",
+      sayAgain: "Não entendi bem — repita, por favor", you: "Você",
+      merchant: "Vendedor", buyer: "Comprador", latency: "Última resposta", sec: "s",
+      settings: "Configurações", merchantLanguage: "Idioma do vendedor",
+      buyerLanguage: "Idioma do comprador", voice: "Voz", textOnly: "só texto",
+      apply: "Aplicar", nextTurn: "Vale a partir da próxima vez.", close: "Fechar",
+      deal: "Folha do negócio", scan: "Escaneie para abrir a folha no seu celular.",
+      lanOnly: "O celular só abre se o quiosque rodar com --lan.",
+      noDeal: "Nada foi dito ainda.", pairing: "Pareamento",
+      pairingHint: "Abra este endereço em outro aparelho na rede da banca:",
+      flip: "Virar", refused: "Não aceito",
+    },
+    it: {
+      hold: "Tieni premuto per parlare", hint: "o tocca per iniziare e di nuovo per finire",
+      talking: "Parla ora", release: "rilascia per finire", tapEnd: "tocca per finire",
+      other: "Sta parlando l'altra persona",
+      listening: "In ascolto", hearing: "Sento", thinking: "Traduco", speaking: "Parlo",
+      offline: "Riconnessione…", empty: "Premi il pulsante e parla.",
+      sayAgain: "Non sono sicuro — ripeti, per favore", you: "Lei",
+      merchant: "Venditore", buyer: "Acquirente", latency: "Ultima risposta", sec: "s",
+      settings: "Impostazioni", merchantLanguage: "Lingua del venditore",
+      buyerLanguage: "Lingua dell'acquirente", voice: "Voce", textOnly: "solo testo",
+      apply: "Applica", nextTurn: "Vale dal prossimo turno.", close: "Chiudi",
+      deal: "Foglio dell'accordo", scan: "Scansiona per aprire il foglio sul telefono.",
+      lanOnly: "Il telefono lo apre solo se il chiosco gira con --lan.",
+      noDeal: "Non è ancora stato detto nulla.", pairing: "Abbinamento",
+      pairingHint: "Apri questo indirizzo su un altro dispositivo della rete del banco:",
+      flip: "Capovolgi", refused: "Non accettato",
+    },
+    de: {
+      hold: "Zum Sprechen gedrückt halten", hint: "oder tippen zum Starten, nochmal zum Beenden",
+      talking: "Jetzt sprechen", release: "loslassen zum Beenden", tapEnd: "tippen zum Beenden",
+      other: "Die andere Seite spricht",
+      listening: "Bereit", hearing: "Höre", thinking: "Übersetze", speaking: "Spreche",
+      offline: "Verbinde neu…", empty: "Knopf drücken und sprechen.",
+      sayAgain: "Unsicher — bitte noch einmal sagen", you: "Sie",
+      merchant: "Händler", buyer: "Käufer", latency: "Letzte Antwort", sec: "s",
+      settings: "Einstellungen", merchantLanguage: "Sprache des Händlers",
+      buyerLanguage: "Sprache des Käufers", voice: "Stimme", textOnly: "nur Text",
+      apply: "Übernehmen", nextTurn: "Gilt ab dem nächsten Beitrag.", close: "Schließen",
+      deal: "Geschäftsblatt", scan: "Scannen, um das Blatt auf dem Handy zu öffnen.",
+      lanOnly: "Ein Handy öffnet es nur, wenn der Kiosk mit --lan läuft.",
+      noDeal: "Noch wurde nichts gesagt.", pairing: "Kopplung",
+      pairingHint: "Diese Adresse auf einem anderen Gerät im Netz des Stands öffnen:",
+      flip: "Umdrehen", refused: "Nicht angenommen",
+    },
+  };
+
+  const state = {
+    settings: null,
+    session: null,
+    turns: new Map(), // turn_number -> turn, for the current session
+    status: { state: "listening", last_latency_ms: null },
+    partial: null,
+    lan: false,
+    pairing: null,
+    pressed: { merchant: false, buyer: false },
+  };
+
+  let socket = null;
+  let retryMs = 500;
+  const halves = {};
+
+  // -- the pairing token: from the address once, then from this tab's storage ---------
+
+  const token = (() => {
+    const url = new URL(window.location.href);
+    const given = url.searchParams.get("token");
+    if (given) {
+      try { sessionStorage.setItem(TOKEN_KEY, given); } catch (e) { /* private mode */ }
+      url.searchParams.delete("token");
+      // Off the address bar (the server has set its cookie); a reload still works.
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+      return given;
+    }
+    try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  })();
+
+  function withToken(path) {
+    if (!token) return path;
+    return path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
+  }
+
+  // -- words ---------------------------------------------------------------------------
+
+  function languageOf(party) {
+    if (state.settings) return state.settings[party + "_language"];
+    return "en";
+  }
+
+  function t(lang, key) {
+    const table = STRINGS[lang] || STRINGS.en;
+    return table[key] !== undefined ? table[key] : STRINGS.en[key];
+  }
+
+  function languageName(code) {
+    const names = (state.settings && state.settings.language_names) || {};
+    return names[code] || code;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // -- building the halves -----------------------------------------------------------------
+
+  function build(party) {
+    const root = document.getElementById("half-" + party);
+    root.append(document.getElementById("half-template").content.cloneNode(true));
+    root.querySelector("[data-role=tools]").append(
+      document.getElementById(party + "-tools").content.cloneNode(true),
+    );
+    if (party === "merchant") {
+      root.append(document.getElementById("merchant-panels").content.cloneNode(true));
+    }
+    const role = (name) => root.querySelector(`[data-role="${name}"]`);
+    const half = { party, root, role, mode: "idle", downAt: 0, swallowUp: false };
+    wireButton(half);
+    if (party === "buyer") {
+      role("flip").addEventListener("click", () => {
+        const flipped = !root.classList.contains("flipped");
+        root.classList.toggle("flipped", flipped);
+        try { localStorage.setItem(FLIP_KEY, flipped ? "1" : "0"); } catch (e) { /* ignore */ }
+      });
+      try { root.classList.toggle("flipped", localStorage.getItem(FLIP_KEY) === "1"); } catch (e) { /* ignore */ }
+    } else {
+      role("open-settings").addEventListener("click", () => openSettings(half));
+      role("close-settings").addEventListener("click", () => { role("settings-panel").hidden = true; });
+      role("apply").addEventListener("click", () => applySettings(half));
+      role("merchant-language").addEventListener("change", () => fillVoices(half));
+      role("buyer-language").addEventListener("change", () => fillVoices(half));
+      role("open-deal").addEventListener("click", () => openDeal(half));
+      role("close-deal").addEventListener("click", () => { role("deal-panel").hidden = true; });
+    }
+    halves[party] = half;
+  }
+
+  // -- push to talk: hold it, or tap once to start and once to finish -----------------------
+
+  function wireButton(half) {
+    const button = half.role("talk");
+    const down = () => {
+      if (half.mode === "latched") {
+        press(half, false);
+        half.swallowUp = true;
+      } else if (half.mode === "idle") {
+        press(half, true);
+        half.mode = "holding";
+        half.downAt = performance.now();
+      }
+    };
+    const up = () => {
+      if (half.swallowUp) { half.swallowUp = false; return; }
+      if (half.mode !== "holding") return;
+      if (performance.now() - half.downAt < HOLD_MS) {
+        half.mode = "latched";
+        renderButton(half);
+      } else {
+        press(half, false);
+      }
+    };
+    const cancel = () => {
+      half.swallowUp = false;
+      if (half.mode === "holding") press(half, false);
+    };
+    button.addEventListener("pointerdown", (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      try { button.setPointerCapture(event.pointerId); } catch (e) { /* ignore */ }
+      down();
+    });
+    button.addEventListener("pointerup", up);
+    button.addEventListener("pointercancel", cancel);
+    button.addEventListener("contextmenu", (event) => event.preventDefault());
+    button.addEventListener("keydown", (event) => {
+      if ((event.key === " " || event.key === "Enter") && !event.repeat) {
+        event.preventDefault();
+        down();
+      }
+    });
+    button.addEventListener("keyup", (event) => {
+      if (event.key === " " || event.key === "Enter") { event.preventDefault(); up(); }
+    });
+  }
+
+  function press(half, isDown) {
+    half.mode = isDown ? "holding" : "idle";
+    state.pressed[half.party] = isDown;
+    send({ type: "press", party: half.party, down: isDown });
+    renderButton(half);
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  // -- rendering ----------------------------------------------------------------------------
+
+  function renderAll() {
+    for (const party of PARTIES) {
+      const half = halves[party];
+      const lang = languageOf(party);
+      half.root.lang = lang;
+      half.root.dir = RTL.has(lang) ? "rtl" : "ltr";
+      half.role("offline-text").textContent = t(lang, "offline");
+      if (party === "buyer") {
+        labelTool(half.role("flip"), "⟲", t(lang, "flip"));
+      } else {
+        labelTool(half.role("open-settings"), "⚙", t(lang, "settings"));
+        labelTool(half.role("open-deal"), "▦", t(lang, "deal"));
+        renderPairing(half);
+      }
+      renderStatus(half);
+      renderButton(half);
+      renderPartial(half);
+      renderConversation(half);
+    }
+  }
+
+  // A tool button: its sign, and its word (hidden on a narrow screen, kept for readers).
+  function labelTool(button, sign, word) {
+    button.replaceChildren(el("span", "tool-sign", sign), el("span", "tool-text", " " + word));
+    button.title = word;
+    button.setAttribute("aria-label", word);
+  }
+
+  function renderStatus(half) {
+    const lang = languageOf(half.party);
+    const current = state.status.state;
+    half.root.dataset.state = current;
+    half.role("state-text").textContent = t(lang, current);
+    if (state.settings) {
+      const pair = [state.settings.merchant_language, state.settings.buyer_language];
+      half.role("pair").textContent = pair.map(languageName).join(" ⇄ ");
+    }
+    const ms = state.status.last_latency_ms;
+    const latency = half.role("latency");
+    if (ms === null || ms === undefined) {
+      latency.replaceChildren();
+    } else {
+      latency.replaceChildren(
+        el("span", "latency-label", t(lang, "latency") + " "),
+        el("span", "", `${(ms / 1000).toFixed(1)} ${t(lang, "sec")}`),
+      );
+    }
+  }
+
+  function renderButton(half) {
+    const lang = languageOf(half.party);
+    const button = half.role("talk");
+    const mine = half.mode !== "idle" || state.pressed[half.party];
+    const other = PARTIES.find((p) => p !== half.party);
+    button.classList.toggle("active", mine);
+    button.classList.toggle("other", !mine && state.pressed[other]);
+    button.setAttribute("aria-pressed", mine ? "true" : "false");
+    if (mine) {
+      half.role("talk-label").textContent = t(lang, "talking");
+      half.role("talk-hint").textContent = t(lang, half.mode === "latched" ? "tapEnd" : "release");
+    } else if (state.pressed[other]) {
+      half.role("talk-label").textContent = t(lang, "hold");
+      half.role("talk-hint").textContent = t(lang, "other");
+    } else {
+      half.role("talk-label").textContent = t(lang, "hold");
+      half.role("talk-hint").textContent = t(lang, "hint");
+    }
+  }
+
+  function renderPartial(half) {
+    const node = half.role("partial");
+    const partial = state.partial;
+    if (!partial || !partial.text) {
+      node.hidden = true;
+      node.textContent = "";
+      return;
+    }
+    node.hidden = false;
+    node.textContent = partial.text;
+    node.lang = partial.language || "";
+    node.dir = "auto";
+    node.classList.toggle("own", partial.party === half.party);
+  }
+
+  function renderPairing(half) {
+    const node = half.role("pairing");
+    node.replaceChildren();
+    node.hidden = !state.pairing;
+    if (!state.pairing) return;
+    const lang = languageOf(half.party);
+    node.append(el("span", "", t(lang, "pairing") + ": "), el("b", "", state.pairing.token));
+    node.append(el("span", "", " · "), el("span", "mono", state.pairing.url));
+  }
+
+  // Which text a half's reader reads big: what was said to them (the translation), or
+  // what they said themselves (their transcript).
+  function ownTurn(turn, party) {
+    if (turn.party) return turn.party === party;
+    return turn.source_language === languageOf(party);
+  }
+
+  function numberViews(turn, own) {
+    const paired = turn.numbers_said.length === turn.numbers.length;
+    return turn.numbers.map((translated, i) => {
+      const said = paired ? turn.numbers_said[i] : "";
+      if (own && said) return { big: said, bigLang: turn.source_language, small: translated, smallLang: turn.target_language };
+      return { big: translated, bigLang: turn.target_language, small: said, smallLang: turn.source_language };
+    });
+  }
+
+  function numberNodes(views) {
+    return views.map((view) => {
+      const node = el("span", "num");
+      const big = el("b", "", view.big);
+      big.lang = view.bigLang;
+      big.dir = "auto";
+      node.append(big);
+      if (view.small && view.small !== view.big) {
+        const small = el("small", "", view.small);
+        small.lang = view.smallLang;
+        small.dir = "auto";
+        node.append(small);
+      }
+      return node;
+    });
+  }
+
+  function turnNode(turn, half) {
+    const lang = languageOf(half.party);
+    const own = ownTurn(turn, half.party);
+    const node = el("article", "turn" + (own ? " own" : "") + (turn.unsure ? " unsure" : ""));
+    node.dataset.turn = String(turn.turn_number);
+    const speaker = own ? t(lang, "you") : (turn.party ? t(lang, turn.party) : "");
+    const time = new Date(turn.time_utc);
+    const clock = isNaN(time) ? "" : time.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    node.append(el("div", "who", [speaker, clock].filter(Boolean).join(" · ")));
+    const bigText = own ? turn.transcript : turn.translation || turn.transcript;
+    const smallText = own ? turn.translation : turn.transcript;
+    const big = el("p", "big", bigText);
+    big.lang = own ? turn.source_language : turn.target_language;
+    big.dir = "auto";
+    node.append(big);
+    if (smallText && smallText !== bigText) {
+      const small = el("p", "small", smallText);
+      small.lang = own ? turn.target_language : turn.source_language;
+      small.dir = "auto";
+      node.append(small);
+    }
+    if (turn.numbers.length) {
+      const nums = el("div", "nums");
+      nums.append(...numberNodes(numberViews(turn, own)));
+      node.append(nums);
+    }
+    if (turn.unsure) node.append(el("p", "again", "⚠ " + t(lang, "sayAgain")));
+    return node;
+  }
+
+  function renderConversation(half) {
+    const lang = languageOf(half.party);
+    const box = half.role("conversation");
+    const ordered = [...state.turns.values()].sort((a, b) => a.turn_number - b.turn_number);
+    const nodes = ordered.map((turn) => turnNode(turn, half));
+    if (!nodes.length) nodes.push(el("p", "empty", t(lang, "empty")));
+    box.replaceChildren(...nodes);
+    box.scrollTop = box.scrollHeight;
+    const band = half.role("band");
+    const last = ordered[ordered.length - 1];
+    if (last && last.numbers.length) {
+      band.replaceChildren(...numberNodes(numberViews(last, ownTurn(last, half.party))));
+      band.hidden = false;
+    } else {
+      band.replaceChildren();
+      band.hidden = true;
+    }
+  }
+
+  function toast(text) {
+    for (const party of PARTIES) {
+      const half = halves[party];
+      const node = half.role("toast");
+      node.textContent = t(languageOf(party), "refused") + ": " + text;
+      node.hidden = false;
+      clearTimeout(half.toastTimer);
+      half.toastTimer = setTimeout(() => { node.hidden = true; }, 5000);
+    }
+  }
+
+  // -- the merchant's panels --------------------------------------------------------------
+
+  function fillSelect(select, options, chosen) {
+    select.replaceChildren(...options.map(([value, label]) => {
+      const option = el("option", "", label);
+      option.value = value;
+      option.selected = value === chosen;
+      return option;
+    }));
+  }
+
+  function openSettings(half) {
+    if (!state.settings) return;
+    const lang = languageOf("merchant");
+    const s = state.settings;
+    half.role("deal-panel").hidden = true;
+    half.role("settings-title").textContent = t(lang, "settings");
+    half.role("merchant-language-label").textContent = t(lang, "merchantLanguage");
+    half.role("buyer-language-label").textContent = t(lang, "buyerLanguage");
+    half.role("next-turn").textContent = t(lang, "nextTurn");
+    half.role("apply").textContent = t(lang, "apply");
+    half.role("close-settings").textContent = t(lang, "close");
+    const options = s.languages.map((code) => [code, `${languageName(code)} (${code})`]);
+    fillSelect(half.role("merchant-language"), options, s.merchant_language);
+    fillSelect(half.role("buyer-language"), options, s.buyer_language);
+    fillVoices(half);
+    const box = half.role("pairing-box");
+    box.hidden = !state.pairing;
+    if (state.pairing) {
+      half.role("pairing-title").textContent = t(lang, "pairing") + ": " + state.pairing.token;
+      half.role("pairing-hint").textContent = t(lang, "pairingHint");
+      half.role("pairing-url").textContent = state.pairing.url;
+    }
+    half.role("settings-panel").hidden = false;
+  }
+
+  function fillVoices(half) {
+    const lang = languageOf("merchant");
+    const box = half.role("voices");
+    const s = state.settings;
+    const codes = [half.role("merchant-language").value, half.role("buyer-language").value];
+    box.replaceChildren();
+    for (const code of new Set(codes)) {
+      const choices = (s.voice_choices && s.voice_choices[code]) || [];
+      if (!choices.length) continue;
+      const label = el("label");
+      label.append(el("span", "", `${t(lang, "voice")} · ${languageName(code)}`));
+      const select = el("select");
+      select.dataset.language = code;
+      fillSelect(select, choices.map((v) => [v, v || t(lang, "textOnly")]), s.voices[code]);
+      label.append(select);
+      box.append(label);
+    }
+  }
+
+  function applySettings(half) {
+    const pair = [half.role("merchant-language").value, half.role("buyer-language").value];
+    const voices = {};
+    for (const select of half.role("voices").querySelectorAll("select")) {
+      voices[select.dataset.language] = select.value;
+    }
+    send({ type: "settings", pair, voices });
+    half.role("settings-panel").hidden = true;
+  }
+
+  async function openDeal(half) {
+    const lang = languageOf("merchant");
+    half.role("settings-panel").hidden = true;
+    half.role("deal-title").textContent = t(lang, "deal");
+    half.role("close-deal").textContent = t(lang, "close");
+    const qr = half.role("deal-qr");
+    qr.removeAttribute("src");
+    half.role("deal-url").textContent = "";
+    half.role("deal-scan").textContent = "";
+    half.role("deal-note").textContent = "";
+    half.role("deal-panel").hidden = false;
+    if (!state.session || !state.turns.size) {
+      half.role("deal-scan").textContent = t(lang, "noDeal");
+      return;
+    }
+    try {
+      const response = await fetch(withToken("/link/" + encodeURIComponent(state.session)));
+      if (!response.ok) throw new Error(await response.text());
+      const link = await response.json();
+      half.role("deal-scan").textContent = t(lang, "scan");
+      qr.alt = link.url;
+      qr.src = withToken(link.qr);
+      half.role("deal-url").textContent = link.url;
+      if (!link.lan) half.role("deal-note").textContent = t(lang, "lanOnly");
+    } catch (error) {
+      half.role("deal-scan").textContent = t(lang, "noDeal");
+    }
+  }
+
+  // -- events from the server ------------------------------------------------------------
+
+  function showSession(session) {
+    if (session === state.session) return;
+    state.session = session;
+    state.turns = new Map();
+  }
+
+  const handlers = {
+    hello(message) {
+      state.lan = message.lan;
+      state.pairing = message.pairing;
+      showSession(message.session);
+    },
+    settings(message) {
+      state.settings = message;
+    },
+    status(message) {
+      state.status = message;
+      if (message.state === "listening") state.partial = null;
+    },
+    partial(message) {
+      state.partial = message.text ? message : null;
+    },
+    history(message) {
+      showSession(message.session);
+      state.turns = new Map(message.turns.map((turn) => [turn.turn_number, turn]));
+    },
+    turn(message) {
+      const turn = message.turn;
+      showSession(turn.session_id);
+      state.turns.set(turn.turn_number, turn);
+      state.partial = null;
+    },
+    press(message) {
+      state.pressed[message.party] = message.down;
+      const half = halves[message.party];
+      // Released elsewhere (another screen, or the server): this button is up too.
+      if (!message.down && half && half.mode !== "idle") {
+        half.mode = "idle";
+        half.swallowUp = false;
+      }
+    },
+    error(message) {
+      toast(message.message || message.code);
+    },
+    pong() {},
+  };
+
+  function onMessage(event) {
+    let message;
+    try { message = JSON.parse(event.data); } catch (e) { return; }
+    const handler = handlers[message.type];
+    if (!handler) return;
+    handler(message);
+    renderAll();
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(withToken(`${scheme}://${window.location.host}/ws`));
+    socket.addEventListener("open", () => {
+      retryMs = 500;
+      document.body.dataset.connected = "1";
+    });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", () => {
+      document.body.dataset.connected = "0";
+      socket = null;
+      // A button held when the line dropped is up now (the server releases it too).
+      for (const party of PARTIES) {
+        halves[party].mode = "idle";
+        state.pressed[party] = false;
+      }
+      renderAll();
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+    });
+  }
+
+  function start() {
+    for (const party of PARTIES) build(party);
+    renderAll();
+    connect();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

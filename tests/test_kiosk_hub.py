@@ -1,0 +1,157 @@
+"""The event hub: the live runner's threads on one side, the pages' queues on the other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+
+import pytest
+
+from interpreter.deallog import LoggedTurn
+from interpreter.kiosk.backend import HEARING, LISTENING, SPEAKING, THINKING, StallSettings
+from interpreter.kiosk.hub import EventHub
+
+SESSION = "20261203-142501"
+
+
+def turn(number: int) -> LoggedTurn:
+    return LoggedTurn(
+        session_id=SESSION,
+        turn_number=number,
+        time_utc="2026-12-03T06:25:04.250+00:00",
+        party="merchant",
+        source_language="zh",
+        target_language="en",
+        transcript="我要订五百件",
+        translation="I want to order 500 pieces.",
+        method="phrasebook",
+        confidence=0.9,
+        numbers=("500 pieces",),
+        numbers_said=("五百件",),
+        latency_ms=320.0,
+    )
+
+
+async def drain(client, count: int) -> list[dict]:
+    return [json.loads(await asyncio.wait_for(client.next(), 5)) for _ in range(count)]
+
+
+def test_events_from_many_threads_reach_every_page_in_order() -> None:
+    async def scenario() -> tuple[list[dict], list[dict]]:
+        hub = EventHub()
+        hub.attach(asyncio.get_running_loop())
+        first, second = hub.subscribe(), hub.subscribe()
+
+        def runner_thread(name: str) -> None:
+            for i in range(50):
+                hub.partial("buyer", "en", f"{name} {i}")
+
+        threads = [threading.Thread(target=runner_thread, args=(f"t{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        await asyncio.to_thread(lambda: [thread.join() for thread in threads])
+        return await drain(first, 200), await drain(second, 200)
+
+    first, second = asyncio.run(scenario())
+
+    assert first == second
+    for name in ("t0", "t1", "t2", "t3"):
+        said = [m["text"] for m in first if m["text"].startswith(name + " ")]
+        assert said == [f"{name} {i}" for i in range(50)]
+
+
+def test_a_page_that_stops_reading_is_dropped_and_never_holds_the_runner_back() -> None:
+    async def scenario() -> tuple[float, object, list[dict], bool]:
+        hub = EventHub(queue_size=16)
+        hub.attach(asyncio.get_running_loop())
+        stuck, reading = hub.subscribe(), hub.subscribe()
+        received: list[dict] = []
+
+        async def read() -> None:
+            while len(received) < 100:
+                received.append(json.loads(await reading.next()))
+
+        reader = asyncio.create_task(read())
+
+        def runner() -> float:
+            """A partial text every 2 ms (faster than any speaker); the longest call."""
+            longest = 0.0
+            for i in range(100):
+                started = time.perf_counter()
+                hub.partial("merchant", "zh", str(i))
+                longest = max(longest, time.perf_counter() - started)
+                time.sleep(0.002)
+            return longest
+
+        took_s = await asyncio.to_thread(runner)
+        await asyncio.wait_for(reader, 5)
+        after = await asyncio.wait_for(stuck.next(), 5)
+        return took_s, after, received, stuck.dropped
+
+    took_s, after, received, dropped = asyncio.run(scenario())
+
+    assert took_s < 0.05  # each event handed over without waiting for any page
+    assert dropped and after is None  # the stuck page is closed (it will reconnect)
+    assert [m["text"] for m in received] == [str(i) for i in range(100)]
+
+
+def test_a_new_page_starts_in_the_current_state() -> None:
+    hub = EventHub()  # no loop yet: events only update what a page will start with
+    settings = StallSettings("zh", "en", voices={"en": "en_US-joe-medium"})
+    hub.settings(settings)
+    hub.status(SPEAKING, 512.34)
+    hub.status(HEARING)
+    hub.partial("buyer", "en", "How much for")
+
+    by_type = {m["type"]: m for m in hub.snapshot()}
+
+    assert by_type["settings"]["buyer_language"] == "en"
+    assert by_type["settings"]["voices"] == {"en": "en_US-joe-medium"}
+    # No languages reported: every language the interpreter knows is offered.
+    assert {"zh", "en", "ar"} <= set(by_type["settings"]["languages"])
+    # The last turn's latency stays on the strip while the next one is heard.
+    assert by_type["status"] == {"type": "status", "state": "hearing", "last_latency_ms": 512.3}
+    assert by_type["partial"]["text"] == "How much for"
+
+    hub.status(THINKING)
+    hub.turn(turn(1))
+    assert "partial" not in {m["type"] for m in hub.snapshot()}
+    hub.partial("merchant", "zh", "五")
+    hub.status(LISTENING, 280)
+    assert [m["type"] for m in hub.snapshot()] == ["settings", "status"]
+
+
+def test_unsure_turns_are_remembered_for_a_page_that_reloads() -> None:
+    hub = EventHub()
+    hub.turn(turn(1))
+    hub.turn(turn(2), unsure=True)
+    hub.turn(turn(3))
+    assert hub.unsure_turns(SESSION) == {2}
+    assert hub.unsure_turns("20261203-150000") == set()
+
+
+def test_a_status_the_page_does_not_know_is_not_passed_on() -> None:
+    hub = EventHub()
+    hub.status("exploding")
+    assert hub.snapshot() == [{"type": "status", "state": LISTENING, "last_latency_ms": None}]
+
+
+def test_shutting_down_closes_every_page() -> None:
+    async def scenario() -> list[object]:
+        hub = EventHub()
+        hub.attach(asyncio.get_running_loop())
+        clients = [hub.subscribe() for _ in range(3)]
+        assert hub.client_count == 3
+        hub.detach()
+        assert hub.client_count == 0
+        hub.status(HEARING)  # after detach: remembered, sent to nobody
+        return [await asyncio.wait_for(c.next(), 5) for c in clients]
+
+    assert asyncio.run(scenario()) == [None, None, None]
+
+
+def test_queue_size_must_hold_at_least_one_event() -> None:
+    with pytest.raises(ValueError):
+        EventHub(queue_size=0)
