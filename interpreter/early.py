@@ -30,6 +30,11 @@ class EarlyOptions:
     # Settled tokens kept back from the forced prefix: forced to the very end of a
     # sentence, Whisper reads the sentence again instead of stopping.
     hold_back_tokens: int = 2
+    # The reading asked for as the voice stops (`now`) is skipped when less than this
+    # is unread: the endpointer adds about 130 ms of post-roll after that moment, and
+    # the last draft still covers the utterance within `tail_tolerance_s`. A reading
+    # costs as much as the decode it saves, and on a busy CPU it makes the endpoint late.
+    now_min_unread_s: float = 0.15
 
 
 def agreed(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
@@ -74,7 +79,10 @@ class EarlyRecognizer:
         """
         audio_s = len(samples) / sample_rate
         options = self._options
-        due = audio_s - self._read_at_s >= options.interval_s or (now and audio_s > self._read_at_s)
+        unread_s = audio_s - self._read_at_s
+        due = unread_s >= options.interval_s or (
+            now and (self._last is None or unread_s > options.now_min_unread_s)
+        )
         if audio_s < options.min_audio_s or not due:
             return None
         self._read_at_s = audio_s

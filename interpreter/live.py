@@ -3,36 +3,63 @@
 Four threads joined by bounded queues, each with one job:
 - the microphone's (audio/devices.py) reads frames and never waits on anyone;
 - the listener turns frames into utterances (endpointer or push-to-talk), keeps the
-  microphone deaf to the device's own voice, and reads the growing utterance a few
-  times a second, which gives the partial text and lets recognition finish early;
+  microphone deaf to the device's own voice, and reads the growing utterance every
+  `partial_interval_s`, which gives the partial text and lets recognition finish
+  early. It reads once more as soon as the voice stops (the endpointer still waits
+  out its silence, time enough to read it all), and skips a reading while it is
+  behind the microphone: a listener busy with partial text would end every
+  utterance late;
 - the worker interprets one utterance at a time under the latency budget, printing
   text before the speech starts and handing speech to the speaker piece by piece;
 - the speaker's plays the pieces in order and says when each turn started sounding.
 
 An utterance is stale, and dropped at its next stage boundary, when the other party
 has finished speaking since it ended: the conversation has moved on without it.
+
+A session runs all day, so it keeps no history: a turn is reported (a trace line, a
+few counts and a fixed-size latency tally in the summary) and forgotten as soon as its
+first audio is out. Only turns waiting for the speaker are held, as small numbers and
+at most `MAX_WAITING_TURNS` of them. A party talking over the device, or pressing to
+talk, stops it: the speech of every turn so far, playing or still to come, is dropped
+(its text has been shown).
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from interpreter.budget import BudgetLadder, LatencyBudget
+from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.early import EarlyOptions, EarlyRecognizer
 from interpreter.pipeline import Directions, Interpreter, Turn, TurnEvents
-from interpreter.trace import TurnTrace
+from interpreter.trace import (
+    INTERRUPTED,
+    SILENT,
+    SPOKEN,
+    STALE,
+    UNPLAYED,
+    DroppedTrace,
+    TurnTrace,
+)
 from interpreter.turns import GateOptions, Parties, Party, PlaybackGate, PushToTalk
 from interpreter.types import Frame, SpeechChunk, Transcript, Translation, Utterance
-from interpreter.vad import Endpointer, SpeechProbability
+from interpreter.vad import Endpointer, SpeechProbability, State
 
 CONVERSATION = "conversation"
 PUSH_TO_TALK = "push-to-talk"
+
+# Finished turns whose speech has not started playing yet. The speaker's queue already
+# holds back a worker that runs ahead; beyond this many, the oldest is reported
+# unplayed and forgotten, so a speaker that never starts cannot make the session grow.
+MAX_WAITING_TURNS = 8
 
 
 @dataclass(frozen=True)
@@ -40,11 +67,18 @@ class LiveOptions:
     parties: Parties
     mode: str = CONVERSATION
     budget: LatencyBudget = field(default_factory=LatencyBudget)
+    # `interval_s` is replaced by `partial_interval_s`: in a session the partial text
+    # and the early recognition are the same readings.
     early: EarlyOptions = field(default_factory=EarlyOptions)
     gate: GateOptions = field(default_factory=GateOptions)
     trace: bool = False
-    # Partial text is shown at most this often while a party speaks.
+    # The growing utterance is read (a partial line, and the recognition done early)
+    # at most this often while a party speaks. Each reading costs an encoder pass and
+    # a greedy decode (about 100 ms for base on two cores, more as the turn grows).
     partial_interval_s: float = 0.5
+    # A reading is skipped while more audio than this waits for the listener, so
+    # readings never put the endpointer behind the microphone by more than one.
+    max_backlog_s: float = 0.1
     # Utterances waiting for the worker; the oldest is dropped when more arrive.
     work_queue_size: int = 4
 
@@ -68,25 +102,78 @@ class _Job:
 
 
 @dataclass
+class _Playback:
+    """A turn between the worker and the speaker, as small numbers: the speaker may
+    report its first audio before or after the worker has finished the turn."""
+
+    sequence: int
+    speech_end_s: float
+    first_out_s: float | None = None
+    # A party talked over the device or pressed to talk: not to be played.
+    hushed: bool = False
+    # Set when the worker has finished the turn.
+    trace: TurnTrace | None = None
+
+
+class LatencyTally:
+    """Percentiles of a whole day's latencies in fixed memory: a count per millisecond
+    up to `max_ms` (anything later is counted at `max_ms`)."""
+
+    def __init__(self, max_ms: int = 10_000) -> None:
+        self._counts = np.zeros(max_ms + 1, dtype=np.int64)
+        self.count = 0
+
+    def add(self, ms: float) -> None:
+        self._counts[min(max(0, round(ms)), len(self._counts) - 1)] += 1
+        self.count += 1
+
+    def percentiles(self, qs: tuple[float, ...]) -> list[float]:
+        """Linear between the two nearest ranks, as numpy's default, to the ms."""
+        if self.count == 0:
+            return [math.nan for _ in qs]
+        cumulative = np.cumsum(self._counts)
+
+        def ranked(rank: int) -> float:  # the rank-th smallest, from 0
+            return float(np.searchsorted(cumulative, rank + 1))
+
+        values = []
+        for q in qs:
+            position = q / 100.0 * (self.count - 1)
+            low, high = ranked(math.floor(position)), ranked(math.ceil(position))
+            values.append(low + (high - low) * (position - math.floor(position)))
+        return values
+
+
+@dataclass
 class SessionSummary:
     turns: int = 0
-    waits_ms: list[float] = field(default_factory=list)
     stale_dropped: int = 0
     silent: int = 0
+    interrupted: int = 0
     violations: int = 0
     barge_ins: int = 0
     frames_dropped: int = 0
     device_overflows: int = 0
+    # From the end of speech (the utterance's last sample) to the first audio out: the
+    # listener's wait, endpoint silence included.
+    first_audio_ms: LatencyTally = field(default_factory=LatencyTally)
+    # From the endpointer's decision to the first audio out: what the budget governs.
+    after_endpoint_ms: LatencyTally = field(default_factory=LatencyTally)
 
     def line(self) -> str:
-        if self.waits_ms:
-            p50, p95 = np.percentile(self.waits_ms, [50, 95])
-            waits = f"end of speech to first audio p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        if self.first_audio_ms.count:
+            p50, p95 = self.first_audio_ms.percentiles((50, 95))
+            (e50,) = self.after_endpoint_ms.percentiles((50,))
+            waits = (
+                f"end of speech to first audio p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+                f"(endpoint to first audio p50 {e50:.0f} ms)"
+            )
         else:
             waits = "nothing spoken"
         return (
             f"{self.turns} turns; {waits}; {self.violations} over budget, "
-            f"{self.stale_dropped} stale dropped, {self.barge_ins} barge-ins, "
+            f"{self.stale_dropped} stale dropped, {self.silent} silent, "
+            f"{self.barge_ins} barge-ins, "
             f"{self.frames_dropped + self.device_overflows} audio overflows"
         )
 
@@ -109,18 +196,26 @@ class LiveSession:
         self._out = out
         self._clock = clock or MonotonicClock()
         self._barge_vad = barge_vad
+        self._barge_carry = np.zeros(0, np.float32)
+        self._barge_prob = 0.0
+        # The frames the gate kept from the listener lately: when a party turns out to
+        # be talking over the device, they are the start of their words (the loud time
+        # that proves it builds up over a syllable or two; see PlaybackGate).
+        self._held: deque[Frame] = deque()
+        self._held_s = 0.0
         self._speaker = None
+        self._simplified = SimplifiedChinese()
         self.gate = PlaybackGate(options.gate)
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
         self._work: queue.Queue[_Job] = queue.Queue(maxsize=options.work_queue_size)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._sequence = 0
+        self._hushed_through = 0
         self._last_ended: dict[Party, int] = {}
-        self._first_out: dict[int, float] = {}
-        self._pending: dict[int, tuple[Turn, _Job]] = {}
+        # By utterance id: the turn being interpreted and those waiting to sound.
+        self._playback: dict[int, _Playback] = {}
         self.summary = SessionSummary()
-        self.turns: list[Turn] = []
         self._ladder = BudgetLadder(
             options.budget, has_smaller_model=interpreter.smaller_transcriber is not None
         )
@@ -132,15 +227,39 @@ class LiveSession:
         self._speaker = speaker
 
     def playback_started(self, utterance_id: int, now_s: float) -> None:
-        self.gate.playback_started(now_s)
+        ready = None
         with self._lock:
-            self._first_out.setdefault(utterance_id, now_s)
-            pending = self._pending.pop(utterance_id, None)
-        if pending is not None:
-            self._report_trace(*pending)
+            record = self._playback.get(utterance_id)
+            hushed = record is not None and record.hushed
+            if record is not None and not hushed and record.first_out_s is None:
+                record.first_out_s = now_s
+                if record.trace is not None:
+                    ready = self._playback.pop(utterance_id)
+        if hushed:
+            # A piece that slipped past an interruption: stopped at its first block.
+            if self._speaker is not None:
+                self._speaker.interrupt()
+            return
+        self.gate.playback_started(now_s)
+        if ready is not None:
+            self._report(ready)
 
     def playback_stopped(self, now_s: float) -> None:
         self.gate.playback_stopped(now_s)
+
+    def interrupt_playback(self) -> None:
+        """A party talks over the device or presses to talk: the playback stops, and
+        no turn before now says another word (their text has been shown)."""
+        with self._lock:
+            self._hushed_through = self._sequence
+            for record in self._playback.values():
+                record.hushed = True
+            finished = [u for u, record in self._playback.items() if record.trace is not None]
+            done = [self._playback.pop(uid) for uid in finished]
+        if self._speaker is not None:
+            self._speaker.interrupt()
+        for record in done:
+            self._report(record)
 
     def stop(self) -> None:
         self._stop.set()
@@ -178,10 +297,10 @@ class LiveSession:
             if self._speaker is not None:
                 self._speaker.stop()
             with self._lock:
-                pending = list(self._pending.values())
-                self._pending.clear()
-            for turn, job in pending:
-                self._report_trace(turn, job)
+                finished = [u for u, record in self._playback.items() if record.trace is not None]
+                left = [self._playback.pop(uid) for uid in finished]
+            for record in left:
+                self._report(record)
         self.summary.frames_dropped = self._microphone.dropped_frames
         self.summary.device_overflows = self._microphone.device_overflows
         return self.summary
@@ -193,21 +312,24 @@ class LiveSession:
         ptt = PushToTalk() if options.mode == PUSH_TO_TALK else None
         early = self._new_early(None)
         shown = ""
+        stopping = read_now = False
         while not self._stop.is_set():
             for press in self._drain_presses():
-                if self._speaker is not None:
-                    self._speaker.interrupt()
+                self.interrupt_playback()
                 if ptt is not None:
-                    language = options.parties.language(press.party)
+                    before = ptt.speaking
                     if press.down:
                         done = ptt.press(press.party, self._clock.now(), toggle=press.toggle)
-                        if ptt.speaking is press.party:
-                            early = self._new_early(language)
                     else:
                         done = ptt.release(press.party, self._clock.now())
+                    # The turn that ended goes with the recognizer that heard it; the
+                    # one that starts (the other party taking over) gets its own.
                     for utterance in done:
                         self._submit(utterance, early, Party(utterance.speaker_hint))
-                        early, shown = self._new_early(None), ""
+                    if done or ptt.speaking is not before:
+                        speaking = ptt.speaking
+                        language = options.parties.language(speaking) if speaking else None
+                        early, shown = self._new_early(language), ""
             try:
                 frame = self._microphone.frames.get(timeout=0.05)
             except queue.Empty:
@@ -221,41 +343,80 @@ class LiveSession:
                     early, shown = self._new_early(language), ""
                 audio = ptt.current_audio()
             else:
-                if not self._gate_allows(frame):
+                heard = self._gate(frame)
+                if not heard:
                     continue
-                finished = self._endpointer.push(frame)
-                for utterance in finished:
-                    party = options.parties.party_of(early.language) if early else None
-                    self._submit(utterance, early, party)
-                    early, shown = self._new_early(None), ""
+                for piece in heard:
+                    for utterance in self._endpointer.push(piece):
+                        party = options.parties.party_of(early.language) if early else None
+                        self._submit(utterance, early, party)
+                        early, shown, read_now = self._new_early(None), "", False
                 audio = self._endpointer.current_audio()
-            if audio is not None and early is not None:
-                draft = early.hear(audio, frame.sample_rate)
-                if draft is not None and draft.text and draft.text != shown:
-                    shown = draft.text
-                    self._out(f"  ... {draft.text}")
+                # The voice has just stopped: read it all while the endpointer waits
+                # out its silence, so the last draft is the final transcript.
+                voice_stopped = self._endpointer.state is State.STOPPING
+                read_now = read_now or (voice_stopped and not stopping)
+                stopping = voice_stopped
+            if audio is None or self._behind(frame):
+                continue
+            draft = early.hear(audio, frame.sample_rate, now=read_now)
+            read_now = False
+            if draft is None or not draft.text:
+                continue
+            # A draft is Whisper's raw reading: Chinese may come in Traditional
+            # characters, which the final transcript never shows.
+            text = self._simplified.convert(draft.text)
+            if text != shown:
+                shown = text
+                self._out(f"  ... {text}")
 
-    def _gate_allows(self, frame: Frame) -> bool:
+    def _behind(self, frame: Frame) -> bool:
+        """Whether more audio waits for the listener than a reading may keep waiting."""
+        waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate
+        return waiting_s > self._options.max_backlog_s
+
+    def _gate(self, frame: Frame) -> list[Frame]:
+        """The frames to listen to: none while the device speaks, unless a party is
+        talking over it, when the frames that showed it are heard too."""
         if not self._options.gate.enabled or not self.gate.playing:
+            self._held.clear()
+            self._held_s = 0.0
+            self._barge_carry = self._barge_carry[:0]
             listen, _ = self.gate.hear(frame, 0.0)
-            return listen
-        prob = self._speech_probability(frame)
-        listen, barge_in = self.gate.hear(frame, prob)
-        if barge_in and self._speaker is not None:
+            return [frame] if listen else []
+        listen, barge_in = self.gate.hear(frame, self._speech_probability(frame))
+        self._hold(frame)
+        if not barge_in:
+            return [frame] if listen else []
+        with self._lock:
             self.summary.barge_ins += 1
-            self._speaker.interrupt()
-            self.gate.playback_stopped(self._clock.now() - self._options.gate.tail_ms / 1000.0)
-        return listen
+        self.interrupt_playback()
+        held = list(self._held)
+        self._held.clear()
+        self._held_s = 0.0
+        return held
+
+    def _hold(self, frame: Frame) -> None:
+        keep_s = (4 * self._options.gate.barge_in_ms) / 1000.0
+        self._held.append(frame)
+        self._held_s += len(frame.samples) / frame.sample_rate
+        while len(self._held) > 1 and self._held_s > keep_s:
+            oldest = self._held.popleft()
+            self._held_s -= len(oldest.samples) / oldest.sample_rate
 
     def _speech_probability(self, frame: Frame) -> float:
+        """Silero reads whole windows; a microphone's frames need not be whole windows
+        (44.1 kHz resampled to 16 kHz is not), so the remainder waits for the next."""
         vad = self._barge_vad
         if vad is None:
             return 0.0
+        samples = np.concatenate([self._barge_carry, frame.samples.astype(np.float32)])
         window = vad.window_samples
-        usable = len(frame.samples) // window * window
-        if usable == 0:
-            return 0.0
-        return float(np.max(vad.probabilities(frame.samples[:usable])))
+        usable = len(samples) // window * window
+        self._barge_carry = samples[usable:]
+        if usable:
+            self._barge_prob = float(np.max(vad.probabilities(samples[:usable])))
+        return self._barge_prob
 
     def _drain_presses(self) -> list[Press]:
         presses = []
@@ -267,14 +428,15 @@ class LiveSession:
 
     def _new_early(self, language: str | None) -> EarlyRecognizer:
         parties = self._options.parties
+        early = replace(self._options.early, interval_s=self._options.partial_interval_s)
         if language is not None:
-            return EarlyRecognizer(
-                self._interpreter.transcriber, (language,), self._options.early, known=True
-            )
+            return EarlyRecognizer(self._interpreter.transcriber, (language,), early, known=True)
         languages = (parties.merchant_language, parties.buyer_language)
-        return EarlyRecognizer(self._interpreter.transcriber, languages, self._options.early)
+        return EarlyRecognizer(self._interpreter.transcriber, languages, early)
 
     def _submit(self, utterance: Utterance, early: EarlyRecognizer | None, party) -> None:
+        """Hand an utterance to the worker; when the worker is that far behind, the
+        oldest waiting one is dropped as stale."""
         with self._lock:
             self._sequence += 1
             job = _Job(utterance, early, party, self._clock.now(), self._sequence)
@@ -286,10 +448,10 @@ class LiveSession:
                 return
             except queue.Full:
                 try:
-                    self._work.get_nowait()
-                    self.summary.stale_dropped += 1
+                    oldest = self._work.get_nowait()
                 except queue.Empty:
-                    pass
+                    continue
+                self._dropped(oldest, STALE)
 
     # -- worker -----------------------------------------------------------------
 
@@ -308,47 +470,92 @@ class LiveSession:
                 job = self._work.get(timeout=0.1)
             except queue.Empty:
                 continue
-            if self._is_stale(job):
-                self.summary.stale_dropped += int(not self._stop.is_set())
-                continue
-            directions = self._directions
-            if self._options.mode == PUSH_TO_TALK and job.party is not None:
-                directions = directions.only(self._options.parties.language(job.party))
-            events = _LiveEvents(self, job)
-            turn = self._interpreter.interpret(
-                job.utterance, directions, job.early, self._ladder, events
+            self._handle(job)
+
+    def _handle(self, job: _Job) -> None:
+        """Interpret one utterance, unless it went stale while it waited."""
+        if self._is_stale(job):
+            if not self._stop.is_set():
+                self._dropped(job, STALE)
+            return
+        uid = job.utterance.id
+        with self._lock:
+            hushed = job.sequence <= self._hushed_through
+            self._playback[uid] = _Playback(job.sequence, job.utterance.t_end_s, hushed=hushed)
+        directions = self._directions
+        if self._options.mode == PUSH_TO_TALK and job.party is not None:
+            directions = directions.only(self._options.parties.language(job.party))
+        events = _LiveEvents(self, job)
+        turn = self._interpreter.interpret(
+            job.utterance, directions, job.early, self._ladder, events
+        )
+        job.early = None
+        if turn is None:
+            with self._lock:
+                self._playback.pop(uid, None)
+            if not self._stop.is_set():
+                self._dropped(job, STALE if events.was_cancelled else SILENT, events.language)
+            return
+        self._finished(turn, job)
+
+    def _dropped(self, job: _Job, status: str, language: str | None = None) -> None:
+        with self._lock:
+            if status == STALE:
+                self.summary.stale_dropped += 1
+            else:
+                self.summary.silent += 1
+        if self._options.trace:
+            party = job.party.value if job.party else None
+            trace = DroppedTrace.of(
+                job.utterance, job.endpoint_s, self._clock.now(), status, party, language
             )
-            if turn is None:
-                if events.was_cancelled:
-                    self.summary.stale_dropped += int(not self._stop.is_set())
-                else:
-                    self.summary.silent += 1
-                continue
-            self._finished(turn, job)
+            self._out(trace.json_line())
 
     def _finished(self, turn: Turn, job: _Job) -> None:
-        self.turns.append(turn)
-        self.summary.turns += 1
-        self.summary.violations += int(bool(turn.violations))
-        with self._lock:
-            started = turn.utterance.id in self._first_out or not turn.speech
-            if not started:
-                self._pending[turn.utterance.id] = (turn, job)
-        if started:
-            self._report_trace(turn, job)
-
-    def _report_trace(self, turn: Turn, job: _Job) -> None:
-        with self._lock:
-            first_out = self._first_out.pop(turn.utterance.id, None)
         party = job.party or self._options.parties.party_of(turn.transcript.language)
-        trace = TurnTrace.of(turn, job.endpoint_s, first_out, party.value if party else None)
-        if trace.wait_ms is not None:
-            self.summary.waits_ms.append(trace.wait_ms)
+        trace = TurnTrace.of(turn, job.endpoint_s, None, party.value if party else None)
+        uid = turn.utterance.id
+        done: list[_Playback] = []
+        with self._lock:
+            self.summary.turns += 1
+            self.summary.violations += int(bool(turn.violations))
+            record = self._playback[uid]
+            record.trace = trace
+            played = record.first_out_s is not None or self._speaker is None
+            if played or record.hushed or not turn.speech:
+                done.append(self._playback.pop(uid))
+            waiting = [u for u, record in self._playback.items() if record.trace is not None]
+            for oldest in waiting[: max(0, len(waiting) - MAX_WAITING_TURNS)]:
+                done.append(self._playback.pop(oldest))
+        for record in done:
+            self._report(record)
+
+    def _report(self, record: _Playback) -> None:
+        """The turn's trace line and its share of the summary; then it is forgotten."""
+        trace = record.trace
+        assert trace is not None
+        if record.first_out_s is not None:
+            out_ms = round(1000.0 * (record.first_out_s - record.speech_end_s), 1)
+            trace = replace(trace, first_audio_out_ms=out_ms)
+        if record.hushed:
+            trace = replace(trace, status=INTERRUPTED)
+        elif trace.status == SPOKEN and record.first_out_s is None and self._speaker is not None:
+            trace = replace(trace, status=UNPLAYED)
+        heard = record.first_out_s is not None or (self._speaker is None and trace.status == SPOKEN)
+        with self._lock:
+            self.summary.interrupted += int(trace.status == INTERRUPTED)
+            if heard and trace.heard_ms is not None and trace.wait_ms is not None:
+                self.summary.first_audio_ms.add(trace.heard_ms)
+                self.summary.after_endpoint_ms.add(trace.wait_ms)
         if self._options.trace:
             self._out(trace.json_line())
 
-    def say(self, chunk: SpeechChunk) -> None:
-        if self._speaker is not None:
+    def _say(self, chunk: SpeechChunk, job: _Job) -> None:
+        if self._speaker is None:
+            return
+        with self._lock:
+            hushed = job.sequence <= self._hushed_through
+        if not hushed:
             self._speaker.say_chunk(chunk)
 
 
@@ -357,10 +564,11 @@ class _LiveEvents(TurnEvents):
         self._session = session
         self._job = job
         self.was_cancelled = False
-        self._shown_source = False
+        self.language: str | None = None
 
     def transcript(self, transcript: Transcript) -> None:
         parties = self._session._options.parties
+        self.language = transcript.language
         party = self._job.party or parties.party_of(transcript.language)
         if self._job.party is None:
             self._job.party = party
@@ -372,7 +580,7 @@ class _LiveEvents(TurnEvents):
         self._session._out(f"    -> [{piece.target_language}] {text}  ({piece.method.value})")
 
     def spoken(self, chunk: SpeechChunk) -> None:
-        self._session.say(chunk)
+        self._session._say(chunk, self._job)
 
     def cancelled(self) -> bool:
         self.was_cancelled = self._session._is_stale(self._job)

@@ -62,11 +62,15 @@ def run_live(
     microphone = Microphone(config.input_device, clock, job.streams, say=warn)
     warn(f"loading models for {merchant}-{buyer} ...")
     stages = replace(job.stages, voices={**job.stages.voices, **config.voices})
+    # A session has a latency budget: its last recognition rung is a smaller Whisper,
+    # when one that knows both languages is installed.
     interpreter, used = build_interpreter(
-        store, Directions.pair(merchant, buyer), stages, clock, vad_name
+        store, Directions.pair(merchant, buyer), stages, clock, vad_name, smaller_model=True
     )
     voices = ", ".join(f"{code} {name}" for code, name in used.voices.items()) or "none"
-    warn(f"models: {used.asr}; translation {', '.join(used.mt) or 'phrasebook'}; voices {voices}")
+    smaller = interpreter.smaller_transcriber
+    asr = used.asr + (f" (over budget: {smaller.name})" if smaller is not None else "")
+    warn(f"models: {asr}; translation {', '.join(used.mt) or 'phrasebook'}; voices {voices}")
     options = LiveOptions(
         parties=Parties(merchant, buyer), mode=config.mode, budget=budget, trace=job.trace
     )

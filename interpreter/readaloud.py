@@ -122,6 +122,10 @@ class NumberReader:
     def __init__(self, finder: AmountFinder) -> None:
         self._finder = finder
 
+    @property
+    def finder(self) -> AmountFinder:
+        return self._finder
+
     def __call__(self, text: str, language: str) -> str:
         amounts = self._finder.find(text, language)
         for amount in reversed(amounts):

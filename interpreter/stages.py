@@ -210,6 +210,33 @@ def build_synthesizer(
     return synthesizer, names
 
 
+# A model is only worth loading as the budget's faster rung when it is clearly smaller
+# (Whisper tiny is about half of base; tiny.en is no smaller than tiny).
+SMALLER_ASR_MAX_SHARE = 0.75
+
+
+def choose_smaller_asr(
+    store: ModelStore, languages: tuple[str, ...], main: ModelEntry
+) -> ModelEntry | None:
+    """The latency budget's last recognition rung: the most accurate installed Whisper
+    after `main` in ASR_PREFERENCE that knows every language and is clearly smaller;
+    None when there is none (whisper-tiny.en, say, for a pair with Chinese)."""
+    if main.name not in ASR_PREFERENCE:
+        return None
+    main_size = main.size_bytes
+    for name in ASR_PREFERENCE[ASR_PREFERENCE.index(main.name) + 1 :]:
+        if name not in store.catalog or not store.is_installed(name):
+            continue
+        entry = store.catalog.get(name)
+        if not all(code in entry.languages for code in languages):
+            continue
+        size = entry.size_bytes
+        if main_size is not None and size is not None and size > SMALLER_ASR_MAX_SHARE * main_size:
+            continue
+        return entry
+    return None
+
+
 def build_interpreter(
     store: ModelStore,
     directions: Directions,
@@ -217,19 +244,42 @@ def build_interpreter(
     clock: Clock,
     vad_name: str,
     phrasebook: Phrasebook | None = None,
+    smaller_model: bool = False,
 ) -> tuple[Interpreter, ModelsUsed]:
     """The loaded stages; the endpointer is built apart (`build_endpointer`) because it
-    is cheap and lets a silent recording be refused before Whisper loads."""
+    is cheap and lets a silent recording be refused before Whisper loads.
+
+    `smaller_model` also loads a smaller Whisper (`choose_smaller_asr`) for the latency
+    budget's last rung, when one is installed. Only a live session has a budget, so
+    only it asks: a file would pay the memory (about 100 MB for tiny) for nothing.
+    """
     asr_entry = choose_asr(store, directions.listen, options.asr_model)
     glossary = open_glossary(options)
+
+    def hotwords(code: str) -> str:
+        return glossary.current().hotwords((code,))
+
     transcriber = Transcriber(
         store.path(asr_entry.name),
         options.transcriber,
         clock,
         name=asr_entry.name,
-        context=lambda code: glossary.current().hotwords((code,)),
+        context=hotwords,
     )
     transcriber.check_languages(directions.listen)
+    smaller_entry = (
+        choose_smaller_asr(store, directions.listen, asr_entry) if smaller_model else None
+    )
+    smaller = None
+    if smaller_entry is not None:
+        smaller = Transcriber(
+            store.path(smaller_entry.name),
+            options.transcriber,
+            clock,
+            name=smaller_entry.name,
+            context=hotwords,
+        )
+        smaller.check_languages(directions.listen)
     translator, mt_names, phrases = build_translator(
         store,
         directions,
@@ -254,9 +304,14 @@ def build_interpreter(
         translator,
         synthesizer,
         clock,
+        smaller_transcriber=smaller,
         min_speak_confidence=options.min_speak_confidence,
     )
     interpreter.warm_up()
+    languages = tuple(sorted({*directions.listen, *directions.targets.values()}))
+    translator.guard.finder.warm_up(languages)
+    if synthesizer is not None:
+        synthesizer.warm_up_reader(languages)
     return interpreter, used
 
 

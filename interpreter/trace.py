@@ -3,6 +3,15 @@
 Times are milliseconds after the end of speech (the utterance's last sample), on the
 pipeline's one clock, so the endpoint silence shows as the gap before `endpoint_ms`
 and every stage after it reads as the listener's wait.
+
+Every utterance leaves a line, also one that left no turn, so a reader of the trace
+can count what was lost. `status` says what became of it:
+- `spoken`: its translation was spoken (or handed to the speaker, where there is none);
+- `shown`: there was only text to show (no voice, an unsure transcript, no translation);
+- `interrupted`: a party talked over its playback or pressed to talk, which stopped it;
+- `unplayed`: the session ended (or the speaker fell far behind) before it sounded;
+- `silent`: nobody really spoke (noise, a cough, a language not of the stall);
+- `stale`: the other party spoke since it ended, so it was dropped unfinished.
 """
 
 from __future__ import annotations
@@ -11,6 +20,14 @@ import json
 from dataclasses import dataclass
 
 from interpreter.pipeline import Turn
+from interpreter.types import Utterance
+
+SPOKEN = "spoken"
+SHOWN = "shown"
+INTERRUPTED = "interrupted"
+UNPLAYED = "unplayed"
+SILENT = "silent"
+STALE = "stale"
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,7 @@ class TurnTrace:
     numbers: tuple[str, ...] = ()
     number_repairs: tuple[str, ...] = ()
     confidence: float | None = None
+    status: str = SPOKEN
 
     @classmethod
     def of(
@@ -41,7 +59,9 @@ class TurnTrace:
         endpoint_s: float,
         first_audio_out_s: float | None = None,
         party: str | None = None,
+        status: str | None = None,
     ) -> TurnTrace:
+        """`status` defaults to `spoken` when the turn made speech, else `shown`."""
         speech_end_s = turn.utterance.t_end_s
 
         def after(time_s: float | None) -> float | None:
@@ -66,7 +86,16 @@ class TurnTrace:
             numbers=turn.translation.numbers,
             number_repairs=turn.translation.number_repairs,
             confidence=turn.transcript.confidence,
+            status=status or (SPOKEN if turn.speech else SHOWN),
         )
+
+    @property
+    def heard_ms(self) -> float | None:
+        """From the end of speech to the first sound: what the listener waits. Without
+        a speaker (tests, files) the first audio made stands in for it."""
+        if self.first_audio_out_ms is not None:
+            return self.first_audio_out_ms
+        return self.first_audio_made_ms
 
     @property
     def wait_ms(self) -> float | None:
@@ -78,6 +107,7 @@ class TurnTrace:
         data = {
             "utterance": self.utterance_id,
             "party": self.party,
+            "status": self.status,
             "language": self.language,
             "method": self.method,
             "rungs": {"asr": self.asr_rung, "mt": self.mt_rung},
@@ -97,5 +127,59 @@ class TurnTrace:
                 "translated": list(self.numbers),
                 "repairs": list(self.number_repairs),
             },
+        }
+        return json.dumps(data, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class DroppedTrace:
+    """An utterance that left no turn (`silent` or `stale`). Its line has the keys of a
+    turn's line that still mean something, with null where nothing was made, so the
+    trace holds every utterance the endpointer or a button cut."""
+
+    utterance_id: int
+    party: str | None
+    status: str
+    speech_s: float
+    endpoint_ms: float
+    dropped_ms: float
+    language: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        utterance: Utterance,
+        endpoint_s: float,
+        dropped_s: float,
+        status: str,
+        party: str | None = None,
+        language: str | None = None,
+    ) -> DroppedTrace:
+        def after(time_s: float) -> float:
+            return round(1000.0 * (time_s - utterance.t_end_s), 1)
+
+        return cls(
+            utterance_id=utterance.id,
+            party=party,
+            status=status,
+            speech_s=round(utterance.duration_s, 2),
+            endpoint_ms=after(endpoint_s),
+            dropped_ms=after(dropped_s),
+            language=language,
+        )
+
+    @property
+    def wait_ms(self) -> None:
+        return None
+
+    def json_line(self) -> str:
+        data = {
+            "utterance": self.utterance_id,
+            "party": self.party,
+            "status": self.status,
+            "language": self.language,
+            "speech_s": self.speech_s,
+            "ms_after_speech_end": {"endpoint": self.endpoint_ms, "dropped": self.dropped_ms},
+            "wait_ms": None,
         }
         return json.dumps(data, ensure_ascii=False)

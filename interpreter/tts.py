@@ -199,6 +199,11 @@ class Synthesizer:
             for _ in voice.speak("OK."):
                 pass
 
+    def warm_up_reader(self, languages: tuple[str, ...]) -> None:
+        if self._reader is not None:
+            for language in languages:
+                self._reader("1", language)
+
     def voice_for(self, language_code: str) -> Voice | None:
         """The best voice for a language, falling back to espeak-ng once and keeping it."""
         if language_code in self._voices:

@@ -128,6 +128,13 @@ class GateOptions:
     # for this long, is a party talking over the device.
     barge_in_margin_db: float = 10.0
     barge_in_ms: int = 250
+    # The echo's level is learnt from the loudest of the first frames of a playback
+    # (the sound card's latency and the voice's first syllable fit in this), then held
+    # at its peaks: falling this fast through the pauses between words, and rising at
+    # most this fast, so a party's voice coming in is not taken for the echo's.
+    echo_settle_ms: int = 300
+    echo_decay_db_per_s: float = 3.0
+    echo_rise_db_per_s: float = 6.0
 
 
 def level_db(samples: np.ndarray) -> float:
@@ -138,14 +145,24 @@ def level_db(samples: np.ndarray) -> float:
 class PlaybackGate:
     """The device never hears itself: while a translation plays, and for a short tail
     after it, microphone frames are not listened to. It still watches them: a party
-    clearly louder than the echo, for long enough, stops the playback (barge-in)."""
+    clearly louder than the echo, for long enough, stops the playback (barge-in).
+
+    The echo's reference is its peak level, not its average: a voice is some 20 dB
+    louder on its vowels than in its pauses, and against an average (or the quiet
+    first frame of a playback) the device's own vowels would count as a party
+    talking over it, and the device would stop itself and then hear its own echo.
+    A party's voice dips between syllables too, so a quieter frame takes back half
+    of what a loud one added; it does not start the count again.
+    """
 
     def __init__(self, options: GateOptions | None = None) -> None:
         self._options = options or GateOptions()
         self._playing = False
         self._until_s = float("-inf")
         self._echo_db: float | None = None
+        self._heard_s = 0.0
         self._loud_s = 0.0
+        self._barged = False
 
     @property
     def playing(self) -> bool:
@@ -154,10 +171,17 @@ class PlaybackGate:
     def playback_started(self, now_s: float) -> None:
         self._playing = True
         self._echo_db = None
+        self._heard_s = 0.0
         self._loud_s = 0.0
+        self._barged = False
 
     def playback_stopped(self, now_s: float) -> None:
         self._playing = False
+        if self._barged:
+            # The speaker stopped because a party talks over it: they are louder than
+            # any ringing of the room, and a deaf tail now would cut their words.
+            self._barged = False
+            return
         self._until_s = now_s + self._options.tail_ms / 1000.0
 
     def open_at(self, now_s: float) -> bool:
@@ -171,16 +195,25 @@ class PlaybackGate:
         if not self._playing:
             return end_s >= self._until_s, False
         level = level_db(frame.samples)
-        if self._echo_db is None:
-            self._echo_db = level
-        speaking = speech_prob >= 0.5 and level >= self._echo_db + self._options.barge_in_margin_db
+        frame_s = len(frame.samples) / frame.sample_rate
+        self._heard_s += frame_s
+        options = self._options
+        if self._echo_db is None or self._heard_s * 1000.0 <= options.echo_settle_ms:
+            self._echo_db = level if self._echo_db is None else max(self._echo_db, level)
+            return False, False
+        speaking = speech_prob >= 0.5 and level >= self._echo_db + options.barge_in_margin_db
         if speaking:
-            self._loud_s += len(frame.samples) / frame.sample_rate
+            self._loud_s += frame_s
         else:
-            self._loud_s = 0.0
-            # The echo's level follows the playback, slowly.
-            self._echo_db = 0.9 * self._echo_db + 0.1 * level
+            self._loud_s = max(0.0, self._loud_s - 0.5 * frame_s)
+            fallen = self._echo_db - options.echo_decay_db_per_s * frame_s
+            risen = self._echo_db + options.echo_rise_db_per_s * frame_s
+            self._echo_db = min(max(level, fallen), risen)
         if self._loud_s * 1000.0 >= self._options.barge_in_ms:
+            # Listening starts now, before the speaker has even stopped.
             self._loud_s = 0.0
+            self._playing = False
+            self._until_s = float("-inf")
+            self._barged = True
             return True, True
         return False, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes.util
+import importlib.abc
 import os
 import subprocess
 import sys
@@ -55,3 +56,40 @@ def test_interpreter_devices_lists_what_portaudio_sees(tmp_path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "counter" in result.stdout and "ALSA" in result.stdout
+
+
+@pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2")
+def test_no_sound_device_at_all_is_one_line_and_a_failure(tmp_path) -> None:
+    """An ALSA configuration with nothing in it, as on a box whose USB sound card is
+    unplugged: an empty listing would look like success."""
+    (tmp_path / ".asoundrc").write_text("\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "interpreter", "devices"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "no sound device" in line and "aplay -l" in line and "USB sound card" in line
+
+
+class NoPortAudio(importlib.abc.MetaPathFinder):
+    """What importing sounddevice does where libportaudio2 is not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "sounddevice":
+            raise OSError("PortAudio library not found")
+        return None
+
+
+def test_without_portaudio_devices_is_still_one_line(monkeypatch, capsys) -> None:
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoPortAudio(), *sys.meta_path])
+    from interpreter.cli import main
+
+    assert main(["devices"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert "PortAudio is not installed" in line and "libportaudio2" in line

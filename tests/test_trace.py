@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from interpreter.budget import BudgetLadder, LatencyBudget
 from interpreter.clock import ManualClock
-from interpreter.trace import TurnTrace
+from interpreter.trace import DroppedTrace, TurnTrace
+from interpreter.types import Utterance
 from tests.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
 
 
@@ -28,3 +31,36 @@ def test_a_trace_line_times_each_stage_from_the_end_of_speech() -> None:
     assert times["first_audio_out"] > times["first_audio_made"] >= times["asr_done"]
     assert line["wait_ms"] == round(times["first_audio_out"] - 400.0, 1)
     assert line["violations"] == []
+
+
+def test_a_turn_line_says_whether_its_translation_was_spoken() -> None:
+    clock = ManualClock(start_s=3.4)
+    transcriber = SlowTranscriber(clock, FREE_SPEECH, full_ms_per_s=100, quick_ms_per_s=50)
+    interpreter, _ = interpreter_with(transcriber, clock)
+    turn = interpreter.interpret(utterance(3.0), PAIR)
+    assert turn is not None and turn.speech
+
+    line = json.loads(TurnTrace.of(turn, endpoint_s=3.4, party="buyer").json_line())
+    assert line["status"] == "spoken"
+    keys_before_status = {
+        "utterance", "party", "language", "method", "rungs", "speech_s",
+        "ms_after_speech_end", "wait_ms", "violations", "confidence", "numbers",
+    }  # fmt: skip
+    assert set(line) == keys_before_status | {"status"}
+    interrupted = TurnTrace.of(turn, endpoint_s=3.4, status="interrupted")
+    assert json.loads(interrupted.json_line())["status"] == "interrupted"
+
+
+def test_an_utterance_that_left_no_turn_still_leaves_a_line() -> None:
+    cough = Utterance(7, np.zeros(8_000, np.float32), 16_000, 11.5, 12.0)
+    trace = DroppedTrace.of(cough, endpoint_s=12.25, dropped_s=12.4, status="silent")
+    line = json.loads(trace.json_line())
+    assert line == {
+        "utterance": 7,
+        "party": None,
+        "status": "silent",
+        "language": None,
+        "speech_s": 0.5,
+        "ms_after_speech_end": {"endpoint": 250.0, "dropped": 400.0},
+        "wait_ms": None,
+    }

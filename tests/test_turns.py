@@ -84,6 +84,37 @@ def test_a_party_talking_over_the_playback_stops_it() -> None:
     assert verdicts.index((True, True)) * FRAME_S >= 0.2  # sustained, not a click
 
 
+def test_the_devices_own_voice_is_no_barge_in_however_quietly_it_starts() -> None:
+    """The first frame of a playback is often silent (the sound card's latency); the
+    echo's vowels are then far above it, and they are speech. Measured against its
+    peaks, the echo is not taken for a party; a party clearly above it still is."""
+    gate = PlaybackGate(GateOptions(barge_in_margin_db=10, barge_in_ms=250))
+    gate.playback_started(0.0)
+    quiet = frames(0.064, 0.0, level=0.0001)
+    syllables = [
+        frame
+        for start_s in np.arange(0.064, 2.0, 0.25)
+        for frame in frames(0.16, start_s, level=0.05) + frames(0.09, start_s + 0.16, 0.005)
+    ]
+    assert all(gate.hear(frame, speech_prob=0.9) == (False, False) for frame in quiet + syllables)
+    verdicts = [gate.hear(frame, speech_prob=0.9) for frame in frames(0.5, 2.0, level=0.5)]
+    assert (True, True) in verdicts
+
+
+def test_after_a_barge_in_the_party_is_heard_at_once() -> None:
+    """No deaf tail when the playback stops because a party talks over it: the tail
+    would cut their words."""
+    gate = PlaybackGate(GateOptions(barge_in_ms=250, tail_ms=300))
+    gate.playback_started(0.0)
+    for frame in frames(0.5, 0.0, level=0.02):
+        gate.hear(frame, speech_prob=0.9)
+    loud = frames(0.5, 0.5, level=0.3)
+    verdicts = [gate.hear(frame, speech_prob=0.9) for frame in loud]
+    stopped_at = verdicts.index((True, True))
+    gate.playback_stopped(0.5 + stopped_at * FRAME_S + 0.05)  # the speaker stops
+    assert all(gate.hear(frame, 0.9) == (True, False) for frame in loud[stopped_at + 1 :])
+
+
 def test_loud_noise_that_is_not_speech_does_not_stop_the_playback() -> None:
     gate = PlaybackGate()
     gate.playback_started(0.0)

@@ -113,7 +113,21 @@ def find_device(wanted: int | str | None, kind: str, devices: list[DeviceInfo]) 
     return matches[0]
 
 
+class NoSoundDevice(InputError):
+    """PortAudio works but sees no microphone or speaker. Like grep finding nothing,
+    this is exit status 1; a missing PortAudio stays an error (2)."""
+
+    exit_code = 1
+
+
 def describe_devices(devices: list[DeviceInfo]) -> list[str]:
+    """One line per device, for `interpreter devices`; an empty listing would look
+    like success, so no device at all is a one-line error that names the fix."""
+    if not devices:
+        raise NoSoundDevice(
+            "PortAudio sees no sound device; plug in the USB sound card or microphone "
+            "and check that `aplay -l` and `arecord -l` list it"
+        )
     lines = []
     for device in devices:
         roles = [

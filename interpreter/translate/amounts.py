@@ -76,6 +76,13 @@ class AmountFinder:
     def load(cls, terms_path: Path | None = None) -> AmountFinder:
         return cls(Terms.load(terms_path or DATA_DIR / "terms.toml"))
 
+    def warm_up(self, languages: tuple[str, ...]) -> None:
+        """Compile every pattern of these languages now: an Arabic number pattern takes
+        a few tenths of a second to build, which the first customer should not wait for."""
+        for language in languages:
+            for kind in _PRIORITY:
+                self._pattern(kind, language)
+
     def find(self, text: str, language: str) -> list[Amount]:
         """Amounts in reading order, none overlapping; the longest wins where they
         start together, then the more specific kind."""
