@@ -43,7 +43,7 @@ class AsrRung(str, enum.Enum):
 
 
 class MtRung(str, enum.Enum):
-    FULL = "full"  # phrasebook, then the text model or Whisper's translation
+    FULL = "full"  # phrasebook, then the text model or Whisper's speech translation
     PHRASEBOOK_ONLY = "phrasebook-only"  # the book's line, or the source text shown
 
 
@@ -88,6 +88,9 @@ class BudgetLadder:
         self.has_smaller_model = has_smaller_model
         self.asr_speed = {rung: SpeedEstimate() for rung in AsrRung}
         self.mt_speed = SpeedEstimate()
+        # Whisper's own speech translation decodes the audio again: its cost goes with
+        # seconds of audio, like recognition, not with characters.
+        self.speech_mt_speed = SpeedEstimate()
 
     def asr_allowance_ms(self) -> float:
         budget = self.budget
@@ -118,14 +121,27 @@ class BudgetLadder:
         remaining = budget.total_ms - asr_took_ms - budget.first_audio_ms
         return max(0.0, min(budget.mt_ms + slack, remaining))
 
-    def choose_mt(self, chars: int, asr_took_ms: float) -> MtRung:
-        predicted = self.mt_speed.predict(chars)
+    def choose_mt(
+        self, chars: int, asr_took_ms: float, audio_s: float = 0.0, by_speech: bool = False
+    ) -> MtRung:
+        """`by_speech`: the rung after the phrasebook would be Whisper's speech
+        translation of `audio_s` seconds. Before it was ever measured it is predicted
+        to cost what recognition of the same audio costs."""
+        if by_speech:
+            predicted = self.speech_mt_speed.predict(audio_s)
+            if predicted is None:
+                predicted = self.asr_speed[AsrRung.CONFIGURED].predict(audio_s)
+        else:
+            predicted = self.mt_speed.predict(chars)
         if predicted is None or predicted <= self.mt_allowance_ms(asr_took_ms):
             return MtRung.FULL
         return MtRung.PHRASEBOOK_ONLY
 
     def observe_mt(self, chars: int, ms: float) -> None:
         self.mt_speed = self.mt_speed.observe(chars, ms)
+
+    def observe_speech_mt(self, audio_s: float, ms: float) -> None:
+        self.speech_mt_speed = self.speech_mt_speed.observe(audio_s, ms)
 
     def violations(
         self, asr_ms: float, mt_ms: float, first_audio_ms: float | None, total_ms: float

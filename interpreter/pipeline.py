@@ -161,7 +161,11 @@ class Interpreter:
         target = directions.target(transcript.language)
         mt_rung = MtRung.FULL
         if ladder is not None:
-            mt_rung = ladder.choose_mt(len(transcript.text), asr_ms)
+            methods = self.translator.methods_for(transcript.language, target)
+            by_speech = Method.NMT not in methods and Method.WHISPER_TRANSLATE in methods
+            mt_rung = ladder.choose_mt(
+                len(transcript.text), asr_ms, utterance.duration_s, by_speech=by_speech
+            )
         pieces: list[Translation] = []
         speech: list[SpeechChunk] = []
         # Each piece is spoken as soon as it is translated; the first audio does not
@@ -173,6 +177,9 @@ class Interpreter:
             if ladder is not None and piece.method is Method.NMT:
                 took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
                 ladder.observe_mt(len(piece.source_text), took_ms)
+            if ladder is not None and piece.method is Method.WHISPER_TRANSLATE:
+                took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
+                ladder.observe_speech_mt(utterance.duration_s, took_ms)
             pieces.append(piece)
             events.translated(piece)
             if events.cancelled():

@@ -161,6 +161,51 @@ def test_a_slow_translator_leaves_the_phrasebook_or_the_shown_source_text() -> N
     assert third.translation.text == "我要订500件。"
 
 
+class SlowSpeechTranslator:
+    """Whisper's speech translation, 900 ms a second of audio (it decodes it again)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.calls = 0
+
+    def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
+        self.clock.advance(0.9 * utterance.duration_s)
+        self.calls += 1
+        return "The factory moved to Jinhua last year.", 0.7
+
+
+def test_a_slow_speech_translation_is_measured_then_skipped_for_the_transcript() -> None:
+    """No text model for zh->en: the rung after the book is Whisper, which costs about
+    what recognition costs; once it is measured too slow, the transcript is shown."""
+    clock = ManualClock()
+
+    class HeardChinese(SlowTranscriber):
+        def transcribe(self, utterance, languages, language=None, quick=False):  # type: ignore[no-untyped-def]
+            heard = super().transcribe(utterance, languages, language, quick)
+            return Transcript(heard.utterance_id, heard.text, "zh", 0.9, heard.t_done_s)
+
+    transcriber = HeardChinese(clock, "我们的工厂去年搬到了金华。", 100, 50)
+    whisper = SlowSpeechTranslator(clock)
+    chain = TranslatorChain(Phrasebook.load(), [], whisper, clock=clock)
+    interpreter = Interpreter(transcriber, chain, None, clock)  # type: ignore[arg-type]
+    ladder = BudgetLadder(LatencyBudget())
+    pair = Directions.pair("zh", "en")
+    first = interpreter.interpret(utterance(2.0, 1), pair, ladder=ladder)
+    second = interpreter.interpret(utterance(2.0, 2), pair, ladder=ladder)
+    assert first is not None and first.translation.method.value == "whisper-translate"
+    assert second is not None and second.mt_rung is MtRung.PHRASEBOOK_ONLY
+    assert second.translation.method.value == "none"
+    assert whisper.calls == 1
+
+
+def test_speech_translation_never_measured_is_predicted_from_recognition() -> None:
+    ladder = BudgetLadder(LatencyBudget())
+    assert ladder.choose_mt(40, 0.0, audio_s=3.0, by_speech=True) is MtRung.FULL
+    ladder.observe_asr(AsrRung.CONFIGURED, 3.0, 1500.0)  # 500 ms a second
+    assert ladder.choose_mt(40, 0.0, audio_s=3.0, by_speech=True) is MtRung.PHRASEBOOK_ONLY
+    assert ladder.choose_mt(40, 0.0, audio_s=1.0, by_speech=True) is MtRung.FULL
+
+
 def test_recognition_that_came_in_early_leaves_its_time_to_the_translator() -> None:
     ladder = BudgetLadder(LatencyBudget(asr_ms=600, mt_ms=150, first_audio_ms=200))
     ladder.observe_mt(100, 400.0)  # 4 ms a character
