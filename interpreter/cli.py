@@ -40,8 +40,15 @@ def _stage_options(args: argparse.Namespace, speak: bool = True):  # -> StageOpt
 
 
 def cmd_live(args: argparse.Namespace) -> int:
+    from interpreter.livemode import run_live
+
+    run_live(_live_job(args), _store(args))
+    return 0
+
+
+def _live_job(args: argparse.Namespace):  # -> LiveJob
     from interpreter.config import StallConfig, load_config, parse_device, parse_pair
-    from interpreter.livemode import LiveJob, run_live
+    from interpreter.livemode import LiveJob
 
     config = load_config(Path(args.config)) if args.config else StallConfig()
     if args.pair:
@@ -52,7 +59,21 @@ def cmd_live(args: argparse.Namespace) -> int:
         config = replace(config, input_device=parse_device(args.input_device, "--input-device"))
     if args.output_device is not None:
         config = replace(config, output_device=parse_device(args.output_device, "--output-device"))
-    run_live(LiveJob(config=config, stages=_stage_options(args), trace=args.trace), _store(args))
+    return LiveJob(config=config, stages=_stage_options(args), trace=args.trace)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from interpreter.kioskmode import KioskJob, run_kiosk
+
+    live = _live_job(args)
+    job = KioskJob(
+        live=live,
+        port=args.port,
+        lan=args.lan,
+        log_path=args.log,
+        mode=args.mode or "push-to-talk",
+    )
+    run_kiosk(job, _store(args))
     return 0
 
 
@@ -269,6 +290,35 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--trace", action="store_true", help="one JSON line per utterance")
     live.add_argument("--asr-model", help="Whisper model name (default: best installed)")
     live.set_defaults(handler=cmd_live)
+
+    kiosk = commands.add_parser(
+        "kiosk", help="live, with the stall's two-sided web page and the deal log"
+    )
+    kiosk.add_argument("--pair", help="the merchant's language and the buyer's, e.g. zh-en")
+    kiosk.add_argument("--config", help="stall config file (TOML); flags override it")
+    kiosk.add_argument(
+        "--mode",
+        choices=("conversation", "push-to-talk"),
+        help="turn taking (default: push-to-talk, the page's buttons)",
+    )
+    kiosk.add_argument("--input-device", help="microphone: index or part of the name")
+    kiosk.add_argument("--output-device", help="speaker: index or part of the name")
+    kiosk.add_argument("--trace", action="store_true", help="one JSON line per utterance")
+    kiosk.add_argument("--asr-model", help="Whisper model name (default: best installed)")
+    kiosk.add_argument("--port", type=whole_number(0), default=8780, help="web page port")
+    kiosk.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve the page to the stall's network too, with a pairing token",
+    )
+    kiosk.add_argument(
+        "--log",
+        type=Path,
+        default=None,
+        help="deal log file (default: ~/.local/share/interpreter/deals.sqlite; "
+        "env INTERPRETER_DEAL_LOG)",
+    )
+    kiosk.set_defaults(handler=cmd_kiosk)
 
     devices = commands.add_parser("devices", help="list microphones and speakers")
     devices.set_defaults(handler=cmd_devices)

@@ -16,6 +16,7 @@ en = "piper-en_US-joe-medium"  # a voice from the model store, or "espeak-ng"
 [keys]                         # push-to-talk: one key per party
 merchant = "1"
 buyer = "2"
+back = "0"                     # the last translation put back into its speaker's language
 
 [budget]                       # milliseconds, see interpreter/budget.py
 asr_ms = 600
@@ -50,6 +51,7 @@ class StallConfig:
     voices: dict[str, str] = field(default_factory=dict, hash=False)
     merchant_key: str = "1"
     buyer_key: str = "2"
+    back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
 
 
@@ -110,7 +112,7 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         _code(code, f"{name}: voices")
         if not isinstance(voice, str):
             raise InputError(f"{name}: voices.{code} must be a voice name, not {voice!r}")
-    keys = _table(data, "keys", name, {"merchant", "buyer"})
+    keys = _table(data, "keys", name, {"merchant", "buyer", "back"})
     for party, key in keys.items():
         if not isinstance(key, str) or len(key) != 1:
             raise InputError(f"{name}: keys.{party} must be one character, not {key!r}")
@@ -122,8 +124,9 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         raise InputError(f"{name}: {error}") from None
     merchant_key = keys.get("merchant", config.merchant_key)
     buyer_key = keys.get("buyer", config.buyer_key)
-    if merchant_key == buyer_key:
-        raise InputError(f"{name}: the merchant and the buyer need different keys")
+    back_key = keys.get("back", config.back_key)
+    if len({merchant_key.lower(), buyer_key.lower(), back_key.lower()}) < 3:
+        raise InputError(f"{name}: the merchant, the buyer and back need different keys")
     return StallConfig(
         pair=pair,
         mode=mode,
@@ -132,6 +135,7 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         voices=dict(voices),
         merchant_key=merchant_key,
         buyer_key=buyer_key,
+        back_key=back_key,
         budget=budget,
     )
 

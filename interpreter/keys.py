@@ -13,7 +13,7 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from interpreter.live import Press
@@ -47,9 +47,12 @@ class KeyControl:
         keys: dict[str, Party],
         stop: threading.Event,
         stream: TextIO | None = None,
+        actions: dict[str, Callable[[], None]] | None = None,
     ) -> None:
+        """`actions`: other keys and what they do (the back-translation key)."""
         self._presses = presses
         self._keys = {key.lower(): party for key, party in keys.items()}
+        self._actions = {key.lower(): act for key, act in (actions or {}).items()}
         self._stop = stop
         self._stream = stream or sys.stdin
         self.thread = threading.Thread(target=self._run, name="keys", daemon=True)
@@ -63,7 +66,11 @@ class KeyControl:
             data = os.read(fd, 1)
             if not data:
                 return
-            party = self._keys.get(data.decode("utf-8", "replace").lower())
+            key = data.decode("utf-8", "replace").lower()
+            if key in self._actions:
+                self._actions[key]()
+                continue
+            party = self._keys.get(key)
             if party is None:
                 continue
             with contextlib.suppress(queue.Full):  # a full queue: the key was mashed

@@ -40,6 +40,7 @@ from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.early import EarlyOptions, EarlyRecognizer
 from interpreter.pipeline import Directions, Interpreter, Turn, TurnEvents
+from interpreter.report import UNSURE_MARK, UNSURE_NOTE, numbers_box
 from interpreter.trace import (
     INTERRUPTED,
     SILENT,
@@ -60,6 +61,38 @@ PUSH_TO_TALK = "push-to-talk"
 # holds back a worker that runs ahead; beyond this many, the oldest is reported
 # unplayed and forgotten, so a speaker that never starts cannot make the session grow.
 MAX_WAITING_TURNS = 8
+
+# What the stall's screen shows in its status strip (see kiosk/backend.py).
+LISTENING, HEARING, THINKING, SPEAKING = "listening", "hearing", "thinking", "speaking"
+
+
+class SessionEvents:
+    """What a session tells the world besides its console lines (the kiosk page, the
+    deal log, the metrics); the defaults do nothing. Called from the session's
+    threads, so an implementation must be quick and must not block."""
+
+    def status(self, state: str, last_latency_ms: float | None = None) -> None:
+        pass
+
+    def partial(self, party: Party | None, language: str | None, text: str) -> None:
+        pass
+
+    def finished(self, turn: Turn, party: Party | None, trace: TurnTrace) -> None:
+        """A turn is translated and its speech made (maybe still playing): the deal
+        log records it here, before anything shows it as done."""
+
+    def reported(self, trace: TurnTrace, audio_overflows: int) -> None:
+        """The turn's trace is final (its first audio is out, or it never will be)."""
+
+
+@dataclass(frozen=True)
+class PairChange:
+    """A new language pair (or voice) made ready off the worker thread, applied by the
+    worker between two turns, so no turn is interpreted half in each."""
+
+    parties: Parties
+    translator: object  # translate.chain.TranslatorChain
+    synthesizer: object | None  # tts.Synthesizer
 
 
 @dataclass(frozen=True)
@@ -188,8 +221,14 @@ class LiveSession:
         out: Callable[[str], None] = print,
         clock: Clock | None = None,
         barge_vad: SpeechProbability | None = None,
+        events: SessionEvents | None = None,
     ) -> None:
         self._interpreter = interpreter
+        self._events = events or SessionEvents()
+        self._change: PairChange | None = None
+        self._back_wanted = threading.Event()
+        # The last finished turn's translation, for a back-translation on request.
+        self._last_translation: Translation | None = None
         self._endpointer = endpointer
         self._microphone = microphone
         self._options = options
@@ -241,11 +280,27 @@ class LiveSession:
                 self._speaker.interrupt()
             return
         self.gate.playback_started(now_s)
+        self._events.status(SPEAKING)
         if ready is not None:
             self._report(ready)
 
     def playback_stopped(self, now_s: float) -> None:
         self.gate.playback_stopped(now_s)
+        self._events.status(LISTENING)
+
+    def change_pair(self, change: PairChange) -> None:
+        """Use another pair (and its translator and voices) from the next turn on."""
+        with self._lock:
+            self._change = change
+
+    @property
+    def parties(self) -> Parties:
+        return self._options.parties
+
+    def request_back_translation(self) -> None:
+        """Put the last turn's translation back into its speaker's language (on the
+        worker, between turns), so the speaker can check what the other party heard."""
+        self._back_wanted.set()
 
     def interrupt_playback(self) -> None:
         """A party talks over the device or presses to talk: the playback stops, and
@@ -322,6 +377,8 @@ class LiveSession:
                         done = ptt.press(press.party, self._clock.now(), toggle=press.toggle)
                     else:
                         done = ptt.release(press.party, self._clock.now())
+                    if ptt.speaking is not None:
+                        self._events.status(HEARING)
                     # The turn that ended goes with the recognizer that heard it; the
                     # one that starts (the other party taking over) gets its own.
                     for utterance in done:
@@ -369,6 +426,9 @@ class LiveSession:
             if text != shown:
                 shown = text
                 self._out(f"  ... {text}")
+                parties = options.parties
+                speaking = ptt.speaking if ptt is not None else parties.party_of(draft.language)
+                self._events.partial(speaking, draft.language or None, text)
 
     def _behind(self, frame: Frame) -> bool:
         """Whether more audio waits for the listener than a reading may keep waiting."""
@@ -442,6 +502,7 @@ class LiveSession:
             job = _Job(utterance, early, party, self._clock.now(), self._sequence)
             if party is not None:
                 self._last_ended[party] = self._sequence
+        self._events.status(THINKING)
         while True:
             try:
                 self._work.put_nowait(job)
@@ -466,11 +527,39 @@ class LiveSession:
 
     def _interpret(self) -> None:
         while not self._stop.is_set():
+            self._apply_change()
+            if self._back_wanted.is_set():
+                self._back_wanted.clear()
+                self._back_translate()
             try:
                 job = self._work.get(timeout=0.1)
             except queue.Empty:
                 continue
+            self._apply_change()
             self._handle(job)
+
+    def _apply_change(self) -> None:
+        with self._lock:
+            change, self._change = self._change, None
+        if change is None:
+            return
+        self._interpreter.translator = change.translator  # type: ignore[assignment]
+        self._interpreter.synthesizer = change.synthesizer  # type: ignore[assignment]
+        self._options = replace(self._options, parties=change.parties)
+        pair = change.parties
+        self._directions = Directions.pair(pair.merchant_language, pair.buyer_language)
+        self._out(f"(now interpreting {pair.merchant_language}-{pair.buyer_language})")
+
+    def _back_translate(self) -> None:
+        translation = self._last_translation
+        if translation is None:
+            self._out("    back: (no turn yet)")
+            return
+        back = self._interpreter.translator.back_translate(translation)
+        if back is None:
+            self._out("    back: (no model can translate it back)")
+        else:
+            self._out(f"    back [{back.target_language}] {back.text}  ({back.method.value})")
 
     def _handle(self, job: _Job) -> None:
         """Interpret one utterance, unless it went stale while it waited."""
@@ -514,6 +603,14 @@ class LiveSession:
     def _finished(self, turn: Turn, job: _Job) -> None:
         party = job.party or self._options.parties.party_of(turn.transcript.language)
         trace = TurnTrace.of(turn, job.endpoint_s, None, party.value if party else None)
+        self._events.finished(turn, party, trace)
+        self._last_translation = turn.translation
+        if turn.unsure:
+            self._out(f"    {UNSURE_NOTE} (confidence {turn.transcript.confidence:.2f})")
+        for line in numbers_box(turn.translation):
+            self._out(f"    {line}")
+        if not turn.speech or turn.unsure:
+            self._events.status(LISTENING, trace.first_audio_made_ms)
         uid = turn.utterance.id
         done: list[_Playback] = []
         with self._lock:
@@ -547,6 +644,8 @@ class LiveSession:
             if heard and trace.heard_ms is not None and trace.wait_ms is not None:
                 self.summary.first_audio_ms.add(trace.heard_ms)
                 self.summary.after_endpoint_ms.add(trace.wait_ms)
+        overflows = self._microphone.dropped_frames + self._microphone.device_overflows
+        self._events.reported(trace, overflows)
         if self._options.trace:
             self._out(trace.json_line())
 
@@ -565,6 +664,7 @@ class _LiveEvents(TurnEvents):
         self._job = job
         self.was_cancelled = False
         self.language: str | None = None
+        self._unsure = False
 
     def transcript(self, transcript: Transcript) -> None:
         parties = self._session._options.parties
@@ -573,11 +673,16 @@ class _LiveEvents(TurnEvents):
         if self._job.party is None:
             self._job.party = party
         who = party.value if party else "?"
-        self._session._out(f"[{who} {transcript.language}] {transcript.text}")
+        least = getattr(self._session._interpreter, "min_speak_confidence", 0.0)
+        self._unsure = transcript.confidence < least
+        mark = f"{UNSURE_MARK} " if self._unsure else ""
+        self._session._out(f"[{who} {transcript.language}] {mark}{transcript.text}")
 
     def translated(self, piece: Translation) -> None:
         text = piece.text or "(no translation; the words above are shown)"
-        self._session._out(f"    -> [{piece.target_language}] {text}  ({piece.method.value})")
+        mark = f"{UNSURE_MARK} " if self._unsure else ""
+        line = f"    -> [{piece.target_language}] {mark}{text}  ({piece.method.value})"
+        self._session._out(line)
 
     def spoken(self, chunk: SpeechChunk) -> None:
         self._session._say(chunk, self._job)

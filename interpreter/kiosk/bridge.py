@@ -1,0 +1,221 @@
+"""The live runner and the kiosk page, joined: events out to the page, presses in.
+
+`KioskBridge` is the session's `SessionEvents`: every finished turn goes into the deal
+log first and only then to the page (so what a party reads is already on record), and
+each turn's timings go to the metrics. `StallControls` is the page's `KioskControls`:
+a button press becomes a push-to-talk press of the session, and a new language pair
+or voice is made ready here (its translator and voices loaded on the web server's
+worker thread, the recogniser kept) and handed to the session, which switches between
+two turns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from interpreter.clock import Clock
+from interpreter.deallog import DealLog, DealLogError, logged_turn
+from interpreter.errors import InputError
+from interpreter.kiosk.backend import StallSettings
+from interpreter.kiosk.hub import EventHub
+from interpreter.kiosk.metrics import KioskMetrics
+from interpreter.languages import LANGUAGES, language
+from interpreter.live import LiveSession, PairChange, Press, SessionEvents
+from interpreter.pipeline import Directions, Interpreter, Turn
+from interpreter.stages import (
+    ESPEAK_VOICE,
+    StageOptions,
+    build_synthesizer,
+    build_translator,
+    describe_gaps,
+    open_glossary,
+)
+from interpreter.store import ModelStore
+from interpreter.trace import TurnTrace
+from interpreter.turns import Parties, Party
+
+
+class KioskBridge(SessionEvents):
+    def __init__(
+        self,
+        hub: EventHub,
+        deal_log: DealLog,
+        session_id: str,
+        metrics: KioskMetrics,
+        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ) -> None:
+        self._hub = hub
+        self._log = deal_log
+        self.session_id = session_id
+        self._metrics = metrics
+        self._warn = warn
+        self._last_latency_ms: float | None = None
+        self._log_failed = False
+
+    def status(self, state: str, last_latency_ms: float | None = None) -> None:
+        if last_latency_ms is not None:
+            self._last_latency_ms = last_latency_ms
+        self._hub.status(state, self._last_latency_ms)
+
+    def partial(self, party: Party | None, language: str | None, text: str) -> None:
+        self._hub.partial(party.value if party else None, language or "", text)
+
+    def finished(self, turn: Turn, party: Party | None, trace: TurnTrace) -> None:
+        try:
+            logged = logged_turn(
+                turn,
+                session_id=self.session_id,
+                turn_number=self._log.next_turn_number(self.session_id),
+                party=party.value if party else None,
+                latency_ms=trace.first_audio_made_ms,
+            )
+            self._log.record(logged)
+        except DealLogError as error:
+            # The stall keeps interpreting; the merchant is told once that the record
+            # has a gap, and the page still shows the turn.
+            if not self._log_failed:
+                self._warn(f"warning: {error} (turns are shown but not recorded)")
+                self._log_failed = True
+            logged = logged_turn(
+                turn,
+                session_id=self.session_id,
+                turn_number=1,
+                party=party.value if party else None,
+                latency_ms=trace.first_audio_made_ms,
+            )
+        self._hub.turn(logged, unsure=turn.unsure)
+
+    def reported(self, trace: TurnTrace, audio_overflows: int) -> None:
+        asr_ms = max(0.0, trace.asr_done_ms - trace.endpoint_ms)
+        mt_ms = max(0.0, trace.mt_done_ms - trace.asr_done_ms)
+        self._metrics.observe_turn(
+            trace.party,
+            trace.method,
+            asr_ms=asr_ms,
+            mt_ms=mt_ms,
+            first_audio_ms=trace.heard_ms,
+            total_ms=trace.mt_done_ms,
+            asr_rung=trace.asr_rung,
+            mt_rung=trace.mt_rung,
+            violations=trace.violations,
+        )
+        self._metrics.set_audio_overflows(audio_overflows)
+        if trace.heard_ms is not None:
+            self._last_latency_ms = trace.heard_ms
+
+
+def _choice(voice_name: str) -> str:
+    """A voice as the page offers it: espeak-ng's voices are one choice, "espeak-ng";
+    no voice at all is ""."""
+    if voice_name.startswith(ESPEAK_VOICE):
+        return ESPEAK_VOICE
+    return "" if voice_name.startswith("none") else voice_name
+
+
+class StallControls:
+    """What the page may do to the running session."""
+
+    def __init__(
+        self,
+        session: LiveSession,
+        interpreter: Interpreter,
+        store: ModelStore,
+        stages: StageOptions,
+        clock: Clock,
+        session_id: str,
+        voices: dict[str, str],
+        hub: EventHub | None = None,
+        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ) -> None:
+        self._session = session
+        self._interpreter = interpreter
+        self._store = store
+        self._stages = stages
+        self._clock = clock
+        self._session_id = session_id
+        self._voices = {code: _choice(name) for code, name in voices.items()}
+        self._hub = hub
+        self._warn = warn
+        self._lock = threading.Lock()
+        # The pair the page sees: a change shows at once, and the session switches to
+        # it at its next turn.
+        parties = session.parties
+        self._pair = (parties.merchant_language, parties.buyer_language)
+
+    def press(self, party: str, down: bool) -> None:
+        # A full queue: the button was mashed faster than the listener reads.
+        with contextlib.suppress(queue.Full):
+            self._session.presses.put_nowait(Press(Party(party), down=down))
+
+    def session_id(self) -> str:
+        return self._session_id
+
+    def current_settings(self) -> StallSettings:
+        merchant, buyer = self._pair
+        return StallSettings(
+            merchant_language=merchant,
+            buyer_language=buyer,
+            voices=dict(self._voices),
+            languages=tuple(LANGUAGES),
+            voice_choices=self._voice_choices(),
+            mode="push-to-talk",
+        )
+
+    def change_settings(
+        self, pair: tuple[str, str] | None = None, voices: dict[str, str] | None = None
+    ) -> StallSettings:
+        with self._lock:
+            merchant, buyer = pair or self._pair
+            merchant, buyer = language(merchant).code, language(buyer).code
+            if merchant == buyer:
+                raise InputError(f"the merchant and the buyer both speak {merchant}; pick two")
+            self._interpreter.transcriber.check_languages((merchant, buyer))
+            chosen = {**self._chosen_voices(), **(voices or {})}
+            choices = self._voice_choices()
+            for code, voice in chosen.items():
+                if voice not in choices.get(code, ()):
+                    raise InputError(f"voice {voice!r} is not installed for {code}")
+            directions = Directions.pair(merchant, buyer)
+            stages = replace(self._stages, voices=chosen)
+            speech = self._interpreter.transcriber
+            translator, _, _ = build_translator(
+                self._store,
+                directions,
+                stages,
+                self._clock,
+                speech_translator=speech if speech.is_multilingual else None,
+                glossary=open_glossary(stages),
+            )
+            synthesizer, names = build_synthesizer(self._store, directions, stages, self._clock)
+            for note in describe_gaps(translator, directions, names, self._store.catalog):
+                self._warn(f"note: {note}")
+            self._session.change_pair(PairChange(Parties(merchant, buyer), translator, synthesizer))
+            self._voices = {code: _choice(name) for code, name in names.items()}
+            self._pair = (merchant, buyer)
+            settings = self.current_settings()
+        if self._hub is not None:
+            self._hub.settings(settings)
+        return settings
+
+    def _chosen_voices(self) -> dict[str, str]:
+        """The voices picked so far, as store names or espeak-ng (not the display
+        names of voices the synthesizer fell back to)."""
+        return {
+            code: name
+            for code, name in self._voices.items()
+            if name == ESPEAK_VOICE or self._store.is_installed(name)
+        }
+
+    def _voice_choices(self) -> dict[str, tuple[str, ...]]:
+        choices: dict[str, list[str]] = {code: [] for code in LANGUAGES}
+        for entry in self._store.installed():
+            if entry.kind == "tts" and len(entry.languages) == 1:
+                choices.setdefault(entry.languages[0], []).append(entry.name)
+        for code in choices:
+            choices[code].append(ESPEAK_VOICE)
+        return {code: tuple(names) for code, names in choices.items()}
