@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -316,7 +317,20 @@ def summarise(rows: list[dict], references: list[Reference], pipeline: str) -> d
         "not_spoken": len(measured) - len(spoken),
         # Utterances decoded again on Whisper's full 30 s window (ours only).
         "full_window_fallbacks": sum(1 for m in measured if m["encoder_window_s"] >= 30.0),
+        # Utterances decoded a second time, on any window wider than the first (ours).
+        "second_passes": sum(
+            1
+            for row, m in zip(rows, measured, strict=True)
+            if m["encoder_window_s"] > first_window_s(row["speech_s"])
+        ),
     }
+
+
+def first_window_s(speech_s: float) -> float:
+    """The encoder window our first pass uses for an utterance (asr.window_for)."""
+    options = TranscriberOptions()
+    wanted = max(options.min_window_s, speech_s + options.window_margin_s)
+    return min(30.0, math.ceil(wanted * 2.0) / 2.0)
 
 
 def measure_memory(
@@ -612,6 +626,11 @@ def main(argv: list[str] | None = None) -> int:
         "--fallback-log-prob",
         help="ours: decode again on 30 s below this average log-prob ('none': only on loops)",
     )
+    parser.add_argument(
+        "--fallback-margin",
+        type=float,
+        help="ours: the second pass's window is the utterance plus this (default: 30 s window)",
+    )
     parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
     parser.add_argument(
         "--no-early", action="store_true", help="ours: no recognition before the end of speech"
@@ -637,6 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fallback_log_prob is not None:
         threshold = None if args.fallback_log_prob == "none" else float(args.fallback_log_prob)
         transcriber = replace(transcriber, fallback_log_prob=threshold)
+    if args.fallback_margin is not None:
+        transcriber = replace(transcriber, fallback_margin_s=args.fallback_margin)
     nmt = BenchOptions().nmt
     if args.nmt_beam_size:
         nmt = replace(nmt, beam_size=args.nmt_beam_size)

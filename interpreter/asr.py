@@ -51,6 +51,10 @@ class TranscriberOptions:
     # Chinese error rate at the full window's while 9 of 46 utterances fell back;
     # -1.0 sent 19 back for no gain.
     fallback_log_prob: float | None = -1.5
+    # The second pass's window: the utterance plus this margin (None: Whisper's full
+    # 30 s). A longer margin than the first pass's is what stops most loops; the
+    # encoder's cost grows with the window, so every second not encoded counts.
+    fallback_margin_s: float | None = None
     tokens_per_s: float = 12.0
     min_tokens: int = 16
     no_speech_threshold: float = 0.6
@@ -283,10 +287,18 @@ class Transcriber:
             return decoded
         if quick or (window_s >= WINDOW_S and not prefix):
             return decoded
-        full = self._encode(utterance.samples, WINDOW_S) if window_s < WINDOW_S else encoded
+        second_s = self._fallback_window(duration_s, window_s)
+        full = self._encode(utterance.samples, second_s) if second_s != window_s else encoded
         if len(redetect) > 1:
             language, _ = self._pick_language(full, redetect)
-        return self._decode(full, language, task, duration_s, WINDOW_S)
+        return self._decode(full, language, task, duration_s, second_s)
+
+    def _fallback_window(self, duration_s: float, first_s: float) -> float:
+        margin_s = self.options.fallback_margin_s
+        if margin_s is None:
+            return WINDOW_S
+        wanted = math.ceil((duration_s + margin_s) * 2.0) / 2.0
+        return min(WINDOW_S, max(wanted, first_s))
 
     def _degenerate(self, decoded: Decoded) -> bool:
         """What a bare short window does to Whisper: loops, or text it is unsure of."""
@@ -425,6 +437,11 @@ class Transcriber:
         if silent:
             return ""
         text = cut_repetition(decoded.text)
+        looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
+        if looped and decoded.no_speech_prob > 0.5:
+            # A loop where Whisper itself doubts there is speech: babble or noise read
+            # as words ("I'm going to say that I'm going to say that ..."), even on 30 s.
+            return ""
         if compression_ratio(text) > options.compression_ratio_threshold:
             return ""
         if is_invented(text, decoded.no_speech_prob, decoded.avg_logprob):

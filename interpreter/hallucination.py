@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from interpreter.chinese import has_han
+
 # Never said across a counter: drop them whatever the decoder's confidence.
 _ALWAYS_INVENTED = (
     "thanks for watching",
@@ -40,8 +42,9 @@ _SUSPICIOUS = (
     "you", "thank you", "thanks", "bye", "谢谢", "嗯", "啊", "ok", "okay", "yeah", "the", "uh",
     "hmm", "oh",
 )  # fmt: skip
-# A word or two that the decoder was unsure of (mean log-probability below this) is
-# what Whisper makes of a noisy hall's babble ("Yeah.", "The"), not a party speaking.
+# A few words that the decoder was unsure of (mean log-probability below this) are what
+# Whisper makes of a noisy hall's babble ("Yeah.", "The", "I'm very happy."), not a
+# party speaking: a clear "Hello." scores -0.5, espeak-ng's robotic 没问题 -0.52.
 FRAGMENT_LOG_PROB = -1.0
 
 
@@ -69,8 +72,8 @@ def is_invented(text: str, no_speech_prob: float, avg_logprob: float) -> bool:
     doubtful = no_speech_prob > 0.3 or avg_logprob < -0.8
     if squeezed in _SUSPICIOUS_SQUEEZED and doubtful:
         return True
-    words = normalise(text).split()
-    short = len(squeezed) <= 3 if len(words) == 1 and not squeezed.isascii() else len(words) <= 2
+    words = re.findall(r"[\w']+", text)  # "I'm" is one word
+    short = len(squeezed) <= 4 if has_han(squeezed) else len(words) <= 3
     return short and avg_logprob < FRAGMENT_LOG_PROB
 
 

@@ -104,3 +104,21 @@ def test_quiet_but_clear_speech_is_still_heard(base, english_utterances) -> None
 
 def test_traditional_characters_are_written_in_simplified(base) -> None:
     assert base._clean(Decoded("這個多少錢？", -0.1, 0.01), "zh") == "这个多少钱？"
+
+
+def test_a_loop_whisper_doubts_is_speech_is_dropped_and_one_it_trusts_is_cut(base) -> None:
+    loop = "I'm going to say that " * 12
+    assert base._clean(Decoded(loop, -0.22, 0.77), "en") == ""
+    assert base._clean(Decoded("好的好的好的好的好的", -0.3, 0.05), "zh") == "好的"
+
+
+def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_store) -> None:
+    from interpreter.asr import TranscriberOptions
+
+    assert base._fallback_window(3.0, 6.0) == 30.0, "by default Whisper's full window"
+    margin = Transcriber(
+        model_store.path("whisper-base"), TranscriberOptions(fallback_margin_s=8.0)
+    )
+    assert margin._fallback_window(3.0, 6.0) == 11.0
+    assert margin._fallback_window(2.2, 6.0) == 10.5
+    assert margin._fallback_window(25.0, 28.0) == 30.0

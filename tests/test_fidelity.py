@@ -224,3 +224,17 @@ def test_a_phrasebook_answer_with_other_numbers_goes_to_the_next_rung(guard) -> 
     assert guard.agrees("我要订五百件", "I want to order 500 pieces.", "zh", "en")
     assert not guard.agrees("我要订五百件", "I want to order 5,000 pieces.", "zh", "en")
     assert not guard.agrees("我要订五百件", "I want to order.", "zh", "en")
+
+
+def test_a_currency_sign_the_model_put_beside_a_percentage_goes() -> None:
+    model = FakeModel("zh", "en", lambda text: text.replace("定金", "deposit $ "))
+    result = chain_with(model).translate(said("定金百分之三十", "zh"), "en")
+    assert result.text == "deposit 30%"
+
+
+def test_a_number_is_never_glued_to_a_word_the_model_wrote_beside_it() -> None:
+    model = FakeModel(
+        "zh", "en", lambda text: text.replace("样品", "samplesin").replace("能做好", "ready")
+    )
+    result = chain_with(model).translate(said("样品45天能做好", "zh"), "en")
+    assert result.text == "samplesin 45 days ready"

@@ -75,3 +75,21 @@ def test_words_people_really_say_twice_are_kept(said: str) -> None:
 )
 def test_a_sentence_that_starts_over_is_noticed(text: str, restarted: bool) -> None:
     assert restarts_itself(text) is restarted
+
+
+@pytest.mark.parametrize(
+    ("text", "avg_logprob", "invented"),
+    [
+        ("I'm very happy.", -1.25, True),  # read into a hall's babble
+        ("Yeah.", -1.26, True),
+        ("The", -2.6, True),
+        ("I'm very happy.", -0.3, False),  # said clearly
+        ("Hello.", -0.5, False),
+        ("没问题", -0.52, False),
+        ("我要订五百件，二十天交货", -1.3, False),  # a real sentence, badly heard: marked
+    ],
+)
+def test_a_few_doubtful_words_are_noise_not_a_party(
+    text: str, avg_logprob: float, invented: bool
+) -> None:
+    assert is_invented(text, no_speech_prob=0.35, avg_logprob=avg_logprob) is invented

@@ -200,8 +200,8 @@ class AmountFinder:
                 months = "|".join([*EN_MONTHS, *sorted(_EN_MONTH_SHORT, key=len, reverse=True)])
                 day = r"\d{1,2}(?:st|nd|rd|th)?"
                 return (
-                    rf"\b(?:(?:{months})\.?\s+(?:the\s+)?{day}"
-                    rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months}))\b"
+                    rf"{edge}(?:(?:{months})\.?\s+(?:the\s+)?{day}"
+                    rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months})){tail}"
                 )
             return None
         return None

@@ -146,6 +146,15 @@ class NumberGuard:
         written = sorted(repr(a.key) for a in self._finder.find(translated, target))
         return said == written
 
+    def _in_place(self, slot: re.Match[str], keeps: tuple[Keep, ...], language: str) -> str:
+        """The kept text where its placeholder was, never glued to a word the model
+        wrote beside it ("yuanun45 days" would read as a product code)."""
+        written = self._written(_kept(keeps, slot.group(0)), language)
+        text = slot.string
+        before = text[slot.start() - 1] if slot.start() > 0 else ""
+        after = text[slot.end()] if slot.end() < len(text) else ""
+        return f"{' ' if _glues(before) else ''}{written}{' ' if _glues(after) else ''}"
+
     def _written(self, keep: Keep, language: str) -> str:
         if keep.amount is None:
             return keep.term
@@ -178,9 +187,8 @@ class NumberGuard:
             for amount in reversed(loose):
                 repairs.append(f"removed {amount.said!r}, which the speaker did not say")
                 text = f"{text[: amount.start]}{text[amount.end :]}"
-        text = _SLOT.sub(
-            lambda m: self._written(keeps[ord(m.group(0)) - _SLOT_BASE - 1], target), text
-        )
+        text = _strip_stray_currency(text, keeps)
+        text = _SLOT.sub(lambda m: self._in_place(m, keeps, target), text)
         text = _tidy(text, target)
         if missing:
             added = [self._written(keeps[i - 1], target) for i in missing]
@@ -195,8 +203,29 @@ class NumberGuard:
         )
 
 
+def _glues(char: str) -> bool:
+    """A letter or digit of a spaced script (not a Chinese character, not a held
+    place) would run into the text beside it."""
+    return bool(char) and char.isalnum() and not ("\u2e80" <= char <= "\u9fff")
+
+
 def _kept(keeps: tuple[Keep, ...], slot: str) -> Keep:
     return keeps[ord(slot) - _SLOT_BASE - 1]
+
+
+_CURRENCY_SIGNS = "$€¥￥£"
+
+
+def _strip_stray_currency(text: str, keeps: tuple[Keep, ...]) -> str:
+    """A currency sign the model put beside a number that is no price ("$ 20%") would
+    make it read as money: it goes."""
+    signs = re.escape(_CURRENCY_SIGNS)
+    for index, keep in enumerate(keeps, start=1):
+        if keep.amount is None or keep.amount.kind == "price":
+            continue
+        slot = re.escape(chr(_SLOT_BASE + index))
+        text = re.sub(rf"[{signs}]\s?(?={slot})|(?<={slot})\s?[{signs}]", "", text)
+    return text
 
 
 def _tidy(text: str, language: str) -> str:
