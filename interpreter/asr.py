@@ -13,7 +13,7 @@ import math
 import os
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.compute import resolve_compute_type, resolve_device
 from interpreter.errors import ModelError
-from interpreter.hallucination import cut_repetition, is_invented, restarts_itself
+from interpreter.hallucination import cut_repetition, is_invented, read_once, restarts_itself
 from interpreter.types import Transcript, Utterance
 
 WINDOW_S = 30.0
@@ -301,8 +301,12 @@ class Transcriber:
         return min(WINDOW_S, max(wanted, first_s))
 
     def _degenerate(self, decoded: Decoded) -> bool:
-        """What a bare short window does to Whisper: loops, or text it is unsure of."""
+        """What a bare short window does to Whisper: loops, or text it is unsure of.
+        A whole reading followed by the same again is not: the first reading is kept."""
         options = self.options
+        once = read_once(decoded.text)
+        if once is not None:
+            decoded = replace(decoded, text=once, hit_length_limit=False)
         if decoded.hit_length_limit:
             return True
         if compression_ratio(decoded.text) > options.compression_ratio_threshold:
@@ -436,7 +440,7 @@ class Transcriber:
         )
         if silent:
             return ""
-        text = cut_repetition(decoded.text)
+        text = cut_repetition(read_once(decoded.text) or decoded.text)
         looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
         if looped and decoded.no_speech_prob > 0.5:
             # A loop where Whisper itself doubts there is speech: babble or noise read

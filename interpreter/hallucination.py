@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from interpreter.chinese import has_han
+from interpreter.text import split_sentences
 
 # Never said across a counter: drop them whatever the decoder's confidence.
 _ALWAYS_INVENTED = (
@@ -105,6 +106,31 @@ def cut_repetition(text: str) -> str:
 
 # The whole utterance twice over, with no sentence end between ("二十件可以消化二十件可以消化").
 _SAID_TWICE = re.compile(r"(.{4,})\1", re.DOTALL)
+
+
+def read_once(text: str) -> str | None:
+    """The sentences Whisper read before reading them again, when nothing else follows.
+
+    A window with little padding after the words makes Whisper start the utterance
+    over ("How much is this? How much is this? How much is"): the first reading is
+    whole, and the rest adds nothing. A second pass on 30 s costs seconds on a small
+    CPU, so the first reading is kept. None when the text is not of that shape: a
+    later sentence that says something new ("Yes. Yes, it is.") is not a repeat.
+    """
+    ends, position = [], 0
+    for sentence in split_sentences(text):
+        position = text.index(sentence, position) + len(sentence)
+        ends.append(position)
+    for end in ends[:-1]:
+        first = text[:end].strip()
+        unit = _squeezed(first)
+        rest = _squeezed(text[end:])
+        if len(unit) < 4 or not rest:
+            continue
+        copies = unit * (len(rest) // len(unit) + 1)
+        if copies.startswith(rest):
+            return first
+    return None
 
 
 def restarts_itself(text: str) -> bool:

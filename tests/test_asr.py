@@ -112,6 +112,16 @@ def test_a_loop_whisper_doubts_is_speech_is_dropped_and_one_it_trusts_is_cut(bas
     assert base._clean(Decoded("好的好的好的好的好的", -0.3, 0.05), "zh") == "好的"
 
 
+def test_a_sentence_read_again_on_a_short_window_needs_no_second_pass(base) -> None:
+    again = Decoded("How much is this? How much is this? How much", -0.11, 0.04, True)
+    assert not base._degenerate(again)
+    assert base._clean(again, "en") == "How much is this?"
+    new_sentence = Decoded("We sell bags. We sell", -0.1, 0.04)
+    assert not base._degenerate(new_sentence)
+    restarted = Decoded("We sell bags in Milan. We sell bags online", -0.1, 0.04)
+    assert base._degenerate(restarted), "a restart that differs is decoded again"
+
+
 def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_store) -> None:
     from interpreter.asr import TranscriberOptions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.hallucination import cut_repetition, is_invented, restarts_itself
+from interpreter.hallucination import cut_repetition, is_invented, read_once, restarts_itself
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,27 @@ def test_words_people_really_say_twice_are_kept(said: str) -> None:
 )
 def test_a_sentence_that_starts_over_is_noticed(text: str, restarted: bool) -> None:
     assert restarts_itself(text) is restarted
+
+
+@pytest.mark.parametrize(
+    ("text", "first_reading"),
+    [
+        ("How much is this? How much is this? How much is this? How much is", "How much is this?"),
+        ("Hello. Hello.", "Hello."),
+        ("這個多少錢？這個多少錢？", "這個多少錢？"),
+        ("我要订五百件。二十天可以交货。我要订五百件。", "我要订五百件。二十天可以交货。"),
+        ("In a shop. In Milan. In a shop", "In a shop. In Milan."),
+        ("Yes. Yes, it is.", None),  # the second sentence says more
+        ("I need 1,200 pieces. I need them by May.", None),
+        ("How much is this? It's 12 yuan.", None),
+        ("二十件可以消化二十件可以消化", None),  # no sentence end: where the first ends is a guess
+        ("Can the zipper be changed to metal?", None),
+    ],
+)
+def test_an_utterance_read_twice_keeps_its_first_reading(
+    text: str, first_reading: str | None
+) -> None:
+    assert read_once(text) == first_reading
 
 
 @pytest.mark.parametrize(
