@@ -5,8 +5,9 @@
 
 Both pipelines get the same utterances (cut by our endpointer, so the endpoint silence
 is the same constant for both and is reported apart) with their models loaded and
-warmed. They run interleaved, utterance by utterance, and each keeps the fastest of
-`--repeats` runs, so a busy machine slows both alike and the per-pair ratio holds.
+warmed. They run interleaved, utterance by utterance (each keeping the fastest of
+`--repeats` runs, one by default), so a busy machine slows both alike and the
+per-pair ratio holds.
 
 The stock pipeline is how most projects wire these libraries: faster-whisper's
 `transcribe()` with its defaults (30-second window, beam 5) and its VAD filter, the
@@ -78,7 +79,7 @@ TARGET_P95_MS = 600
 class BenchOptions:
     asr_model: str = "whisper-base"
     threads: int = 0
-    repeats: int = 2
+    repeats: int = 1
     limit: int | None = None
     per_language: bool = False
     out_dir: Path = RESULTS_DIR
@@ -624,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-language", action="store_true", help="with --limit: the first N of each language"
     )
-    parser.add_argument("--repeats", type=int, default=2, help="runs per utterance (fastest kept)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per utterance (fastest kept)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--label", default="", help="added to the result file name")
