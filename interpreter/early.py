@@ -35,6 +35,12 @@ class EarlyOptions:
     # the last draft still covers the utterance within `tail_tolerance_s`. A reading
     # costs as much as the decode it saves, and on a busy CPU it makes the endpoint late.
     now_min_unread_s: float = 0.15
+    # Once this many readings in a row heard the same language, the next drafts keep
+    # it instead of detecting it again (a detection is a fifth of a short reading's
+    # cost), so the listener keeps up with the microphone. Kept on the last reading too
+    # (benchmark run 12), it was faster, but the live replay heard the merchant's
+    # robotic "这个多少钱？" as English: the first drafts had agreed on it.
+    language_agreed_readings: int = 2
 
 
 def agreed(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
@@ -70,6 +76,7 @@ class EarlyRecognizer:
         self.settled: tuple[int, ...] = ()
         self.language: str | None = self._known
         self._read_at_s = 0.0
+        self._same_language_readings = 0
 
     def hear(self, samples: np.ndarray, sample_rate: int, now: bool = False) -> Draft | None:
         """The audio of the utterance so far; a new draft when it was time to read.
@@ -86,16 +93,28 @@ class EarlyRecognizer:
         if audio_s < options.min_audio_s or not due:
             return None
         self._read_at_s = audio_s
-        draft = self._transcriber.draft(samples, self._languages, self._known)
+        # The reading as the voice stops hears the whole utterance: its language is
+        # detected again, since drafts of a second or two of speech can agree wrongly,
+        # and the language says which party spoke and which way to translate.
+        kept = None if now else self._kept()
+        draft = self._transcriber.draft(samples, self._languages, self._known or kept)
         if draft is None:
             return None
         if draft.language != self.language:
             self._previous = ()
+            self._same_language_readings = 0
+        self._same_language_readings += 1
         self.language = draft.language
         self.settled = agreed(self._previous, draft.tokens)
         self._previous = draft.tokens
         self._last = draft
         return draft
+
+    def _kept(self) -> str | None:
+        """The language settled by readings that agreed on it; None: detect it."""
+        if self._same_language_readings >= self._options.language_agreed_readings:
+            return self.language
+        return None
 
     def covers(self, utterance: Utterance) -> bool:
         """Whether the last draft read the whole utterance (all but its quiet tail)."""
@@ -103,6 +122,15 @@ class EarlyRecognizer:
         return last is not None and last.audio_s >= utterance.duration_s - (
             self._options.tail_tolerance_s
         )
+
+    def preview(self, utterance: Utterance) -> Transcript | None:
+        """The transcript of the utterance heard so far, should the voice have stopped
+        for good: the last draft, when it read it all (None otherwise). Nothing is
+        reset; `finish` still ends the utterance."""
+        last = self._last
+        if last is None or not self.covers(utterance):
+            return None
+        return self._transcriber.transcript_from_draft(utterance, last)
 
     def finish(self, utterance: Utterance) -> Transcript:
         """The final transcript: the last draft if it read the whole utterance, else a

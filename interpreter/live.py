@@ -10,7 +10,9 @@ Four threads joined by bounded queues, each with one job:
   behind the microphone: a listener busy with partial text would end every
   utterance late;
 - the worker interprets one utterance at a time under the latency budget, printing
-  text before the speech starts and handing speech to the speaker piece by piece;
+  text before the speech starts and handing speech to the speaker piece by piece. The
+  words read as the voice stopped reach it first: it translates and voices their first
+  piece during the endpoint silence, used if the utterance ends with those words;
 - the speaker's plays the pieces in order and says when each turn started sounding.
 
 An utterance is stale, and dropped at its next stage boundary, when the other party
@@ -26,6 +28,7 @@ talk, stops it: the speech of every turn so far, playing or still to come, is dr
 
 from __future__ import annotations
 
+import contextlib
 import math
 import queue
 import threading
@@ -114,6 +117,10 @@ class LiveOptions:
     max_backlog_s: float = 0.1
     # Utterances waiting for the worker; the oldest is dropped when more arrive.
     work_queue_size: int = 4
+    # When the voice stops, the worker translates and voices the words read so far
+    # while the endpointer waits out its silence (conversation mode; a push-to-talk
+    # release ends the turn at once). Wasted only when the party speaks again.
+    prepare_during_silence: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,15 @@ class _Job:
     party: Party | None
     endpoint_s: float
     sequence: int
+
+
+@dataclass(frozen=True)
+class _Preview:
+    """The words of an utterance whose voice has just stopped, for the worker to start
+    translating and voicing while the endpointer waits out its silence."""
+
+    transcript: Transcript
+    utterance: Utterance
 
 
 @dataclass
@@ -246,7 +262,7 @@ class LiveSession:
         self._simplified = SimplifiedChinese()
         self.gate = PlaybackGate(options.gate)
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
-        self._work: queue.Queue[_Job] = queue.Queue(maxsize=options.work_queue_size)
+        self._work: queue.Queue[_Job | _Preview] = queue.Queue(maxsize=options.work_queue_size)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._sequence = 0
@@ -417,6 +433,8 @@ class LiveSession:
             if audio is None or self._behind(frame):
                 continue
             draft = early.hear(audio, frame.sample_rate, now=read_now)
+            if read_now and ptt is None and options.prepare_during_silence:
+                self._offer_preview(early, audio, frame.sample_rate)
             read_now = False
             if draft is None or not draft.text:
                 continue
@@ -429,6 +447,16 @@ class LiveSession:
                 parties = options.parties
                 speaking = ptt.speaking if ptt is not None else parties.party_of(draft.language)
                 self._events.partial(speaking, draft.language or None, text)
+
+    def _offer_preview(self, early: EarlyRecognizer, audio: np.ndarray, rate: int) -> None:
+        """Hand the worker the words read as the voice stopped, unless it is too busy
+        to take them (the turn is then made after its end, as without a preview)."""
+        heard = Utterance(0, audio, rate, 0.0, len(audio) / rate)
+        transcript = early.preview(heard)
+        if transcript is None or not transcript.text:
+            return
+        with contextlib.suppress(queue.Full):
+            self._work.put_nowait(_Preview(transcript, heard))
 
     def _behind(self, frame: Frame) -> bool:
         """Whether more audio waits for the listener than a reading may keep waiting."""
@@ -512,7 +540,8 @@ class LiveSession:
                     oldest = self._work.get_nowait()
                 except queue.Empty:
                     continue
-                self._dropped(oldest, STALE)
+                if isinstance(oldest, _Job):
+                    self._dropped(oldest, STALE)
 
     # -- worker -----------------------------------------------------------------
 
@@ -536,6 +565,9 @@ class LiveSession:
             except queue.Empty:
                 continue
             self._apply_change()
+            if isinstance(job, _Preview):
+                self._interpreter.prepare(job.transcript, self._directions, job.utterance)
+                continue
             self._handle(job)
 
     def _apply_change(self) -> None:

@@ -7,8 +7,9 @@ per-stage figures mean the same thing here as in a live session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 import numpy as np
 
@@ -84,6 +85,19 @@ class Turn:
         return speech_audio(list(self.speech)) if self.speech else None
 
 
+@dataclass(frozen=True, eq=False)
+class _Head:
+    """The first piece of a turn, translated and voiced while the endpointer still
+    waited out its silence, and what makes the rest (see `Interpreter.prepare`)."""
+
+    transcript: Transcript
+    target: str
+    translator: TranslatorChain
+    piece: Translation
+    rest: Iterator[Translation]
+    speech: Iterator[SpeechChunk]
+
+
 class TurnEvents:
     """What a live runner hears of a turn while it is made; the defaults do nothing.
 
@@ -123,6 +137,7 @@ class Interpreter:
         self.smaller_transcriber = smaller_transcriber
         self.min_speak_confidence = min_speak_confidence
         self._clock = clock or MonotonicClock()
+        self._head: _Head | None = None
 
     def warm_up(self) -> None:
         """Every model once, at start: first calls allocate buffers and pick kernels."""
@@ -132,6 +147,40 @@ class Interpreter:
         self.translator.warm_up()
         if self.synthesizer is not None:
             self.synthesizer.warm_up()
+
+    def prepare(
+        self, transcript: Transcript, directions: Directions, utterance: Utterance | None = None
+    ) -> bool:
+        """Translate and voice the first piece of a turn whose words are read before
+        its end is certain: when the voice stops, the endpointer waits out its silence,
+        and that wait is time to make the first audio. `interpret` uses it when the
+        final transcript is the same; anything else drops it. Call it from the thread
+        that calls `interpret`. Returns whether a first piece is ready."""
+        self._head = None
+        if not transcript.text or transcript.language not in directions.targets:
+            return False
+        target = directions.target(transcript.language)
+        pieces = self.translator.translate_pieces(transcript, target, utterance)
+        first = next(pieces, None)
+        if first is None:
+            return False
+        unsure = transcript.confidence < self.min_speak_confidence
+        speech = iter(() if unsure else self._speak(first))
+        made = next(speech, None)
+        if made is not None:
+            speech = chain([made], speech)
+        self._head = _Head(transcript, target, self.translator, first, pieces, speech)
+        return True
+
+    def _take_head(self, transcript: Transcript, target: str, mt_rung: MtRung) -> _Head | None:
+        """The prepared first piece, when it was made from these very words."""
+        head, self._head = self._head, None
+        if head is None or mt_rung is not MtRung.FULL or head.translator is not self.translator:
+            return None
+        same = (head.transcript.text, head.transcript.language, head.transcript.confidence)
+        if same != (transcript.text, transcript.language, transcript.confidence):
+            return None
+        return head if head.target == target else None
 
     def interpret(
         self,
@@ -171,20 +220,29 @@ class Interpreter:
         # Each piece is spoken as soon as it is translated; the first audio does not
         # wait for the rest of the turn.
         piece_started_s = transcript.t_done_s
-        for piece in self.translator.translate_pieces(
-            transcript, target, utterance, phrasebook_only=mt_rung is MtRung.PHRASEBOOK_ONLY
-        ):
-            if ladder is not None and piece.method is Method.NMT:
+        head = self._take_head(transcript, target, mt_rung)
+        if head is None:
+            made: Iterable[Translation] = self.translator.translate_pieces(
+                transcript, target, utterance, phrasebook_only=mt_rung is MtRung.PHRASEBOOK_ONLY
+            )
+        else:
+            made = _restamped(chain([head.piece], head.rest), transcript, self._clock)
+        for index, piece in enumerate(made):
+            # A piece made before the utterance ended took none of the turn's time.
+            if ladder is not None and not (head is not None and index == 0):
                 took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
-                ladder.observe_mt(len(piece.source_text), took_ms)
-            if ladder is not None and piece.method is Method.WHISPER_TRANSLATE:
-                took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
-                ladder.observe_speech_mt(utterance.duration_s, took_ms)
+                if piece.method is Method.NMT:
+                    ladder.observe_mt(len(piece.source_text), took_ms)
+                elif piece.method is Method.WHISPER_TRANSLATE:
+                    ladder.observe_speech_mt(utterance.duration_s, took_ms)
             pieces.append(piece)
             events.translated(piece)
             if events.cancelled():
                 return None
-            for chunk in [] if unsure else self._speak(piece):
+            voiced: Iterable[SpeechChunk] = [] if unsure else self._speak(piece)
+            if head is not None and index == 0:
+                voiced = _restamped(head.speech, transcript, self._clock)
+            for chunk in voiced:
                 speech.append(chunk)
                 events.spoken(chunk)
                 if events.cancelled():
@@ -253,6 +311,17 @@ class Interpreter:
         if self.synthesizer is None:
             return []
         return self.synthesizer.synthesize(piece)
+
+
+def _restamped(made: Iterable, transcript: Transcript, clock: Clock) -> Iterator:
+    """Pieces or speech prepared before the utterance ended, as this turn's: its id,
+    and ready no earlier than now (the turn cannot use them before it exists)."""
+    for item in made:
+        yield replace(
+            item,
+            utterance_id=transcript.utterance_id,
+            t_done_s=max(item.t_done_s, clock.now()),
+        )
 
 
 def find_utterances(

@@ -20,10 +20,12 @@ class ScriptedDrafts:
     def __init__(self, drafts: list[Draft | None]) -> None:
         self.drafts = list(drafts)
         self.read_at_s: list[float] = []
+        self.asked_language: list[str | None] = []
         self.final_call: dict[str, object] = {}
 
     def draft(self, samples, languages, language=None):
         self.read_at_s.append(len(samples) / RATE)
+        self.asked_language.append(language)
         found = self.drafts.pop(0)
         return found and Draft(found.decoded, len(samples) / RATE)
 
@@ -80,6 +82,19 @@ def test_a_change_of_language_settles_nothing() -> None:
     assert early.settled == () and early.language == "en"
 
 
+def test_two_readings_that_agree_on_the_language_settle_it() -> None:
+    fake = ScriptedDrafts([draft((1,), "zh")] + [draft((1, 2), "en")] * 4 + [draft((1,), "zh")])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    for seconds in (1.0, 1.5, 2.0, 2.5):
+        early.hear(audio(seconds), RATE)
+    assert fake.asked_language == [None, None, None, "en"], "detected until two agree"
+    early.hear(audio(2.8), RATE, now=True)
+    assert fake.asked_language[-1] is None, "the whole utterance: which party spoke"
+    early.finish(Utterance(5, audio(2.9), RATE, 0.0, 2.9))
+    early.hear(audio(1.0), RATE)
+    assert fake.asked_language[-1] is None, "the next utterance is detected afresh"
+
+
 def test_the_end_of_the_voice_is_read_at_once() -> None:
     fake = ScriptedDrafts([draft((1,)), draft((1, 2))])
     early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
@@ -108,3 +123,15 @@ def test_early_recognition_gives_the_same_words_as_reading_at_the_end(
         assert finished.encoder_window_s < 30.0, "no fallback needed to get it right"
         if utterance.duration_s > 2.0:
             assert settled > 0, "a long utterance has words settled before it ends"
+
+
+def test_a_preview_is_the_last_draft_only_when_it_read_everything() -> None:
+    fake = ScriptedDrafts([draft((1, 2)), draft((1, 2, 3))])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    assert early.preview(Utterance(0, audio(2.0), RATE, 0.0, 2.0)) is None, "a second unread"
+    early.hear(audio(2.0), RATE, now=True)
+    preview = early.preview(Utterance(0, audio(2.0), RATE, 0.0, 2.0))
+    assert preview is not None and preview.text == "1 2 3"
+    final = early.finish(Utterance(6, audio(2.2), RATE, 0.0, 2.2))
+    assert final.text == preview.text, "the utterance that ends after it is the same"

@@ -134,3 +134,31 @@ def test_the_confirm_box_pairs_each_number_with_its_translation() -> None:
     assert "$3.50" in box[2] and "3.50美元" in box[2]
     assert len({len(box[0]), len(box[-1])}) == 1
     assert box[0] in "\n".join(turn_lines(turn))
+
+
+def test_a_turn_prepared_while_the_endpointer_waits_speaks_at_once() -> None:
+    interpreter, model = interpreter_for(LONG_TURN)
+    directions = Directions.pair("en", "zh")
+    read_so_far = Transcript(0, LONG_TURN, "en", 0.9, model.clock.now())
+    assert interpreter.prepare(read_so_far, directions)
+    assert len(model.calls) == 1, "only the first piece, before the end is certain"
+    turn = interpreter.interpret(UTTERANCE, directions)
+    assert turn is not None
+    assert len(model.calls) == 3, "the first piece is not translated twice"
+    assert turn.timings.mt_ms == 0.0 and turn.timings.tts_first_audio_ms == 0.0
+    assert turn.timings.total_ms == 150.0, "only the recognition is left to wait for"
+    assert turn.translation.text.count("<") == 3
+    assert {chunk.utterance_id for chunk in turn.speech} == {UTTERANCE.id}
+    assert turn.translation.utterance_id == UTTERANCE.id
+
+
+def test_a_prepared_turn_is_dropped_when_the_words_turn_out_otherwise() -> None:
+    interpreter, model = interpreter_for(LONG_TURN)
+    directions = Directions.pair("en", "zh")
+    interpreter.prepare(Transcript(0, "Last year we bought", "en", 0.9, 0.0), directions)
+    turn = interpreter.interpret(UTTERANCE, directions)
+    assert turn is not None
+    assert model.calls[0] == "Last year we bought" and len(model.calls) == 4
+    assert turn.timings.mt_ms == 100.0, "translated again from the final words"
+    again = interpreter.interpret(UTTERANCE, directions)
+    assert again is not None and again.timings.mt_ms == 100.0, "a preparation is used once"
