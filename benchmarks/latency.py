@@ -168,8 +168,8 @@ class OursPipeline:
         time: a draft every interval, each starting when its audio has arrived and the
         listener is done with the one before (the live listener skips readings while
         behind), then one of the whole utterance as the voice stops, after any reading
-        still running. Returns the milliseconds that last reading ends past the
-        endpoint silence: the end of the utterance waits for it."""
+        still running. Returns the milliseconds from the end of the voice to the end
+        of that last reading (the caller charges what runs past the silence)."""
         assert self.early is not None
         rate = utterance.sample_rate
         duration_s = len(utterance.samples) / rate

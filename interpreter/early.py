@@ -135,12 +135,7 @@ class EarlyRecognizer:
     def finish(self, utterance: Utterance) -> Transcript:
         """The final transcript: the last draft if it read the whole utterance, else a
         decode of what follows the settled tokens."""
-        last = self._last
-        transcript = (
-            self._transcriber.transcript_from_draft(utterance, last)
-            if last is not None and self.covers(utterance)
-            else None
-        )
+        transcript = self.preview(utterance)
         if transcript is None:
             keep = max(0, len(self.settled) - self._options.hold_back_tokens)
             transcript = self._transcriber.transcribe(

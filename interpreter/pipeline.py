@@ -177,10 +177,10 @@ class Interpreter:
         head, self._head = self._head, None
         if head is None or mt_rung is not MtRung.FULL or head.translator is not self.translator:
             return None
-        same = (head.transcript.text, head.transcript.language, head.transcript.confidence)
-        if same != (transcript.text, transcript.language, transcript.confidence):
-            return None
-        return head if head.target == target else None
+        made_from = head.transcript
+        same = (made_from.text, made_from.language, made_from.confidence, head.target)
+        wanted = (transcript.text, transcript.language, transcript.confidence, target)
+        return head if same == wanted else None
 
     def interpret(
         self,
@@ -228,8 +228,9 @@ class Interpreter:
         else:
             made = _restamped(chain([head.piece], head.rest), transcript, self._clock)
         for index, piece in enumerate(made):
-            # A piece made before the utterance ended took none of the turn's time.
-            if ladder is not None and not (head is not None and index == 0):
+            # Made before the utterance ended: it took none of the turn's time.
+            prepared = head is not None and index == 0
+            if ladder is not None and not prepared:
                 took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
                 if piece.method is Method.NMT:
                     ladder.observe_mt(len(piece.source_text), took_ms)
@@ -239,9 +240,12 @@ class Interpreter:
             events.translated(piece)
             if events.cancelled():
                 return None
-            voiced: Iterable[SpeechChunk] = [] if unsure else self._speak(piece)
-            if head is not None and index == 0:
+            voiced: Iterable[SpeechChunk] = []
+            if prepared:
+                assert head is not None
                 voiced = _restamped(head.speech, transcript, self._clock)
+            elif not unsure:
+                voiced = self._speak(piece)
             for chunk in voiced:
                 speech.append(chunk)
                 events.spoken(chunk)
