@@ -679,6 +679,19 @@ def headline(summary: dict) -> str:
     )
 
 
+def seconds(minimum_s: float, inclusive: bool) -> Callable[[str], float]:
+    """An argparse type: seconds no less than (or above) `minimum_s`."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if value < minimum_s or (value == minimum_s and not inclusive):
+            bound = "at least" if inclusive else "more than"
+            raise argparse.ArgumentTypeError(f"{text} s: give {bound} {minimum_s} s")
+        return value
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.latency", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N utterances of the set")
@@ -703,14 +716,18 @@ def main(argv: list[str] | None = None) -> int:
         help="ours: the second pass's window is the utterance plus this (default: 30 s window)",
     )
     parser.add_argument(
-        "--window-margin", type=float, help="ours: seconds of encoder window past the utterance"
+        "--window-margin",
+        type=seconds(0.0, inclusive=True),
+        help="ours: seconds of encoder window past the utterance",
     )
     parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
     parser.add_argument(
         "--no-early", action="store_true", help="ours: no recognition before the end of speech"
     )
     parser.add_argument(
-        "--draft-interval", type=float, help="ours: seconds of speech between drafts"
+        "--draft-interval",
+        type=seconds(0.0, inclusive=False),
+        help="ours: seconds of speech between drafts",
     )
     parser.add_argument(
         "--no-prepare",

@@ -40,3 +40,14 @@ def test_the_benchmark_writes_results_and_a_plot(model_store, tmp_path) -> None:
     assert "random weights" in document["models"]["translator"]
     png = json_path.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--draft-interval", "0"), ("--window-margin", "-1")])
+def test_a_setting_that_cannot_be_timed_is_refused_in_one_line(flag, value, capsys) -> None:
+    from benchmarks.latency import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main([flag, value])
+    assert stopped.value.code == 2
+    (line,) = [text for text in capsys.readouterr().err.splitlines() if "error:" in text]
+    assert flag in line and "give " in line
