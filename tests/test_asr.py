@@ -132,3 +132,37 @@ def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_sto
     assert margin._fallback_window(3.0, 6.0) == 11.0
     assert margin._fallback_window(2.2, 6.0) == 10.5
     assert margin._fallback_window(25.0, 28.0) == 30.0
+
+
+def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_30_s(
+    model_store, english_utterances
+) -> None:
+    from interpreter.asr import TranscriberOptions
+
+    # Every reading with speech in it counts as unsure here, so each one falls back.
+    doubting = Transcriber(
+        model_store.path("whisper-base"), TranscriberOptions(fallback_log_prob=0.0)
+    )
+    utterance = english_utterances[0]
+    windows: list[float] = []
+    encode = doubting._encode
+
+    def counted(samples, window_s):
+        windows.append(window_s)
+        return encode(samples, window_s)
+
+    doubting._encode = counted  # type: ignore[method-assign]
+    reading = doubting.draft(utterance.samples, ("zh", "en"))
+    assert reading is not None and doubting.transcript_from_draft(utterance, reading) is None
+    windows.clear()
+    past_draft = doubting.transcribe_past_draft(utterance, reading, ("zh", "en"))
+    assert windows == [30.0], "one encoder pass, on the full window"
+    windows.clear()
+    plain = doubting.transcribe(utterance, ("zh", "en"))
+    assert windows == [reading.decoded.window_s, 30.0], "the plain path reads the short one too"
+    assert (past_draft.text, past_draft.language, past_draft.encoder_window_s) == (
+        plain.text,
+        plain.language,
+        30.0,
+    )
+    assert words(past_draft.text) == ["hello", "how", "much", "is", "this"]

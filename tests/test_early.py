@@ -34,13 +34,22 @@ class ScriptedDrafts:
         return Transcript(utterance.id, "decoded", language or "en", 0.9, 0.0)
 
     def transcript_from_draft(self, utterance, draft):
+        if draft.decoded.avg_logprob < -1.5:  # what Whisper's loops and guesses look like
+            return None
         self.final_call = {"from_draft": draft.tokens}
         return Transcript(utterance.id, draft.text, draft.language, 0.9, 0.0)
 
+    def window_for(self, duration_s):
+        return 30.0
 
-def draft(tokens: tuple[int, ...], language: str = "en") -> Draft:
+    def transcribe_past_draft(self, utterance, draft, languages):
+        self.final_call = {"past_draft": draft.tokens, "languages": languages}
+        return Transcript(utterance.id, "decoded on 30 s", draft.language, 0.5, 0.0)
+
+
+def draft(tokens: tuple[int, ...], language: str = "en", log_prob: float = -0.1) -> Draft:
     text = " ".join(map(str, tokens))
-    return Draft(Decoded(text, -0.1, 0.01, tokens=tokens, language=language), 0.0)
+    return Draft(Decoded(text, log_prob, 0.01, tokens=tokens, language=language), 0.0)
 
 
 def audio(seconds: float) -> np.ndarray:
@@ -72,6 +81,29 @@ def test_a_draft_of_the_whole_utterance_is_the_transcript() -> None:
     transcript = early.finish(Utterance(4, audio(1.6), RATE, 0.0, 1.6))
     assert fake.final_call == {"from_draft": (1, 2, 3, 4)}
     assert transcript.text == "1 2 3 4"
+
+
+def test_a_whole_reading_that_looks_degenerate_goes_straight_to_the_second_pass() -> None:
+    fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.4), RATE, now=True)
+    ended = Utterance(4, audio(1.5), RATE, 0.0, 1.5)  # only the post-roll unread
+    assert early.preview(ended) is None, "nothing to prepare from it"
+    transcript = early.finish(ended)
+    assert fake.final_call == {"past_draft": (1, 2, 3, 3, 3), "languages": ("zh", "en")}, (
+        "not the same short window again with the settled tokens forced"
+    )
+    assert transcript.text == "decoded on 30 s"
+
+
+def test_a_doubtful_reading_that_missed_the_last_words_is_not_sent_to_30_s() -> None:
+    fake = ScriptedDrafts([draft((1, 2, 3), "zh"), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.4), RATE, now=True)
+    early.finish(Utterance(4, audio(1.65), RATE, 0.0, 1.65))
+    assert fake.final_call == {"language": "zh", "prefix": (1,)}, "its end read with the rest"
 
 
 def test_a_change_of_language_settles_nothing() -> None:
