@@ -105,8 +105,8 @@ def test_the_first_words_of_a_long_sentence_are_rendered_on_their_own() -> None:
     )
     chunks = list(Synthesizer({"en": voice}).synthesize(translation(text, "en")))
     assert voice.rendered == [
-        "We usually pay thirty percent deposit",
-        "and the rest before shipping by sea.",
+        "We usually pay thirty",
+        "percent deposit and the rest before shipping by sea.",
         "Is that fine?",
     ]
     assert [chunk.is_last for chunk in chunks] == [False, False, True]
