@@ -713,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fallback-margin",
         type=float,
-        help="ours: the second pass's window is the utterance plus this (default: 30 s window)",
+        help="ours: the second pass's window is the utterance plus this (default 8)",
     )
     parser.add_argument(
         "--window-margin",

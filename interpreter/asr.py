@@ -40,21 +40,24 @@ class TranscriberOptions:
     beam_size: int = 1
     # The encoder window is the utterance plus a margin (at least min_window_s), not
     # Whisper's 30 s: the encoder's cost grows with the window, and a stall utterance
-    # lasts a few seconds. Output that looks degenerate is decoded again on 30 s.
+    # lasts a few seconds. Output that looks degenerate is decoded again on a wider
+    # window (fallback_margin_s).
     adaptive_window: bool = True
     # Whisper needs a few seconds of padding after the words to know they ended;
     # with 1 s it read a third of English utterances twice (benchmarks/README.md).
     window_margin_s: float = 3.0
     min_window_s: float = 2.0
-    # Decode again on 30 s when the short window's text is this unlikely (None: only
+    # Decode again on the wider window when the short one's text is this unlikely (None: only
     # loops, restarts and runaway length send it back). -1.5 kept the replay set's
     # Chinese error rate at the full window's while 9 of 46 utterances fell back;
     # -1.0 sent 19 back for no gain.
     fallback_log_prob: float | None = -1.5
     # The second pass's window: the utterance plus this margin (None: Whisper's full
     # 30 s). A longer margin than the first pass's is what stops most loops; the
-    # encoder's cost grows with the window, so every second not encoded counts.
-    fallback_margin_s: float | None = None
+    # encoder's cost grows with the window, so every second not encoded counts. 8 s
+    # took the replay set's second passes from 2.6-3.8 s to 1.8-2.6 s with English
+    # unchanged and no Chinese loss (benchmarks/README.md, run 19).
+    fallback_margin_s: float | None = 8.0
     tokens_per_s: float = 12.0
     min_tokens: int = 16
     no_speech_threshold: float = 0.6
@@ -187,7 +190,7 @@ class Transcriber:
         `language` and `prefix` come from drafts made while the party spoke (see
         `early`): the language is then not detected again, and the settled tokens
         are forced, so only the rest is decoded. `quick` is the latency budget's
-        fast rung: greedy, a shorter output limit and no second pass on 30 s.
+        fast rung: greedy, a shorter output limit and no second pass.
         """
         self.check_languages(languages)
         level = peak_dbfs(utterance.samples, utterance.sample_rate)
@@ -199,7 +202,7 @@ class Transcriber:
             language, allowed_prob = self._pick_language(encoded, languages)
             if allowed_prob < self.options.min_language_prob:
                 return self._transcript(utterance, "", language, 0.0, window_s)
-        # A fallback to 30 s picks the language again, however it was first chosen: on
+        # A second pass picks the language again, however it was first chosen: on
         # a short window (or a draft of part of the utterance) it is a guess.
         decoded = self._recognise(
             utterance, encoded, window_s, language, "transcribe", prefix, languages, quick
@@ -294,7 +297,7 @@ class Transcriber:
         quick: bool = False,
     ) -> Decoded:
         """Decode on the short window (after the forced prefix, if any); where that
-        looks degenerate, once more from scratch on 30 s, picking the language again
+        looks degenerate, once more from scratch on the wider window, picking the language again
         among `redetect`."""
         duration_s = utterance.duration_s
         decoded = self._decode(
@@ -475,7 +478,7 @@ class Transcriber:
         looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
         if looped and decoded.no_speech_prob > 0.5:
             # A loop where Whisper itself doubts there is speech: babble or noise read
-            # as words ("I'm going to say that I'm going to say that ..."), even on 30 s.
+            # as words ("I'm going to say that ..."), even on a wide window.
             return ""
         if compression_ratio(text) > options.compression_ratio_threshold:
             return ""

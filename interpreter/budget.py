@@ -37,8 +37,8 @@ class LatencyBudget:
 class AsrRung(str, enum.Enum):
     """Recognition, from the best to the fastest."""
 
-    CONFIGURED = "configured"  # the transcriber's own options, 30 s fallback allowed
-    GREEDY_SHORT = "greedy-short"  # beam 1, shorter output, no 30 s fallback
+    CONFIGURED = "configured"  # the transcriber's own options, second pass allowed
+    GREEDY_SHORT = "greedy-short"  # beam 1, shorter output, no second pass
     SMALLER_MODEL = "smaller-model"  # the same on the smaller model, when one is loaded
 
 

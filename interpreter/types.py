@@ -50,7 +50,8 @@ class Transcript:
     language: str
     confidence: float
     t_done_s: float
-    # The Whisper encoder window used: shorter than 30 s unless the fallback fired.
+    # The Whisper encoder window used: the utterance plus a margin, wider when the
+    # first reading looked degenerate and was decoded again.
     encoder_window_s: float = 30.0
 
 

@@ -125,16 +125,14 @@ def test_a_sentence_read_again_on_a_short_window_needs_no_second_pass(base) -> N
 def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_store) -> None:
     from interpreter.asr import TranscriberOptions
 
-    assert base._fallback_window(3.0, 6.0) == 30.0, "by default Whisper's full window"
-    margin = Transcriber(
-        model_store.path("whisper-base"), TranscriberOptions(fallback_margin_s=8.0)
-    )
-    assert margin._fallback_window(3.0, 6.0) == 11.0
-    assert margin._fallback_window(2.2, 6.0) == 10.5
-    assert margin._fallback_window(25.0, 28.0) == 30.0
+    assert base._fallback_window(3.0, 6.0) == 11.0, "by default 8 s past the words"
+    assert base._fallback_window(2.2, 6.0) == 10.5
+    assert base._fallback_window(25.0, 28.0) == 30.0, "never past Whisper's 30 s"
+    full = Transcriber(model_store.path("whisper-base"), TranscriberOptions(fallback_margin_s=None))
+    assert full._fallback_window(3.0, 6.0) == 30.0, "Whisper's full window when asked"
 
 
-def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_30_s(
+def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_window(
     model_store, english_utterances
 ) -> None:
     from interpreter.asr import TranscriberOptions
@@ -154,15 +152,17 @@ def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_30_s(
     doubting._encode = counted  # type: ignore[method-assign]
     reading = doubting.draft(utterance.samples, ("zh", "en"))
     assert reading is not None and doubting.transcript_from_draft(utterance, reading) is None
+    wider_s = doubting._fallback_window(utterance.duration_s, reading.decoded.window_s)
+    assert wider_s > reading.decoded.window_s
     windows.clear()
     past_draft = doubting.transcribe_past_draft(utterance, reading, ("zh", "en"))
-    assert windows == [30.0], "one encoder pass, on the full window"
+    assert windows == [wider_s], "one encoder pass, on the wider window"
     windows.clear()
     plain = doubting.transcribe(utterance, ("zh", "en"))
-    assert windows == [reading.decoded.window_s, 30.0], "the plain path reads the short one too"
+    assert windows == [reading.decoded.window_s, wider_s], "the plain path reads the short one too"
     assert (past_draft.text, past_draft.language, past_draft.encoder_window_s) == (
         plain.text,
         plain.language,
-        30.0,
+        wider_s,
     )
     assert words(past_draft.text) == ["hello", "how", "much", "is", "this"]
