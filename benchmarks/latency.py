@@ -115,7 +115,8 @@ class Measurement:
     asr_ms: float
     mt_ms: float
     first_audio_ms: float | None
-    encoder_window_s: float = 30.0
+    # None: not known (ours heard no text, so it made no turn to say).
+    encoder_window_s: float | None = 30.0
     # Spent during the endpoint silence making the first audio from the words read as
     # the voice stopped (ours); only what runs past the silence counts in the figures.
     prepared_ms: float = 0.0
@@ -200,7 +201,7 @@ class OursPipeline:
         late_ms = max(0.0, read_ms + prepared_ms - self.silence_ms)
         turn = self.interpreter.interpret(utterance, self.directions, self.early)
         if turn is None:
-            return Measurement("", "", "", "no-text", 0.0, 0.0, None)
+            return Measurement("", "", "", "no-text", 0.0, 0.0, None, encoder_window_s=None)
         t = turn.timings
         return Measurement(
             transcript=turn.transcript.text,
@@ -373,12 +374,12 @@ def summarise(
         "methods": methods,
         "not_spoken": len(measured) - len(spoken),
         # Utterances decoded again on Whisper's full 30 s window (ours only).
-        "full_window_fallbacks": sum(1 for m in measured if m["encoder_window_s"] >= 30.0),
+        "full_window_fallbacks": sum(1 for m in measured if (m["encoder_window_s"] or 0) >= 30.0),
         # Utterances decoded a second time, on any window wider than the first (ours).
         "second_passes": sum(
             1
             for row, m in zip(rows, measured, strict=True)
-            if m["encoder_window_s"] > first_window_s(row["speech_s"], transcriber)
+            if (m["encoder_window_s"] or 0) > first_window_s(row["speech_s"], transcriber)
         ),
     }
 
@@ -708,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--fallback-log-prob",
-        help="ours: decode again on 30 s below this average log-prob ('none': only on loops)",
+        help="ours: decode again on a wider window below this average log-prob ('none': loops)",
     )
     parser.add_argument(
         "--fallback-margin",

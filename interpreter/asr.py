@@ -240,17 +240,19 @@ class Transcriber:
 
     def transcribe_past_draft(
         self, utterance: Utterance, draft: Draft, languages: tuple[str, ...]
-    ) -> Transcript:
+    ) -> Transcript | None:
         """The transcript of an utterance whose whole reading (`draft`) looked
         degenerate: decoded on the fallback window straight away. The short window
         again would repeat the draft: greedy decoding reads the same audio (the draft
         missed only the quiet tail) the same way, and took half a second on two cores
-        to say so (benchmarks/README.md, run 17)."""
-        decoded = draft.decoded
-        if self._fallback_window(utterance.duration_s, decoded.window_s) > decoded.window_s:
-            decoded = self._second_pass(
-                utterance, decoded.window_s, None, decoded.language, "transcribe", languages
-            )
+        to say so (benchmarks/README.md, run 17). None when there is no wider window
+        (a long utterance, or no adaptive window): a plain decode is then the one left."""
+        first_s = draft.decoded.window_s
+        if self._fallback_window(utterance.duration_s, first_s) <= first_s:
+            return None
+        decoded = self._second_pass(
+            utterance, first_s, None, draft.language, "transcribe", languages
+        )
         text = self._clean(decoded, decoded.language)
         confidence = math.exp(decoded.avg_logprob)
         return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)

@@ -135,10 +135,12 @@ class EarlyRecognizer:
     def finish(self, utterance: Utterance) -> Transcript:
         """The final transcript: the last draft if it read the whole utterance, else a
         decode of what follows the settled tokens. A draft that read it as that decode
-        would, but looks degenerate, sends it to the fallback window at once."""
+        would, but looks degenerate, sends it to the wider window at once (when there is
+        one)."""
         transcript = self.preview(utterance)
         last = self._last
         if transcript is None and last is not None and self._read_alike(last, utterance):
+            # The draft read it all and looks degenerate (else it would be the preview).
             transcript = self._transcriber.transcribe_past_draft(utterance, last, self._languages)
         if transcript is None:
             keep = max(0, len(self.settled) - self._options.hold_back_tokens)
@@ -154,6 +156,6 @@ class EarlyRecognizer:
         (greedy decoding then reads it the same way; with 0.08 s more speech and the
         next half-second window, robotic Mandarin that Whisper had doubted read cleanly)."""
         unread_s = utterance.duration_s - draft.audio_s
-        if not 0.0 <= unread_s < self._options.now_min_unread_s:
+        if not 0.0 <= unread_s < self._options.now_min_unread_s or not self.covers(utterance):
             return False
         return draft.decoded.window_s == self._transcriber.window_for(utterance.duration_s)

@@ -113,8 +113,8 @@ def read_once(text: str) -> str | None:
 
     A window with little padding after the words makes Whisper start the utterance
     over ("How much is this? How much is this? How much is"): the first reading is
-    whole, and the rest adds nothing. A second pass on 30 s costs seconds on a small
-    CPU, so the first reading is kept. None when the text is not of that shape: a
+    whole, and the rest adds nothing. A second pass on a wider window costs seconds on a
+    small CPU, so the first reading is kept. None when the text is not of that shape: a
     later sentence that says something new ("Yes. Yes, it is.") is not a repeat.
     """
     ends, position = [], 0

@@ -41,9 +41,10 @@ class SynthesizerOptions:
     espeak_words_per_minute: int = 150
     # A Piper voice renders a whole sentence before its first sample (about 0.1 s of
     # work per second of speech on two cores); the first words of a long first
-    # sentence are spoken on their own so the listener hears sooner. Four words (about
-    # 1.2 s of speech, time enough to render the rest) made the first English audio
-    # 80 ms sooner than six (benchmarks/README.md, run 18).
+    # sentence are spoken on their own so the listener hears sooner (Chinese, with no
+    # spaces, only at a comma with this many characters on each side). Four words
+    # (about 1.2 s of speech, time enough to render the rest) made the first English
+    # audio 80 ms sooner than six (benchmarks/README.md, run 18).
     lead_words: int = 4
     # Piper renders a sentence in one pass and holds all of it in memory at once:
     # about 1.6 MB per character (a 108-character sentence peaked 170 MB above idle),

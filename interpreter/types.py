@@ -51,7 +51,8 @@ class Transcript:
     confidence: float
     t_done_s: float
     # The Whisper encoder window used: the utterance plus a margin, wider when the
-    # first reading looked degenerate and was decoded again.
+    # first reading looked degenerate and was decoded again (30 s, the default, when
+    # nothing was encoded: audio too quiet to be speech).
     encoder_window_s: float = 30.0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr import Decoded, Transcriber
+from interpreter.asr import Decoded, Draft, Transcriber
 from interpreter.audio.files import read_recording
 from interpreter.chinese import SimplifiedChinese
 from interpreter.errors import ModelError
@@ -130,6 +130,9 @@ def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_sto
     assert base._fallback_window(25.0, 28.0) == 30.0, "never past Whisper's 30 s"
     full = Transcriber(model_store.path("whisper-base"), TranscriberOptions(fallback_margin_s=None))
     assert full._fallback_window(3.0, 6.0) == 30.0, "Whisper's full window when asked"
+    on_30_s = Draft(Decoded("again again again", -2.0, 0.1, window_s=30.0), 1.0)
+    silence = Utterance(0, np.zeros(16_000, np.float32), 16_000, 0.0, 1.0)
+    assert base.transcribe_past_draft(silence, on_30_s, ("zh", "en")) is None, "no wider one"
 
 
 def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_window(

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,23 @@ def test_a_setting_that_cannot_be_timed_is_refused_in_one_line(flag, value, caps
     assert stopped.value.code == 2
     (line,) = [text for text in capsys.readouterr().err.splitlines() if "error:" in text]
     assert flag in line and "give " in line
+
+
+def test_second_passes_count_the_wider_windows_and_not_the_turns_without_text() -> None:
+    from benchmarks.latency import Measurement, summarise
+    from benchmarks.replay import Reference
+
+    def row(speech_s: float, measured: Measurement) -> dict:
+        return {"language": "zh", "speech_s": speech_s, "ours": asdict(measured)}
+
+    rows = [
+        row(2.0, Measurement("你好", "zh", "Hello", "nmt", 300.0, 0.0, 400.0, 5.0)),
+        row(2.0, Measurement("好的", "zh", "Fine", "nmt", 2000.0, 0.0, 2100.0, 10.0)),
+        row(2.0, Measurement("对", "zh", "Yes", "nmt", 3000.0, 0.0, 3100.0, 30.0)),
+        row(2.0, Measurement("", "", "", "no-text", 0.0, 0.0, None, encoder_window_s=None)),
+    ]
+    references = [Reference("zh", text) for text in ("你好", "好的", "对", "是")]
+    summary = summarise(rows, references, "ours")
+    assert summary["second_passes"] == 2, "5 s is the first window of 2 s of speech"
+    assert summary["full_window_fallbacks"] == 1
+    assert summary["not_spoken"] == 1

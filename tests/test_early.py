@@ -44,12 +44,15 @@ class ScriptedDrafts:
 
     def transcribe_past_draft(self, utterance, draft, languages):
         self.final_call = {"past_draft": draft.tokens, "languages": languages}
-        return Transcript(utterance.id, "decoded on 30 s", draft.language, 0.5, 0.0)
+        return Transcript(utterance.id, "decoded on a wider window", draft.language, 0.5, 0.0)
 
 
-def draft(tokens: tuple[int, ...], language: str = "en", log_prob: float = -0.1) -> Draft:
+def draft(
+    tokens: tuple[int, ...], language: str = "en", log_prob: float = -0.1, window_s: float = 30.0
+) -> Draft:
     text = " ".join(map(str, tokens))
-    return Draft(Decoded(text, log_prob, 0.01, tokens=tokens, language=language), 0.0)
+    decoded = Decoded(text, log_prob, 0.01, tokens=tokens, language=language, window_s=window_s)
+    return Draft(decoded, 0.0)
 
 
 def audio(seconds: float) -> np.ndarray:
@@ -94,16 +97,27 @@ def test_a_whole_reading_that_looks_degenerate_goes_straight_to_the_second_pass(
     assert fake.final_call == {"past_draft": (1, 2, 3, 3, 3), "languages": ("zh", "en")}, (
         "not the same short window again with the settled tokens forced"
     )
-    assert transcript.text == "decoded on 30 s"
+    assert transcript.text == "decoded on a wider window"
 
 
-def test_a_doubtful_reading_that_missed_the_last_words_is_not_sent_to_30_s() -> None:
+def test_a_doubtful_reading_that_missed_the_last_words_is_decoded_with_them() -> None:
     fake = ScriptedDrafts([draft((1, 2, 3), "zh"), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
     early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     early.finish(Utterance(4, audio(1.65), RATE, 0.0, 1.65))
     assert fake.final_call == {"language": "zh", "prefix": (1,)}, "its end read with the rest"
+
+
+def test_a_doubtful_reading_on_a_shorter_window_is_decoded_again_on_the_whole_one() -> None:
+    fake = ScriptedDrafts(
+        [draft((1, 2, 3), "zh"), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0, window_s=5.0)]
+    )
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.4), RATE, now=True)
+    early.finish(Utterance(4, audio(1.5), RATE, 0.0, 1.5))  # the utterance's window: 30 s
+    assert fake.final_call == {"language": "zh", "prefix": (1,)}, "another window reads anew"
 
 
 def test_a_change_of_language_settles_nothing() -> None:

@@ -29,7 +29,7 @@ _PARTIES = ("merchant", "buyer")
 _METHODS = ("phrasebook", "nmt", "whisper-translate", "none")
 _ASR_RUNGS = ("configured", "greedy-short", "smaller-model")
 _MT_RUNGS = ("full", "phrasebook-only")
-# From a quick phrasebook turn (tens of ms) to a slow 30 s second pass (seconds).
+# From a quick phrasebook turn (tens of ms) to a slow second pass (seconds).
 _LATENCY_BUCKETS_S = (0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0)
 
 
