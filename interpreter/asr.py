@@ -207,9 +207,7 @@ class Transcriber:
         decoded = self._recognise(
             utterance, encoded, window_s, language, "transcribe", prefix, languages, quick
         )
-        text = self._clean(decoded, decoded.language)
-        confidence = math.exp(decoded.avg_logprob)
-        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
+        return self._transcript_of(utterance, decoded)
 
     def draft(
         self, samples: np.ndarray, languages: tuple[str, ...], language: str | None = None
@@ -234,9 +232,7 @@ class Transcriber:
         decoded = draft.decoded
         if self._degenerate(decoded):
             return None
-        text = self._clean(decoded, decoded.language)
-        confidence = math.exp(decoded.avg_logprob)
-        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
+        return self._transcript_of(utterance, decoded)
 
     def transcribe_past_draft(
         self, utterance: Utterance, draft: Draft, languages: tuple[str, ...]
@@ -253,9 +249,7 @@ class Transcriber:
         decoded = self._second_pass(
             utterance, first_s, None, draft.language, "transcribe", languages
         )
-        text = self._clean(decoded, decoded.language)
-        confidence = math.exp(decoded.avg_logprob)
-        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
+        return self._transcript_of(utterance, decoded)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""
@@ -355,6 +349,12 @@ class Transcriber:
             return False
         heard_speech = decoded.no_speech_prob < options.no_speech_threshold
         return heard_speech and decoded.avg_logprob < options.fallback_log_prob
+
+    def _transcript_of(self, utterance: Utterance, decoded: Decoded) -> Transcript:
+        """A decode as the utterance's transcript: its text cleaned, its confidence."""
+        text = self._clean(decoded, decoded.language)
+        confidence = math.exp(decoded.avg_logprob)
+        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
 
     def _transcript(
         self,
