@@ -280,15 +280,32 @@ class StockPipeline:
         return Measurement(text, info.language, translation, "stock", asr_ms, mt_ms, first_audio_ms)
 
 
+# The instruction sets CTranslate2's and onnxruntime's int8 kernels run fastest on: two
+# CPUs with the same name differ by a factor of three without them (benchmarks/README.md).
+VECTOR_EXTENSIONS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "asimddp")
+
+
+def vector_extensions(cpuinfo: str) -> list[str]:
+    """Which of `VECTOR_EXTENSIONS` the first CPU of a /proc/cpuinfo lists."""
+    for line in cpuinfo.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() in ("flags", "Features"):
+            listed = set(value.split())
+            return [extension for extension in VECTOR_EXTENSIONS if extension in listed]
+    return []
+
+
 def machine() -> dict[str, object]:
     model = platform.processor() or platform.machine()
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+        cpuinfo = Path("/proc/cpuinfo").read_text()
     except OSError:
-        pass
+        cpuinfo = ""
+    for line in cpuinfo.splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    extensions = vector_extensions(cpuinfo)
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         memory_gb = round(pages / 1e9, 1)
@@ -301,6 +318,7 @@ def machine() -> dict[str, object]:
     return {
         "cpu": model,
         "cores": len(os.sched_getaffinity(0)),
+        "vector_extensions": extensions,
         "logical_cpus": os.cpu_count(),
         "memory_gb": memory_gb,
         "platform": platform.platform(),
@@ -314,6 +332,9 @@ def machine() -> dict[str, object]:
 def machine_slug(description: dict[str, object]) -> str:
     cpu = re.sub(r"\(r\)|\(tm\)|cpu|processor|@.*", "", str(description["cpu"]).lower())
     cpu = re.sub(r"[^a-z0-9]+", "-", cpu).strip("-") or "cpu"
+    # Virtual machines often name only the vendor and family ("AMD EPYC").
+    if "avx512f" in description.get("vector_extensions", ()):  # type: ignore[operator]
+        cpu += "-avx512"
     return f"{cpu}-{description['cores']}c"
 
 

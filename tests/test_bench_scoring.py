@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.latency import headline, machine_slug
+from benchmarks.latency import headline, machine_slug, vector_extensions
 from benchmarks.scoring import edit_distance, error_rate, normalise, percentiles
 
 
@@ -46,6 +46,19 @@ def test_results_are_named_after_the_machine() -> None:
     slug = machine_slug({"cpu": "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", "cores": 4})
     assert slug == "intel-core-i5-8250u-4c"
     assert machine_slug({"cpu": "Cortex-A76", "cores": 4}) == "cortex-a76-4c"
+
+
+def test_two_cpus_of_one_name_differ_by_their_vector_units() -> None:
+    zen2 = "model name\t: AMD EPYC\nflags\t\t: fpu sse2 avx2 fma\n"
+    zen4 = "model name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512f avx512bw avx512_vnni\n"
+    assert vector_extensions(zen2) == ["avx2"]
+    assert vector_extensions(zen4) == ["avx2", "avx512f", "avx512_vnni"]
+    assert vector_extensions("Features\t: fp asimd asimddp\n") == ["asimddp"]
+    slug = {"cpu": "AMD EPYC", "cores": 2}
+    assert machine_slug({**slug, "vector_extensions": ["avx2"]}) == "amd-epyc-2c"
+    assert machine_slug({**slug, "vector_extensions": vector_extensions(zen4)}) == (
+        "amd-epyc-avx512-2c"
+    )
 
 
 def test_the_headline_quotes_the_figures_the_issue_asks_for() -> None:
