@@ -167,10 +167,10 @@ class OursPipeline:
     def read_while_spoken(self, utterance: Utterance) -> float:
         """What the live runner does before the end of speech, in the utterance's own
         time: a draft every interval, each starting when its audio has arrived and the
-        listener is done with the one before (the live listener skips readings while
-        behind), then one of the whole utterance as the voice stops, after any reading
-        still running. Returns the milliseconds from the end of the voice to the end
-        of that last reading (the caller charges what runs past the silence)."""
+        reader is done with the one before, then one of the whole utterance as the voice
+        stops. A draft still running then is given up at its next step (encoder,
+        language, decoder). Returns the milliseconds from the end of the voice to the
+        end of that last reading (the caller charges what runs past the silence)."""
         assert self.early is not None
         rate = utterance.sample_rate
         duration_s = len(utterance.samples) / rate
@@ -182,7 +182,12 @@ class OursPipeline:
             if start_s >= duration_s:
                 break
             began_s = self.clock.now()
-            self.early.hear(utterance.samples[: int(start_s * rate)], rate)
+
+            def voice_goes_on(start_s: float = start_s, began_s: float = began_s) -> bool:
+                return start_s + (self.clock.now() - began_s) < duration_s
+
+            heard = utterance.samples[: int(start_s * rate)]
+            self.early.hear(heard, rate, keep_going=voice_goes_on)
             free_at_s = start_s + (self.clock.now() - began_s)
             due_s = start_s + interval_s
         waited_ms = 1000.0 * max(0.0, free_at_s - duration_s)

@@ -210,18 +210,31 @@ class Transcriber:
         return self._transcript_of(utterance, decoded)
 
     def draft(
-        self, samples: np.ndarray, languages: tuple[str, ...], language: str | None = None
+        self,
+        samples: np.ndarray,
+        languages: tuple[str, ...],
+        language: str | None = None,
+        keep_going: Callable[[], bool] | None = None,
     ) -> Draft | None:
         """One greedy reading of the audio so far, for partial text and early settling;
-        None while it is too quiet or in no language of the stall."""
+        None while it is too quiet or in no language of the stall.
+
+        `keep_going` is asked between the encoder, the language and the decoder: a
+        reading made stale (the voice stopped and the whole utterance wants reading)
+        is given up there (None) instead of holding that reading up. A running step
+        cannot be stopped, so the wait is the rest of one step, not of the reading."""
         if peak_dbfs(samples, self._features.sampling_rate) < self.options.min_peak_dbfs:
             return None
         duration_s = len(samples) / self._features.sampling_rate
         window_s = self.window_for(duration_s)
         encoded = self._encode(samples, window_s)
+        if keep_going is not None and not keep_going():
+            return None
         if language is None:
             language, allowed_prob = self._pick_language(encoded, languages)
             if allowed_prob < self.options.min_language_prob:
+                return None
+            if keep_going is not None and not keep_going():
                 return None
         decoded = self._decode(encoded, language, "transcribe", duration_s, window_s, beam_size=1)
         return Draft(decoded, duration_s)

@@ -9,6 +9,7 @@ The readings also serve as the partial text shown while someone speaks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +79,19 @@ class EarlyRecognizer:
         self._read_at_s = 0.0
         self._same_language_readings = 0
 
-    def hear(self, samples: np.ndarray, sample_rate: int, now: bool = False) -> Draft | None:
+    def hear(
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        now: bool = False,
+        keep_going: Callable[[], bool] | None = None,
+    ) -> Draft | None:
         """The audio of the utterance so far; a new draft when it was time to read.
 
         `now` reads at once: when the voice stops, the endpointer still waits out its
         silence before it ends the utterance, and that wait is time to read it all.
+        `keep_going` (see `Transcriber.draft`) gives a reading up when it turns false;
+        the audio it would have read counts as unread.
         """
         audio_s = len(samples) / sample_rate
         options = self._options
@@ -92,13 +101,16 @@ class EarlyRecognizer:
         )
         if audio_s < options.min_audio_s or not due:
             return None
-        self._read_at_s = audio_s
+        read_before_s, self._read_at_s = self._read_at_s, audio_s
         # The reading as the voice stops hears the whole utterance: its language is
         # detected again, since drafts of a second or two of speech can agree wrongly,
         # and the language says which party spoke and which way to translate.
         kept = None if now else self._kept()
-        draft = self._transcriber.draft(samples, self._languages, self._known or kept)
+        language = self._known or kept
+        draft = self._transcriber.draft(samples, self._languages, language, keep_going)
         if draft is None:
+            if keep_going is not None and not keep_going():
+                self._read_at_s = read_before_s
             return None
         if draft.language != self.language:
             self._previous = ()

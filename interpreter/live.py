@@ -1,14 +1,16 @@
 """The real-time runner: microphone to speaker, two parties, until stopped.
 
-Four threads joined by bounded queues, each with one job:
+Five threads joined by bounded queues, each with one job:
 - the microphone's (audio/devices.py) reads frames and never waits on anyone;
-- the listener turns frames into utterances (endpointer or push-to-talk), keeps the
-  microphone deaf to the device's own voice, and reads the growing utterance every
-  `partial_interval_s`, which gives the partial text and lets recognition finish
-  early. It reads once more as soon as the voice stops (the endpointer still waits
-  out its silence, time enough to read it all), and skips a reading while it is
-  behind the microphone: a listener busy with partial text would end every
+- the listener turns frames into utterances (endpointer or push-to-talk) and keeps the
+  microphone deaf to the device's own voice. It never reads words itself: a reading
+  takes longer than the frames it waits for, and a listener busy reading ends every
   utterance late;
+- the reader reads the growing utterance every `partial_interval_s`, which gives the
+  partial text and lets recognition finish early, always the newest audio the listener
+  handed it. It reads once more as soon as the voice stops (the endpointer still waits
+  out its silence, time enough to read it all); a reading still running then is given
+  up at its next step, so the one that matters does not wait for it;
 - the worker interprets one utterance at a time under the latency budget, printing
   text before the speech starts and handing speech to the speaker piece by piece. The
   words read as the voice stopped reach it first: it translates and voices their first
@@ -112,8 +114,8 @@ class LiveOptions:
     # at most this often while a party speaks. Each reading costs an encoder pass and
     # a greedy decode (about 100 ms for base on two cores, more as the turn grows).
     partial_interval_s: float = 0.5
-    # A reading is skipped while more audio than this waits for the listener, so
-    # readings never put the endpointer behind the microphone by more than one.
+    # No reading is asked for while more audio than this waits for the listener: it
+    # catches up with the microphone first.
     max_backlog_s: float = 0.1
     # Utterances waiting for the worker; the oldest is dropped when more arrive.
     work_queue_size: int = 4
@@ -139,6 +141,21 @@ class _Job:
     party: Party | None
     endpoint_s: float
     sequence: int
+
+
+@dataclass(frozen=True, eq=False)
+class _Reading:
+    """The listener's request to read the utterance heard so far. `now`: the voice
+    has just stopped; `party`: who holds the push-to-talk button (None: the language
+    read says)."""
+
+    early: EarlyRecognizer
+    audio: np.ndarray
+    sample_rate: int
+    sequence: int
+    now: bool = False
+    preview: bool = False
+    party: Party | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +282,17 @@ class LiveSession:
         self._work: queue.Queue[_Job | _Preview] = queue.Queue(maxsize=options.work_queue_size)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        # The reader takes the newest request only; the listener replaces an unread one.
+        self._readings: queue.Queue[_Reading] = queue.Queue(maxsize=1)
+        # Held by the reader while it reads; the listener takes it to end an utterance,
+        # so the worker never finishes one that is still being read.
+        self._reading = threading.Lock()
+        self._read_sequence = 0
+        # Readings up to this sequence number give up at their next step, unless they
+        # read as the voice stopped.
+        self._give_up_through = 0
+        # The recognizer of the utterance being heard: the reader reads no other.
+        self._reading_for: EarlyRecognizer | None = None
         self._sequence = 0
         self._hushed_through = 0
         self._last_ended: dict[Party, int] = {}
@@ -344,6 +372,7 @@ class LiveSession:
         gives up); then join every thread and return what happened."""
         workers = [
             threading.Thread(target=self._listen, name="listener", daemon=True),
+            threading.Thread(target=self._read, name="reader", daemon=True),
             threading.Thread(target=self._interpret, name="worker", daemon=True),
         ]
         self._microphone.start()
@@ -382,7 +411,6 @@ class LiveSession:
         options = self._options
         ptt = PushToTalk() if options.mode == PUSH_TO_TALK else None
         early = self._new_early(None)
-        shown = ""
         stopping = read_now = False
         while not self._stop.is_set():
             for press in self._drain_presses():
@@ -402,7 +430,7 @@ class LiveSession:
                     if done or ptt.speaking is not before:
                         speaking = ptt.speaking
                         language = options.parties.language(speaking) if speaking else None
-                        early, shown = self._new_early(language), ""
+                        early = self._new_early(language)
             try:
                 frame = self._microphone.frames.get(timeout=0.05)
             except queue.Empty:
@@ -413,7 +441,7 @@ class LiveSession:
                     self._submit(utterance, early, Party(utterance.speaker_hint))
                     speaking = ptt.speaking
                     language = options.parties.language(speaking) if speaking else None
-                    early, shown = self._new_early(language), ""
+                    early = self._new_early(language)
                 audio = ptt.current_audio()
             else:
                 heard = self._gate(frame)
@@ -421,9 +449,8 @@ class LiveSession:
                     continue
                 for piece in heard:
                     for utterance in self._endpointer.push(piece):
-                        party = options.parties.party_of(early.language) if early else None
-                        self._submit(utterance, early, party)
-                        early, shown, read_now = self._new_early(None), "", False
+                        self._submit(utterance, early, None)
+                        early, read_now = self._new_early(None), False
                 audio = self._endpointer.current_audio()
                 # The voice has just stopped: read it all while the endpointer waits
                 # out its silence, so the last draft is the final transcript.
@@ -432,20 +459,71 @@ class LiveSession:
                 stopping = voice_stopped
             if audio is None or self._behind(frame):
                 continue
-            draft = early.hear(audio, frame.sample_rate, now=read_now)
-            if read_now and ptt is None and options.prepare_during_silence:
-                self._offer_preview(early, audio, frame.sample_rate)
+            self._read_sequence += 1
+            reading = _Reading(
+                early,
+                audio,
+                frame.sample_rate,
+                self._read_sequence,
+                now=read_now,
+                preview=read_now and ptt is None and options.prepare_during_silence,
+                party=ptt.speaking if ptt is not None else None,
+            )
+            self._ask_reading(reading)
             read_now = False
+
+    def _ask_reading(self, reading: _Reading) -> None:
+        """Hand the reader the newest audio in place of any it has not started on,
+        except the reading asked for as the voice stopped: that one reads what was
+        heard up to then, as the utterance will end (only the listener puts requests)."""
+        with contextlib.suppress(queue.Empty):
+            waiting = self._readings.get_nowait()
+            if waiting.now and waiting.early is reading.early:
+                reading = waiting
+        if reading.now:
+            self._give_up_through = reading.sequence - 1
+        self._readings.put_nowait(reading)
+
+    def _end_reading(self) -> None:
+        """The utterance has ended: a draft still running gives up at its next step
+        (the reading as the voice stopped finishes: it may be the transcript), and
+        nothing more of it is read."""
+        self._give_up_through = self._read_sequence
+        with self._reading:
+            with contextlib.suppress(queue.Empty):
+                self._readings.get_nowait()
+            self._reading_for = None
+
+    # -- reader -----------------------------------------------------------------
+
+    def _read(self) -> None:
+        shown: tuple[EarlyRecognizer | None, str] = (None, "")
+        while not self._stop.is_set():
+            try:
+                reading = self._readings.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            early, rate = reading.early, reading.sample_rate
+            with self._reading:
+                if early is not self._reading_for:
+                    continue
+
+                def goes_on(sequence: int = reading.sequence) -> bool:
+                    return sequence > self._give_up_through
+
+                keep_going = None if reading.now else goes_on
+                draft = early.hear(reading.audio, rate, now=reading.now, keep_going=keep_going)
+                if reading.preview:
+                    self._offer_preview(early, reading.audio, rate)
             if draft is None or not draft.text:
                 continue
             # A draft is Whisper's raw reading: Chinese may come in Traditional
             # characters, which the final transcript never shows.
             text = self._simplified.convert(draft.text)
-            if text != shown:
-                shown = text
+            if shown != (early, text):
+                shown = (early, text)
                 self._out(f"  ... {text}")
-                parties = options.parties
-                speaking = ptt.speaking if ptt is not None else parties.party_of(draft.language)
+                speaking = reading.party or self._options.parties.party_of(draft.language)
                 self._events.partial(speaking, draft.language or None, text)
 
     def _offer_preview(self, early: EarlyRecognizer, audio: np.ndarray, rate: int) -> None:
@@ -515,19 +593,34 @@ class LiveSession:
                 return presses
 
     def _new_early(self, language: str | None) -> EarlyRecognizer:
+        """The recognizer of the next utterance, the one the reader now reads for (a
+        reading of any other is given up)."""
         parties = self._options.parties
-        early = replace(self._options.early, interval_s=self._options.partial_interval_s)
+        options = replace(self._options.early, interval_s=self._options.partial_interval_s)
+        transcriber = self._interpreter.transcriber
         if language is not None:
-            return EarlyRecognizer(self._interpreter.transcriber, (language,), early, known=True)
-        languages = (parties.merchant_language, parties.buyer_language)
-        return EarlyRecognizer(self._interpreter.transcriber, languages, early)
+            early = EarlyRecognizer(transcriber, (language,), options, known=True)
+        else:
+            languages = (parties.merchant_language, parties.buyer_language)
+            early = EarlyRecognizer(transcriber, languages, options)
+        self._give_up_through = self._read_sequence
+        self._reading_for = early
+        return early
 
-    def _submit(self, utterance: Utterance, early: EarlyRecognizer | None, party) -> None:
-        """Hand an utterance to the worker; when the worker is that far behind, the
-        oldest waiting one is dropped as stale."""
+    def _submit(
+        self, utterance: Utterance, early: EarlyRecognizer | None, party: Party | None
+    ) -> None:
+        """Hand an utterance to the worker once the reader is done with it (its party,
+        when no button said it, is the language last read); when the worker is that
+        far behind, the oldest waiting one is dropped as stale. The wait for the reader
+        counts as the turn's time after its endpoint."""
+        endpoint_s = self._clock.now()
+        self._end_reading()
+        if party is None and early is not None and early.language is not None:
+            party = self._options.parties.party_of(early.language)
         with self._lock:
             self._sequence += 1
-            job = _Job(utterance, early, party, self._clock.now(), self._sequence)
+            job = _Job(utterance, early, party, endpoint_s, self._sequence)
             if party is not None:
                 self._last_ended[party] = self._sequence
         self._events.status(THINKING)

@@ -169,3 +169,24 @@ def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_w
         wider_s,
     )
     assert words(past_draft.text) == ["hello", "how", "much", "is", "this"]
+
+
+def test_a_draft_made_stale_is_given_up_after_its_encoder_pass(base, english_utterances) -> None:
+    utterance = english_utterances[1]
+    asked: list[str] = []
+
+    def keep_going(answer: bool):
+        def ask() -> bool:
+            asked.append("asked")
+            return answer
+
+        return ask
+
+    assert base.draft(utterance.samples, ("zh", "en"), keep_going=keep_going(False)) is None
+    assert asked == ["asked"], "asked once, after the encoder, before any decoding"
+    asked.clear()
+    went_on = base.draft(utterance.samples, ("zh", "en"), keep_going=keep_going(True))
+    plain = base.draft(utterance.samples, ("zh", "en"))
+    assert asked == ["asked", "asked"], "after the encoder, and after the language"
+    assert went_on is not None and plain is not None and went_on.text == plain.text
+    assert {"order", "pieces"} <= set(words(went_on.text))

@@ -23,7 +23,7 @@ class ScriptedDrafts:
         self.asked_language: list[str | None] = []
         self.final_call: dict[str, object] = {}
 
-    def draft(self, samples, languages, language=None):
+    def draft(self, samples, languages, language=None, keep_going=None):
         self.read_at_s.append(len(samples) / RATE)
         self.asked_language.append(language)
         found = self.drafts.pop(0)
@@ -147,6 +147,28 @@ def test_the_end_of_the_voice_is_read_at_once() -> None:
     early.hear(audio(1.0), RATE)
     assert early.hear(audio(1.2), RATE) is None
     assert early.hear(audio(1.2), RATE, now=True) is not None
+
+
+def test_a_reading_given_up_leaves_its_audio_unread() -> None:
+    """A draft still running as the voice stops is given up; the reading asked for
+    then reads the whole utterance, however little came after the given-up one."""
+    fake = ScriptedDrafts([draft((1,)), None, draft((1, 2, 3))])
+    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    assert early.hear(audio(1.5), RATE, keep_going=lambda: False) is None
+    reading = early.hear(audio(1.6), RATE, now=True)
+    assert reading is not None and reading.tokens == (1, 2, 3)
+    assert fake.read_at_s == [1.0, 1.5, 1.6]
+    assert early.covers(Utterance(0, audio(1.7), RATE, 0.0, 1.7))
+
+
+def test_a_quiet_reading_is_not_read_again_at_once() -> None:
+    fake = ScriptedDrafts([draft((1,)), None])
+    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    assert early.hear(audio(1.5), RATE, keep_going=lambda: True) is None
+    assert early.hear(audio(1.6), RATE, now=True) is None, "0.1 s unread: not worth it"
+    assert fake.read_at_s == [1.0, 1.5]
 
 
 @pytest.mark.models

@@ -87,8 +87,11 @@ class SlowWhisper:
         count = int(audio_s * 3)
         return " ".join(f"word{i}" for i in range(count)), tuple(range(count))
 
-    def draft(self, samples: np.ndarray, languages, language=None) -> Draft:
-        time.sleep(self.reading_s)
+    def draft(
+        self, samples: np.ndarray, languages, language=None, keep_going=None, waited=False
+    ) -> Draft:
+        if not waited:
+            time.sleep(self.reading_s)
         audio_s = len(samples) / RATE
         self.read_audio_s.append(audio_s)
         text, tokens = self._words(audio_s)
@@ -103,14 +106,33 @@ class SlowWhisper:
         return Transcript(utterance.id, text, language or "en", 0.9, self.clock.now())
 
 
-def talk(reading_s: float, partial_interval_s: float) -> tuple[list[str], SlowWhisper]:
+class SteppedWhisper(SlowWhisper):
+    """A reading in steps of 0.1 s (Whisper's encoder, language, decoder steps), asking
+    between them whether to go on."""
+
+    def __init__(self, clock: MonotonicClock, reading_s: float) -> None:
+        super().__init__(clock, reading_s)
+        self.given_up = 0
+
+    def draft(self, samples: np.ndarray, languages, language=None, keep_going=None) -> Draft | None:
+        for _ in range(round(self.reading_s / 0.1)):
+            time.sleep(0.1)
+            if keep_going is not None and not keep_going():
+                self.given_up += 1
+                return None
+        return super().draft(samples, languages, language, keep_going, waited=True)
+
+
+def talk(
+    reading_s: float, partial_interval_s: float, stepped: bool = False, after_s: float = 2.0
+) -> tuple[list[str], SlowWhisper]:
     """One buyer's turn through the session; the console lines, and what was read."""
     clock = MonotonicClock()
-    whisper = SlowWhisper(clock, reading_s)
+    whisper = (SteppedWhisper if stepped else SlowWhisper)(clock, reading_s)
     chain = TranslatorChain(Phrasebook.load(), [], clock=clock)
     interpreter = Interpreter(whisper, chain, None, clock)  # type: ignore[arg-type]
     silence, voice = np.zeros(RATE, np.float32), np.full(int(SPEECH_S * RATE), 0.1, np.float32)
-    recording = np.concatenate([silence, voice, silence, silence])
+    recording = np.concatenate([silence, voice, np.zeros(int(after_s * RATE), np.float32)])
     microphone = Microphone(recording, clock)
     lines: list[str] = []
     options = LiveOptions(
@@ -141,10 +163,11 @@ def test_partial_text_grows_while_the_party_speaks_at_the_interval(interval_s: f
 
 def test_partial_text_does_not_hold_up_the_final_transcript() -> None:
     """Readings take 300 ms but are asked for every 100 ms: read as often as asked,
-    the listener would fall seconds behind the microphone and end the turn that late.
-    It reads only when it has caught up, so the final transcript comes no later than
-    the endpoint silence plus two readings (one under way as the voice stopped, and
-    the one of the whole utterance) after the end of speech."""
+    recognition would fall seconds behind the microphone and end the turn that late.
+    The reader takes the newest audio when done with the reading before, so the final
+    transcript comes no later than the endpoint silence plus two readings (one under
+    way as the voice stopped, which this Whisper cannot give up, and the one of the
+    whole utterance) after the end of speech."""
     reading_s = 0.3
     lines, _ = talk(reading_s=reading_s, partial_interval_s=0.1)
 
@@ -155,6 +178,21 @@ def test_partial_text_does_not_hold_up_the_final_transcript() -> None:
     allowed_ms = 400 - 160 + 2 * 1000 * reading_s + 150
     assert trace["ms_after_speech_end"]["asr_done"] <= allowed_ms, trace
     assert trace["rungs"]["asr"] == "configured"
+
+
+def test_a_reading_under_way_as_the_voice_stops_is_given_up() -> None:
+    """Readings take 1.5 s: one still running as the voice stops would hold up the
+    reading of the whole utterance by about 0.7 s here. It is given up at its next
+    step instead, so the transcript is ready one step and one reading after the voice
+    stopped (the utterance ends 160 ms after that)."""
+    reading_s = 1.5
+    lines, whisper = talk(reading_s=reading_s, partial_interval_s=0.1, stepped=True, after_s=3.0)
+
+    assert isinstance(whisper, SteppedWhisper) and whisper.given_up >= 1
+    assert whisper.read_audio_s[-1] == pytest.approx(SPEECH_S + 0.3, abs=0.1), "it all"
+    (trace,) = [json.loads(line) for line in lines if line.startswith("{")]
+    allowed_ms = 1000 * (0.1 + reading_s) - 160 + 200
+    assert trace["ms_after_speech_end"]["asr_done"] <= allowed_ms, trace
 
 
 def test_no_reading_as_the_voice_stops_when_the_last_one_will_do() -> None:
