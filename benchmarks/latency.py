@@ -200,7 +200,8 @@ class OursPipeline:
         if self.early is not None:
             read_ms = self.read_while_spoken(utterance)
             if self.prepare:
-                prepared_ms = self.prepare_during_silence(utterance)
+                reread_ms, prepared_ms = self.prepare_during_silence(utterance)
+                read_ms += reread_ms
         # What the endpoint silence did not hide is waited for after it.
         read_late_ms = max(0.0, read_ms - self.silence_ms)
         late_ms = max(0.0, read_ms + prepared_ms - self.silence_ms)
@@ -222,17 +223,20 @@ class OursPipeline:
             prepared_ms=round(prepared_ms, 1),
         )
 
-    def prepare_during_silence(self, utterance: Utterance) -> float:
-        """What the live worker does with the words read as the voice stopped: their
-        first piece translated and voiced while the endpointer waits out the silence.
-        Returns the milliseconds it took (0 when the reading was no transcript)."""
+    def prepare_during_silence(self, utterance: Utterance) -> tuple[float, float]:
+        """What the live reader and worker do with the words read as the voice stopped
+        while the endpointer waits out the silence: read them again on the wider window
+        if they look degenerate, then translate and voice their first piece. Returns the
+        milliseconds each took (recognition's, then the first piece's)."""
         assert self.early is not None
         started_s = self.clock.now()
         preview = self.early.preview(utterance)
+        reread_ms = ms_since(started_s, self.clock)
         if preview is None or not preview.text:
-            return 0.0
+            return reread_ms, 0.0
+        started_s = self.clock.now()
         self.interpreter.prepare(preview, self.directions, utterance)
-        return ms_since(started_s, self.clock)
+        return reread_ms, ms_since(started_s, self.clock)
 
 
 class StockPipeline:

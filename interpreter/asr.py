@@ -207,7 +207,7 @@ class Transcriber:
         decoded = self._recognise(
             utterance, encoded, window_s, language, "transcribe", prefix, languages, quick
         )
-        return self._transcript_of(utterance, decoded)
+        return self.transcript_of(utterance, decoded)
 
     def draft(
         self,
@@ -245,24 +245,22 @@ class Transcriber:
         decoded = draft.decoded
         if self._degenerate(decoded):
             return None
-        return self._transcript_of(utterance, decoded)
+        return self.transcript_of(utterance, decoded)
 
-    def transcribe_past_draft(
+    def second_reading(
         self, utterance: Utterance, draft: Draft, languages: tuple[str, ...]
-    ) -> Transcript | None:
-        """The transcript of an utterance whose whole reading (`draft`) looked
-        degenerate: decoded on the fallback window straight away. The short window
-        again would repeat the draft: greedy decoding reads the same audio (the draft
-        missed only the quiet tail) the same way, and took half a second on two cores
-        to say so (benchmarks/README.md, run 17). None when there is no wider window
-        (a long utterance, or no adaptive window): a plain decode is then the one left."""
+    ) -> Decoded | None:
+        """An utterance whose whole reading (`draft`) looked degenerate, decoded on the
+        fallback window straight away (`transcript_of` makes it the transcript). The
+        short window again would repeat the draft: greedy decoding reads the same audio
+        (the draft missed only the quiet tail) the same way, and took half a second on
+        two cores to say so (benchmarks/README.md, run 17). None when there is no wider
+        window (a long utterance, or no adaptive window): a plain decode is then the
+        one left."""
         first_s = draft.decoded.window_s
         if self._fallback_window(utterance.duration_s, first_s) <= first_s:
             return None
-        decoded = self._second_pass(
-            utterance, first_s, None, draft.language, "transcribe", languages
-        )
-        return self._transcript_of(utterance, decoded)
+        return self._second_pass(utterance, first_s, None, draft.language, "transcribe", languages)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""
@@ -363,7 +361,7 @@ class Transcriber:
         heard_speech = decoded.no_speech_prob < options.no_speech_threshold
         return heard_speech and decoded.avg_logprob < options.fallback_log_prob
 
-    def _transcript_of(self, utterance: Utterance, decoded: Decoded) -> Transcript:
+    def transcript_of(self, utterance: Utterance, decoded: Decoded) -> Transcript:
         """A decode as the utterance's transcript: its text cleaned, its confidence."""
         text = self._clean(decoded, decoded.language)
         confidence = math.exp(decoded.avg_logprob)

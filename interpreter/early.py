@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interpreter.asr import Draft, Transcriber
+from interpreter.asr import Decoded, Draft, Transcriber
 from interpreter.types import Transcript, Utterance
 
 
@@ -73,6 +73,8 @@ class EarlyRecognizer:
 
     def reset(self) -> None:
         self._last: Draft | None = None
+        # The second reading of a last draft that looked degenerate, made once.
+        self._second: tuple[Draft, Decoded | None] | None = None
         self._previous: tuple[int, ...] = ()
         self.settled: tuple[int, ...] = ()
         self.language: str | None = self._known
@@ -137,23 +139,26 @@ class EarlyRecognizer:
 
     def preview(self, utterance: Utterance) -> Transcript | None:
         """The transcript of the utterance heard so far, should the voice have stopped
-        for good: the last draft, when it read it all (None otherwise). Nothing is
-        reset; `finish` still ends the utterance."""
+        for good: the last draft, when it read it all, or its second reading on the
+        wider window when it looks degenerate (made here, once: asked as the voice
+        stops, that is done while the endpointer waits out its silence). None when
+        the utterance needs decoding. Nothing is reset; `finish` still ends it."""
         last = self._last
         if last is None or not self.covers(utterance):
             return None
-        return self._transcriber.transcript_from_draft(utterance, last)
+        transcript = self._transcriber.transcript_from_draft(utterance, last)
+        if transcript is not None or not self._read_alike(last, utterance):
+            return transcript
+        if self._second is None or self._second[0] is not last:
+            second = self._transcriber.second_reading(utterance, last, self._languages)
+            self._second = (last, second)
+        second = self._second[1]
+        return None if second is None else self._transcriber.transcript_of(utterance, second)
 
     def finish(self, utterance: Utterance) -> Transcript:
-        """The final transcript: the last draft if it read the whole utterance, else a
-        decode of what follows the settled tokens. A draft that read it as that decode
-        would, but looks degenerate, sends it to the wider window at once (when there is
-        one)."""
+        """The final transcript: the preview's (the last draft, or its second reading),
+        else a decode of what follows the settled tokens."""
         transcript = self.preview(utterance)
-        last = self._last
-        if transcript is None and last is not None and self._read_alike(last, utterance):
-            # The draft read it all and looks degenerate (else it would be the preview).
-            transcript = self._transcriber.transcribe_past_draft(utterance, last, self._languages)
         if transcript is None:
             keep = max(0, len(self.settled) - self._options.hold_back_tokens)
             transcript = self._transcriber.transcribe(

@@ -527,8 +527,9 @@ class LiveSession:
                 self._events.partial(speaking, draft.language or None, text)
 
     def _offer_preview(self, early: EarlyRecognizer, audio: np.ndarray, rate: int) -> None:
-        """Hand the worker the words read as the voice stopped, unless it is too busy
-        to take them (the turn is then made after its end, as without a preview)."""
+        """Hand the worker the words read as the voice stopped (read again on the wider
+        window first if they look degenerate: the silence is time for it), unless it is
+        too busy to take them (the turn is then made after its end, as without one)."""
         heard = Utterance(0, audio, rate, 0.0, len(audio) / rate)
         transcript = early.preview(heard)
         if transcript is None or not transcript.text:

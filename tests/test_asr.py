@@ -132,7 +132,7 @@ def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_sto
     assert full._fallback_window(3.0, 6.0) == 30.0, "Whisper's full window when asked"
     on_30_s = Draft(Decoded("again again again", -2.0, 0.1, window_s=30.0), 1.0)
     silence = Utterance(0, np.zeros(16_000, np.float32), 16_000, 0.0, 1.0)
-    assert base.transcribe_past_draft(silence, on_30_s, ("zh", "en")) is None, "no wider one"
+    assert base.second_reading(silence, on_30_s, ("zh", "en")) is None, "no wider one"
 
 
 def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_window(
@@ -158,7 +158,9 @@ def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_w
     wider_s = doubting._fallback_window(utterance.duration_s, reading.decoded.window_s)
     assert wider_s > reading.decoded.window_s
     windows.clear()
-    past_draft = doubting.transcribe_past_draft(utterance, reading, ("zh", "en"))
+    second = doubting.second_reading(utterance, reading, ("zh", "en"))
+    assert second is not None
+    past_draft = doubting.transcript_of(utterance, second)
     assert windows == [wider_s], "one encoder pass, on the wider window"
     windows.clear()
     plain = doubting.transcribe(utterance, ("zh", "en"))

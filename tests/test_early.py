@@ -22,6 +22,7 @@ class ScriptedDrafts:
         self.read_at_s: list[float] = []
         self.asked_language: list[str | None] = []
         self.final_call: dict[str, object] = {}
+        self.second_readings = 0
 
     def draft(self, samples, languages, language=None, keep_going=None):
         self.read_at_s.append(len(samples) / RATE)
@@ -42,9 +43,13 @@ class ScriptedDrafts:
     def window_for(self, duration_s):
         return 30.0
 
-    def transcribe_past_draft(self, utterance, draft, languages):
+    def second_reading(self, utterance, draft, languages):
+        self.second_readings += 1
         self.final_call = {"past_draft": draft.tokens, "languages": languages}
-        return Transcript(utterance.id, "decoded on a wider window", draft.language, 0.5, 0.0)
+        return Decoded("decoded on a wider window", -0.7, 0.01, language=draft.language)
+
+    def transcript_of(self, utterance, decoded):
+        return Transcript(utterance.id, decoded.text, decoded.language, 0.5, 0.0)
 
 
 def draft(
@@ -92,12 +97,26 @@ def test_a_whole_reading_that_looks_degenerate_goes_straight_to_the_second_pass(
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     ended = Utterance(4, audio(1.5), RATE, 0.0, 1.5)  # only the post-roll unread
-    assert early.preview(ended) is None, "nothing to prepare from it"
     transcript = early.finish(ended)
     assert fake.final_call == {"past_draft": (1, 2, 3, 3, 3), "languages": ("zh", "en")}, (
         "not the same short window again with the settled tokens forced"
     )
     assert transcript.text == "decoded on a wider window"
+
+
+def test_the_second_reading_is_made_as_the_voice_stops_and_used_when_it_ends() -> None:
+    """The endpointer's silence is time to read a doubtful utterance again on the wider
+    window: the preview asked for as the voice stops makes it, the end uses it."""
+    fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
+    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early.hear(audio(1.0), RATE)
+    early.hear(audio(1.4), RATE, now=True)
+    preview = early.preview(Utterance(0, audio(1.4), RATE, 0.0, 1.4))
+    assert preview is not None and preview.text == "decoded on a wider window"
+    assert fake.second_readings == 1
+    transcript = early.finish(Utterance(4, audio(1.5), RATE, 0.0, 1.5))
+    assert (transcript.utterance_id, transcript.text) == (4, preview.text)
+    assert fake.second_readings == 1, "read once"
 
 
 def test_a_doubtful_reading_that_missed_the_last_words_is_decoded_with_them() -> None:
