@@ -34,7 +34,10 @@ class EarlyOptions:
     # The reading asked for as the voice stops (`now`) is skipped when less than this
     # is unread: the endpointer adds about 130 ms of post-roll after that moment, and
     # the last draft still covers the utterance within `tail_tolerance_s`. A reading
-    # costs as much as the decode it saves, and on a busy CPU it makes the endpoint late.
+    # costs as much as the decode it saves. It is not skipped when the last draft looks
+    # degenerate and was read on a shorter window than the whole utterance gets: the
+    # utterance would then be decoded after the endpoint instead of during its silence
+    # (benchmarks/README.md, run 25).
     now_min_unread_s: float = 0.15
     # Once this many readings in a row heard the same language, the next drafts keep
     # it instead of detecting it again (a detection is a fifth of a short reading's
@@ -99,7 +102,12 @@ class EarlyRecognizer:
         options = self._options
         unread_s = audio_s - self._read_at_s
         due = unread_s >= options.interval_s or (
-            now and (self._last is None or unread_s > options.now_min_unread_s)
+            now
+            and (
+                self._last is None
+                or unread_s > options.now_min_unread_s
+                or not self._stands_for(self._last, audio_s)
+            )
         )
         if audio_s < options.min_audio_s or not due:
             return None
@@ -123,6 +131,13 @@ class EarlyRecognizer:
         self._previous = draft.tokens
         self._last = draft
         return draft
+
+    def _stands_for(self, draft: Draft, audio_s: float) -> bool:
+        """Whether a draft can stand for a reading of `audio_s`: it is trusted, or it was
+        read on that audio's window (when doubtful, its second reading is then next)."""
+        if draft.decoded.window_s == self._transcriber.window_for(audio_s):
+            return True
+        return self._transcriber.trusts(draft)
 
     def _kept(self) -> str | None:
         """The language settled by readings that agreed on it; None: detect it."""
