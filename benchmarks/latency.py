@@ -224,9 +224,9 @@ class OursPipeline:
         )
 
     def prepare_during_silence(self, utterance: Utterance) -> tuple[float, float]:
-        """What the live reader and worker do with the words read as the voice stopped
-        while the endpointer waits out the silence: read them again on the wider window
-        if they look degenerate, then translate and voice their first piece. Returns the
+        """What the live worker does with the words read as the voice stopped while the
+        endpointer waits out the silence: read them again on the wider window if they
+        look degenerate, then translate and voice their first piece. Returns the
         milliseconds each took (recognition's, then the first piece's)."""
         assert self.early is not None
         started_s = self.clock.now()

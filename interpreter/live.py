@@ -14,7 +14,8 @@ Five threads joined by bounded queues, each with one job:
 - the worker interprets one utterance at a time under the latency budget, printing
   text before the speech starts and handing speech to the speaker piece by piece. The
   words read as the voice stopped reach it first: it translates and voices their first
-  piece during the endpoint silence, used if the utterance ends with those words;
+  piece during the endpoint silence (reading them again on the wider window first when
+  they look degenerate), used if the utterance ends with those words;
 - the speaker's plays the pieces in order and says when each turn started sounding.
 
 An utterance is stale, and dropped at its next stage boundary, when the other party
@@ -158,12 +159,14 @@ class _Reading:
     party: Party | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Preview:
-    """The words of an utterance whose voice has just stopped, for the worker to start
-    translating and voicing while the endpointer waits out its silence."""
+    """An utterance whose voice has just stopped, as read so far, for the worker to
+    start on while the endpointer waits out its silence: the words (read again on the
+    wider window when they look degenerate), their first piece translated and voiced.
+    The worker does it, not the reader, so ending the utterance never waits for it."""
 
-    transcript: Transcript
+    early: EarlyRecognizer
     utterance: Utterance
 
 
@@ -527,15 +530,11 @@ class LiveSession:
                 self._events.partial(speaking, draft.language or None, text)
 
     def _offer_preview(self, early: EarlyRecognizer, audio: np.ndarray, rate: int) -> None:
-        """Hand the worker the words read as the voice stopped (read again on the wider
-        window first if they look degenerate: the silence is time for it), unless it is
-        too busy to take them (the turn is then made after its end, as without one)."""
+        """Hand the worker the utterance read as the voice stopped, unless it is too
+        busy to take it (the turn is then made after its end, as without a preview)."""
         heard = Utterance(0, audio, rate, 0.0, len(audio) / rate)
-        transcript = early.preview(heard)
-        if transcript is None or not transcript.text:
-            return
         with contextlib.suppress(queue.Full):
-            self._work.put_nowait(_Preview(transcript, heard))
+            self._work.put_nowait(_Preview(early, heard))
 
     def _behind(self, frame: Frame) -> bool:
         """Whether more audio waits for the listener than a reading may keep waiting."""
@@ -660,7 +659,9 @@ class LiveSession:
                 continue
             self._apply_change()
             if isinstance(job, _Preview):
-                self._interpreter.prepare(job.transcript, self._directions, job.utterance)
+                transcript = job.early.preview(job.utterance)
+                if transcript is not None and transcript.text:
+                    self._interpreter.prepare(transcript, self._directions, job.utterance)
                 continue
             self._handle(job)
 

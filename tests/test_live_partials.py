@@ -53,6 +53,8 @@ class Microphone:
         self.frames: queue.Queue[Frame] = queue.Queue(maxsize=200)
         self.error = None
         self.dropped_frames = self.device_overflows = 0
+        # The most audio ever waiting for the listener.
+        self.most_waiting_s = 0.0
         self.done = threading.Event()
         self._recording, self._clock = recording, clock
         self._stop = threading.Event()
@@ -73,6 +75,7 @@ class Microphone:
                 time.sleep(ahead)
             samples = self._recording[at : at + FRAME]
             self.frames.put(Frame(samples, RATE, self._clock.now() - FRAME / RATE))
+            self.most_waiting_s = max(self.most_waiting_s, self.frames.qsize() * FRAME / RATE)
         self.done.set()
 
 

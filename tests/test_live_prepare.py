@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 from test_live_partials import RATE, LevelVad, Microphone, SlowWhisper
 
+from interpreter.asr import Decoded, Draft
 from interpreter.clock import MonotonicClock
 from interpreter.live import LiveOptions, LiveSession
 from interpreter.pipeline import Interpreter
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts import Synthesizer
 from interpreter.turns import Parties
+from interpreter.types import Transcript, Utterance
 from interpreter.vad import Endpointer, EndpointerOptions
 
 TRANSLATION_S = 0.3
@@ -48,14 +51,39 @@ class QuickVoice:
         yield np.full(RATE // 10, 0.1, dtype=np.float32)
 
 
-def converse(voice_s: list[float], prepare: bool) -> tuple[list[str], SlowTranslator]:
+class DoubtingWhisper(SlowWhisper):
+    """Trusts none of its quick readings: each whole one is read again on the wider
+    window, which takes a second."""
+
+    def __init__(self, clock: MonotonicClock, reading_s: float) -> None:
+        super().__init__(clock, reading_s)
+        self.second_readings = 0
+
+    def trusts(self, draft: Draft) -> bool:
+        return False
+
+    def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:
+        return None
+
+    def second_reading(self, utterance: Utterance, draft: Draft, languages) -> Decoded:
+        time.sleep(1.0)
+        self.second_readings += 1
+        return replace(draft.decoded, text="read again on the wider window")
+
+    def transcript_of(self, utterance: Utterance, decoded: Decoded) -> Transcript:
+        return Transcript(utterance.id, decoded.text, decoded.language, 0.9, self.clock.now())
+
+
+def converse(
+    voice_s: list[float], prepare: bool, whisper: type[SlowWhisper] = SlowWhisper
+) -> tuple[list[str], SlowTranslator, Microphone]:
     """Stretches of "speech" with the gaps given between them (seconds: speech, gap,
-    speech, ...), then silence; the console lines, and the translator."""
+    speech, ...), then silence; the console lines, the translator, the microphone."""
     clock = MonotonicClock()
     translator = SlowTranslator()
     chain = TranslatorChain(None, [translator], clock=clock)  # type: ignore[list-item]
     synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)  # type: ignore[dict-item]
-    interpreter = Interpreter(SlowWhisper(clock, 0.05), chain, synthesizer, clock)  # type: ignore[arg-type]
+    interpreter = Interpreter(whisper(clock, 0.05), chain, synthesizer, clock)  # type: ignore[arg-type]
     parts = [np.zeros(RATE, np.float32)]
     for index, seconds in enumerate(voice_s):
         level = 0.1 if index % 2 == 0 else 0.0
@@ -67,7 +95,7 @@ def converse(voice_s: list[float], prepare: bool) -> tuple[list[str], SlowTransl
     endpointer = Endpointer(LevelVad(), EndpointerOptions())
     session = LiveSession(interpreter, endpointer, microphone, options, lines.append, clock)
     session.run(until=microphone.done)
-    return lines, translator
+    return lines, translator, microphone
 
 
 def traces(lines: list[str]) -> list[dict]:
@@ -75,7 +103,7 @@ def traces(lines: list[str]) -> list[dict]:
 
 
 def test_the_translation_is_made_during_the_endpoint_silence() -> None:
-    lines, translator = converse([3.0], prepare=True)
+    lines, translator, _ = converse([3.0], prepare=True)
     (prepared,) = traces(lines)
     assert len(translator.calls) == 1, "made once, while the endpointer waited"
     (after_end,) = traces(converse([3.0], prepare=False)[0])
@@ -83,10 +111,19 @@ def test_the_translation_is_made_during_the_endpoint_silence() -> None:
     assert waits["prepared"] < 150 and waits["after the end"] >= 1000 * TRANSLATION_S, waits
 
 
+def test_a_doubtful_reading_is_read_again_during_the_silence_without_holding_the_endpoint() -> None:
+    """The worker reads the doubtful words again (a second) as the voice stops; the
+    endpoint comes on time all the same, and the turn uses that second reading."""
+    lines, translator, microphone = converse([3.0], prepare=True, whisper=DoubtingWhisper)
+    assert microphone.most_waiting_s < 0.3, "the listener kept up with the microphone"
+    assert any(line.endswith("read again on the wider window") for line in lines), lines
+    assert translator.calls == ["read again on the wider window"], "made once"
+
+
 def test_a_pause_shorter_than_the_endpoint_silence_throws_the_preparation_away() -> None:
     """The buyer pauses 0.3 s mid-sentence: the words so far are translated during the
     pause, but the turn that ends later has more words and is translated again."""
-    lines, translator = converse([1.5, 0.3, 1.5], prepare=True)
+    lines, translator, _ = converse([1.5, 0.3, 1.5], prepare=True)
     assert len(traces(lines)) == 1, lines
     assert len(translator.calls) == 2, translator.calls
     words = len(translator.calls[-1].split())
