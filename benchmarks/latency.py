@@ -169,8 +169,9 @@ class OursPipeline:
         time: a draft every interval, each starting when its audio has arrived and the
         reader is done with the one before, then one of the whole utterance as the voice
         stops. A draft still running then is given up at its next step (encoder,
-        language, decoder). Returns the milliseconds from the end of the voice to the
-        end of that last reading (the caller charges what runs past the silence)."""
+        language, decoder), unless it read nearly all of it. Returns the milliseconds
+        from the end of the voice to the end of that last reading (the caller charges
+        what runs past the silence)."""
         assert self.early is not None
         rate = utterance.sample_rate
         duration_s = len(utterance.samples) / rate
@@ -184,7 +185,9 @@ class OursPipeline:
             began_s = self.clock.now()
 
             def voice_goes_on(start_s: float = start_s, began_s: float = began_s) -> bool:
-                return start_s + (self.clock.now() - began_s) < duration_s
+                if start_s + (self.clock.now() - began_s) < duration_s:
+                    return True
+                return self.early.nearly_whole(start_s, duration_s)
 
             heard = utterance.samples[: int(start_s * rate)]
             self.early.hear(heard, rate, keep_going=voice_goes_on)

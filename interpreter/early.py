@@ -132,6 +132,13 @@ class EarlyRecognizer:
         self._last = draft
         return draft
 
+    def nearly_whole(self, audio_s: float, stopped_s: float) -> bool:
+        """Whether a reading of the first `audio_s` seconds leaves so little of what was
+        heard when the voice stopped (`stopped_s`) unread that the reading asked for
+        then would be skipped after it. Such a reading, under way as the voice stops,
+        is not given up: it is that reading, begun early."""
+        return stopped_s - audio_s <= self._options.now_min_unread_s
+
     def _stands_for(self, draft: Draft, audio_s: float) -> bool:
         """Whether a draft can stand for a reading of `audio_s`: it is trusted, or it was
         read on that audio's window (when doubtful, its second reading is then next)."""

@@ -38,6 +38,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -292,8 +293,9 @@ class LiveSession:
         self._reading = threading.Lock()
         self._read_sequence = 0
         # Readings up to this sequence number give up at their next step, unless they
-        # read as the voice stopped.
+        # read as the voice stopped, or nearly all that was heard by then (seconds).
         self._give_up_through = 0
+        self._voice_stopped_s = math.inf
         # The recognizer of the utterance being heard: the reader reads no other.
         self._reading_for: EarlyRecognizer | None = None
         self._sequence = 0
@@ -484,13 +486,23 @@ class LiveSession:
             if waiting.now and waiting.early is reading.early:
                 reading = waiting
         if reading.now:
+            self._voice_stopped_s = len(reading.audio) / reading.sample_rate
             self._give_up_through = reading.sequence - 1
         self._readings.put_nowait(reading)
+
+    def _goes_on(self, reading: _Reading) -> bool:
+        """Whether a draft under way should finish: nothing newer wants the CPU, or it
+        read nearly all that was heard when the voice stopped."""
+        if reading.sequence > self._give_up_through:
+            return True
+        audio_s = len(reading.audio) / reading.sample_rate
+        return reading.early.nearly_whole(audio_s, self._voice_stopped_s)
 
     def _end_reading(self) -> None:
         """The utterance has ended: a draft still running gives up at its next step
         (the reading as the voice stopped finishes: it may be the transcript), and
         nothing more of it is read."""
+        self._voice_stopped_s = math.inf
         self._give_up_through = self._read_sequence
         with self._reading:
             with contextlib.suppress(queue.Empty):
@@ -510,11 +522,7 @@ class LiveSession:
             with self._reading:
                 if early is not self._reading_for:
                     continue
-
-                def goes_on(sequence: int = reading.sequence) -> bool:
-                    return sequence > self._give_up_through
-
-                keep_going = None if reading.now else goes_on
+                keep_going = None if reading.now else partial(self._goes_on, reading)
                 draft = early.hear(reading.audio, rate, now=reading.now, keep_going=keep_going)
                 if reading.preview:
                     self._offer_preview(early, reading.audio, rate)
@@ -603,6 +611,7 @@ class LiveSession:
         else:
             languages = (parties.merchant_language, parties.buyer_language)
             early = EarlyRecognizer(transcriber, languages, options)
+        self._voice_stopped_s = math.inf
         self._give_up_through = self._read_sequence
         self._reading_for = early
         return early

@@ -194,6 +194,14 @@ def test_a_doubtful_draft_on_the_whole_window_or_a_trusted_one_is_not_read_again
         assert fake.read_at_s == [2.5]
 
 
+def test_a_draft_of_nearly_all_that_was_heard_is_not_given_up() -> None:
+    """As the voice stops, a draft under way that will leave less unread than is worth
+    reading again is the reading of the whole utterance, begun early."""
+    early = EarlyRecognizer(ScriptedDrafts([]), ("zh", "en"))  # type: ignore[arg-type]
+    assert early.nearly_whole(6.0, stopped_s=6.08)
+    assert not early.nearly_whole(5.5, stopped_s=6.08)
+
+
 def test_a_reading_given_up_leaves_its_audio_unread() -> None:
     """A draft still running as the voice stops is given up; the reading asked for
     then reads the whole utterance, however little came after the given-up one."""
