@@ -101,29 +101,22 @@ class EarlyRecognizer:
         audio_s = len(samples) / sample_rate
         options = self._options
         unread_s = audio_s - self._read_at_s
-        last = self._last
-        # Too little unread to read it all again, but the last draft cannot stand for
-        # it: read anyway, in place of the decode after the endpoint.
-        instead_of_decode = (
+        due = unread_s >= options.interval_s or (
             now
-            and last is not None
-            and unread_s <= options.now_min_unread_s
-            and not self._stands_for(last, audio_s)
-        )
-        due = (
-            unread_s >= options.interval_s
-            or (now and (last is None or unread_s > options.now_min_unread_s))
-            or instead_of_decode
+            and (
+                self._last is None
+                or unread_s > options.now_min_unread_s
+                or not self._stands_for(self._last, audio_s)
+            )
         )
         if audio_s < options.min_audio_s or not due:
             return None
         read_before_s, self._read_at_s = self._read_at_s, audio_s
         # The reading as the voice stops hears the whole utterance: its language is
         # detected again, since drafts of a second or two of speech can agree wrongly,
-        # and the language says which party spoke and which way to translate. One made
-        # in place of the decode after the endpoint keeps that decode's language.
+        # and the language says which party spoke and which way to translate.
         kept = None if now else self._kept()
-        language = self._known or (self.language if instead_of_decode else kept)
+        language = self._known or kept
         draft = self._transcriber.draft(samples, self._languages, language, keep_going)
         if draft is None:
             if keep_going is not None and not keep_going():
