@@ -242,14 +242,10 @@ class Transcriber:
     def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:
         """The transcript a draft of the whole utterance already is; None when that
         draft looks degenerate and the utterance must be decoded properly."""
-        if not self.trusts(draft):
+        decoded = draft.decoded
+        if self._degenerate(decoded):
             return None
-        return self.transcript_of(utterance, draft.decoded)
-
-    def trusts(self, draft: Draft) -> bool:
-        """Whether a draft reads as Whisper reads a whole utterance it is sure of, not
-        as it loops or guesses on a short window."""
-        return not self._degenerate(draft.decoded)
+        return self.transcript_of(utterance, decoded)
 
     def second_reading(
         self, utterance: Utterance, draft: Draft, languages: tuple[str, ...]

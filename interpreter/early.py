@@ -34,10 +34,11 @@ class EarlyOptions:
     # The reading asked for as the voice stops (`now`) is skipped when less than this
     # is unread: the endpointer adds about 130 ms of post-roll after that moment, and
     # the last draft still covers the utterance within `tail_tolerance_s`. A reading
-    # costs as much as the decode it saves. It is not skipped when the last draft looks
-    # degenerate and was read on a shorter window than the whole utterance gets: the
-    # utterance would then be decoded after the endpoint instead of during its silence
-    # (benchmarks/README.md, run 25).
+    # costs as much as the decode it saves. Also when that draft looks degenerate on a
+    # shorter window than the whole utterance gets: reading again then, during the
+    # silence, was faster, but its fresh language detection (or, kept, its second
+    # pass) read a robotic Chinese sentence worse than the decode after the endpoint
+    # with the settled tokens forced (benchmarks/README.md, runs 25 and 29).
     now_min_unread_s: float = 0.15
     # Once this many readings in a row heard the same language, the next drafts keep
     # it instead of detecting it again (a detection is a fifth of a short reading's
@@ -102,12 +103,7 @@ class EarlyRecognizer:
         options = self._options
         unread_s = audio_s - self._read_at_s
         due = unread_s >= options.interval_s or (
-            now
-            and (
-                self._last is None
-                or unread_s > options.now_min_unread_s
-                or not self._stands_for(self._last, audio_s)
-            )
+            now and (self._last is None or unread_s > options.now_min_unread_s)
         )
         if audio_s < options.min_audio_s or not due:
             return None
@@ -138,13 +134,6 @@ class EarlyRecognizer:
         then would be skipped after it. Such a reading, under way as the voice stops,
         is not given up: it is that reading, begun early."""
         return stopped_s - audio_s <= self._options.now_min_unread_s
-
-    def _stands_for(self, draft: Draft, audio_s: float) -> bool:
-        """Whether a draft can stand for a reading of `audio_s`: it is trusted, or it was
-        read on that audio's window (when doubtful, its second reading is then next)."""
-        if draft.decoded.window_s == self._transcriber.window_for(audio_s):
-            return True
-        return self._transcriber.trusts(draft)
 
     def _kept(self) -> str | None:
         """The language settled by readings that agreed on it; None: detect it."""

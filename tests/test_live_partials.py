@@ -100,9 +100,6 @@ class SlowWhisper:
         text, tokens = self._words(audio_s)
         return Draft(Decoded(text, -0.1, 0.0, tokens=tokens, language=language or "en"), audio_s)
 
-    def trusts(self, draft: Draft) -> bool:
-        return True
-
     def window_for(self, duration_s: float) -> float:
         return 30.0
 
