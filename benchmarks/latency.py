@@ -171,7 +171,9 @@ class OursPipeline:
         stops. A draft still running then is given up at its next step (encoder,
         language, decoder), unless it read nearly all of it. Returns the milliseconds
         from the end of the voice to the end of that last reading (the caller charges
-        what runs past the silence)."""
+        what runs past the silence). The utterance's end stands for the moment the voice
+        stopped: live, that comes about 0.13 s before it (the post-roll), and in both the
+        reading then has the endpoint silence before the endpoint."""
         assert self.early is not None
         rate = utterance.sample_rate
         duration_s = len(utterance.samples) / rate

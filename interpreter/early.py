@@ -132,8 +132,9 @@ class EarlyRecognizer:
         """Whether a reading of the first `audio_s` seconds leaves so little of what was
         heard when the voice stopped (`stopped_s`) unread that the reading asked for
         then would be skipped after it. Such a reading, under way as the voice stops,
-        is not given up: it is that reading, begun early."""
-        return stopped_s - audio_s <= self._options.now_min_unread_s
+        is not given up: it is that reading, begun early. One begun after the voice
+        stopped is not: the reading asked for then is under way or done."""
+        return 0.0 <= stopped_s - audio_s <= self._options.now_min_unread_s
 
     def _kept(self) -> str | None:
         """The language settled by readings that agreed on it; None: detect it."""

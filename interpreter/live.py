@@ -483,7 +483,7 @@ class LiveSession:
         heard up to then, as the utterance will end (only the listener puts requests)."""
         with contextlib.suppress(queue.Empty):
             waiting = self._readings.get_nowait()
-            if waiting.now and waiting.early is reading.early:
+            if waiting.now and not reading.now and waiting.early is reading.early:
                 reading = waiting
         if reading.now:
             self._voice_stopped_s = len(reading.audio) / reading.sample_rate
@@ -501,8 +501,8 @@ class LiveSession:
     def _end_reading(self) -> None:
         """The utterance has ended: a draft still running gives up at its next step
         (the reading as the voice stopped finishes: it may be the transcript), and
-        nothing more of it is read."""
-        self._voice_stopped_s = math.inf
+        nothing more of it is read. A draft that read nearly all of it finishes too:
+        it stands for that reading."""
         self._give_up_through = self._read_sequence
         with self._reading:
             with contextlib.suppress(queue.Empty):
@@ -519,6 +519,7 @@ class LiveSession:
             except queue.Empty:
                 continue
             early, rate = reading.early, reading.sample_rate
+            # The partial text is shown under the lock too: never after its turn.
             with self._reading:
                 if early is not self._reading_for:
                     continue
@@ -526,16 +527,26 @@ class LiveSession:
                 draft = early.hear(reading.audio, rate, now=reading.now, keep_going=keep_going)
                 if reading.preview:
                     self._offer_preview(early, reading.audio, rate)
-            if draft is None or not draft.text:
-                continue
-            # A draft is Whisper's raw reading: Chinese may come in Traditional
-            # characters, which the final transcript never shows.
-            text = self._simplified.convert(draft.text)
-            if shown != (early, text):
-                shown = (early, text)
-                self._out(f"  ... {text}")
-                speaking = reading.party or self._options.parties.party_of(draft.language)
-                self._events.partial(speaking, draft.language or None, text)
+                if draft is not None and draft.text:
+                    shown = self._show_partial(reading, draft.text, draft.language, shown)
+
+    def _show_partial(
+        self,
+        reading: _Reading,
+        text: str,
+        language: str,
+        shown: tuple[EarlyRecognizer | None, str],
+    ) -> tuple[EarlyRecognizer | None, str]:
+        """Show a draft's words unless they are already on show; returns what is."""
+        # A draft is Whisper's raw reading: Chinese may come in Traditional
+        # characters, which the final transcript never shows.
+        text = self._simplified.convert(text)
+        if shown == (reading.early, text):
+            return shown
+        self._out(f"  ... {text}")
+        speaking = reading.party or self._options.parties.party_of(language)
+        self._events.partial(speaking, language or None, text)
+        return (reading.early, text)
 
     def _offer_preview(self, early: EarlyRecognizer, audio: np.ndarray, rate: int) -> None:
         """Hand the worker the utterance read as the voice stopped, unless it is too

@@ -174,6 +174,7 @@ def test_a_draft_of_nearly_all_that_was_heard_is_not_given_up() -> None:
     early = EarlyRecognizer(ScriptedDrafts([]), ("zh", "en"))  # type: ignore[arg-type]
     assert early.nearly_whole(6.0, stopped_s=6.08)
     assert not early.nearly_whole(5.5, stopped_s=6.08)
+    assert not early.nearly_whole(6.2, stopped_s=6.08), "begun after the voice stopped"
 
 
 def test_a_reading_given_up_leaves_its_audio_unread() -> None:
