@@ -556,7 +556,8 @@ class LiveSession:
             self._work.put_nowait(_Preview(early, heard))
 
     def _behind(self, frame: Frame) -> bool:
-        """Whether more audio waits for the listener than a reading may keep waiting."""
+        """Whether more audio waits for the listener than it may leave waiting to ask
+        for a reading (it catches up with the microphone first)."""
         waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate
         return waiting_s > self._options.max_backlog_s
 
