@@ -156,9 +156,9 @@ class LoggedTurn:
 
     `numbers` are the turn's amounts as written in the translation (the listener's
     language), `numbers_said` the same amounts as the speaker said them, in the same
-    order (empty when unknown). `latency_ms` runs from the end of speech to the first
-    translated audio, None when nothing was spoken. Enum members (`Method`, `Party`)
-    are accepted and kept as their plain values.
+    order (empty when unknown). `latency_ms` runs from the end of speech (the last
+    voiced sample) to the first translated audio, None when nothing was spoken. Enum
+    members (`Method`, `Party`) are accepted and kept as their plain values.
     """
 
     session_id: str

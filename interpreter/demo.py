@@ -182,8 +182,12 @@ def _summary(turns: list[Turn], out_dir: Path, out: TextIO) -> None:
         methods[turn.translation.method.value] = methods.get(turn.translation.method.value, 0) + 1
     totals = [turn.timings.total_ms for turn in turns]
     used = ", ".join(f"{name} {count}" for name, count in methods.items())
+    # A file has no endpoint wait and no speaker: this is the work after each cut, as
+    # after a push-to-talk release. What a listener waits in conversation, from the
+    # last voiced sample to the speaker, is measured in the room (benchmarks/room.py).
     print(
-        f"\n{len(turns)} turns ({used}); end of speech to first translated audio: "
+        f"\n{len(turns)} turns ({used}); from the end of each utterance to its first "
+        f"translated audio (work only: no endpoint wait, no playback): "
         f"median {median(totals):.0f} ms, worst {max(totals):.0f} ms on this CPU.",
         file=out,
     )

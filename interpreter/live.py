@@ -224,8 +224,10 @@ class SessionSummary:
     barge_ins: int = 0
     frames_dropped: int = 0
     device_overflows: int = 0
-    # From the end of speech (the utterance's last sample) to the first audio out: the
-    # listener's wait, endpoint silence included.
+    # Blocks the speaker's device asked for before any were ready: each is a click.
+    speaker_underruns: int = 0
+    # From the end of speech (the last voiced moment) to the first audio leaving the
+    # speaker: the listener's wait, endpoint silence included.
     first_audio_ms: LatencyTally = field(default_factory=LatencyTally)
     # From the endpointer's decision to the first audio out: what the budget governs.
     after_endpoint_ms: LatencyTally = field(default_factory=LatencyTally)
@@ -235,8 +237,8 @@ class SessionSummary:
             p50, p95 = self.first_audio_ms.percentiles((50, 95))
             (e50,) = self.after_endpoint_ms.percentiles((50,))
             waits = (
-                f"end of speech to first audio p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-                f"(endpoint to first audio p50 {e50:.0f} ms)"
+                f"end of speech to first audio out p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+                f"(endpoint wait included; after the endpoint p50 {e50:.0f} ms)"
             )
         else:
             waits = "nothing spoken"
@@ -244,7 +246,8 @@ class SessionSummary:
             f"{self.turns} turns; {waits}; {self.violations} over budget, "
             f"{self.stale_dropped} stale dropped, {self.silent} silent, "
             f"{self.barge_ins} barge-ins, "
-            f"{self.frames_dropped + self.device_overflows} audio overflows"
+            f"{self.frames_dropped + self.device_overflows} audio overflows, "
+            f"{self.speaker_underruns} speaker underruns"
         )
 
 
@@ -408,6 +411,7 @@ class LiveSession:
                 self._report(record)
         self.summary.frames_dropped = self._microphone.dropped_frames
         self.summary.device_overflows = self._microphone.device_overflows
+        self.summary.speaker_underruns = getattr(self._speaker, "underruns", 0)
         return self.summary
 
     # -- listener ---------------------------------------------------------------
@@ -718,7 +722,7 @@ class LiveSession:
         uid = job.utterance.id
         with self._lock:
             hushed = job.sequence <= self._hushed_through
-            self._playback[uid] = _Playback(job.sequence, job.utterance.t_end_s, hushed=hushed)
+            self._playback[uid] = _Playback(job.sequence, job.utterance.voice_end_s, hushed=hushed)
         directions = self._directions
         if self._options.mode == PUSH_TO_TALK and job.party is not None:
             directions = directions.only(self._options.parties.language(job.party))

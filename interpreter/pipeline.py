@@ -55,7 +55,9 @@ class Directions:
 
 @dataclass(frozen=True)
 class StageTimings:
-    """Milliseconds from the end of speech. `mt_ms` runs to the first translated
+    """Milliseconds of work from the moment the utterance is handed over (the
+    endpoint, or a push-to-talk release), not from the last voiced sample: the trace
+    (trace.py) puts them on the listener's clock. `mt_ms` runs to the first translated
     piece and `tts_first_audio_ms` from there to its first audio: the path to the
     first sound the listener hears."""
 

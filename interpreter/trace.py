@@ -1,8 +1,10 @@
 """One JSON line per utterance: where its time went and which rungs it took.
 
-Times are milliseconds after the end of speech (the utterance's last sample), on the
-pipeline's one clock, so the endpoint silence shows as the gap before `endpoint_ms`
-and every stage after it reads as the listener's wait.
+Times are milliseconds after the end of speech (the speaker's last voiced moment, as
+the endpointer heard it; see `Utterance.voice_end_s`), on the pipeline's one clock:
+the same clock the microphone's samples are placed on and the speaker's first sample
+is stamped with as it leaves the device. The endpoint wait is `endpoint_ms`, inside
+the total, and every stage after it adds to the listener's wait.
 
 Every utterance leaves a line, also one that left no turn, so a reader of the trace
 can count what was lost. `status` says what became of it:
@@ -62,7 +64,7 @@ class TurnTrace:
         status: str | None = None,
     ) -> TurnTrace:
         """`status` defaults to `spoken` when the turn made speech, else `shown`."""
-        speech_end_s = turn.utterance.t_end_s
+        speech_end_s = turn.utterance.voice_end_s
 
         def after(time_s: float | None) -> float | None:
             return None if time_s is None else round(1000.0 * (time_s - speech_end_s), 1)
@@ -156,7 +158,7 @@ class DroppedTrace:
         language: str | None = None,
     ) -> DroppedTrace:
         def after(time_s: float) -> float:
-            return round(1000.0 * (time_s - utterance.t_end_s), 1)
+            return round(1000.0 * (time_s - utterance.voice_end_s), 1)
 
         return cls(
             utterance_id=utterance.id,

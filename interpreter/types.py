@@ -37,10 +37,19 @@ class Utterance:
     t_start_s: float
     t_end_s: float
     speaker_hint: str | None = None
+    # The end of the last window the endpointer heard as voice, before the silence it
+    # kept (post-roll): where the listener's wait begins. None: the utterance's end
+    # (a push-to-talk release, a file cut by hand).
+    t_voice_end_s: float | None = None
 
     @property
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
+
+    @property
+    def voice_end_s(self) -> float:
+        """The speaker's last voiced moment, on the pipeline's clock."""
+        return self.t_end_s if self.t_voice_end_s is None else self.t_voice_end_s
 
 
 @dataclass(frozen=True)

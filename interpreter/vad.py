@@ -133,6 +133,7 @@ class Endpointer:
         )
         self._pending = np.zeros(0, dtype=np.float32)
         self._pending_t_s = 0.0
+        self._gap_s = self._window / sample_rate
         self._current: list[tuple[float, np.ndarray]] = []
         self._speech_run = 0
         self._silence_run = 0
@@ -142,8 +143,14 @@ class Endpointer:
     def push(self, frame: Frame) -> list[Utterance]:
         if frame.sample_rate != self._rate:
             raise ValueError(f"endpointer expects {self._rate} Hz, got {frame.sample_rate}")
-        if len(self._pending) == 0:
-            self._pending_t_s = frame.t_capture_s
+        # Windows are timed by counting samples from the frame that started them, as
+        # long as the frames follow on; after a gap (frames the listener did not hand
+        # on while the device spoke) or a drift of more than a window, the frame's own
+        # time is taken again. Counting across a gap puts every later utterance that
+        # much in the past.
+        expected_s = self._pending_t_s + len(self._pending) / self._rate
+        if len(self._pending) == 0 or abs(frame.t_capture_s - expected_s) > self._gap_s:
+            self._pending_t_s = frame.t_capture_s - len(self._pending) / self._rate
         self._pending = np.concatenate([self._pending, frame.samples.astype(np.float32)])
         usable = len(self._pending) // self._window * self._window
         if usable == 0:
@@ -251,12 +258,16 @@ class Endpointer:
         if not kept:
             return None
         samples = np.concatenate([window for _, window in kept])
+        window_s = self._window / self._rate
+        voiced = len(self._current) - trailing_silence
+        voice_end_s = self._current[max(0, voiced - 1)][0] + window_s
         utterance = Utterance(
             id=self._next_id,
             samples=samples,
             sample_rate=self._rate,
             t_start_s=kept[0][0],
-            t_end_s=kept[0][0] + len(samples) / self._rate,
+            t_end_s=kept[-1][0] + window_s,
+            t_voice_end_s=min(voice_end_s, kept[-1][0] + window_s),
         )
         self._next_id += 1
         return utterance

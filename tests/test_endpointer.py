@@ -176,3 +176,28 @@ def test_a_short_pause_never_puts_the_same_audio_in_two_utterances() -> None:
     first, second = run(probs, EndpointerOptions())[0]
     assert set(first.samples.tolist()).isdisjoint(set(second.samples.tolist()))
     assert first.t_end_s <= second.t_start_s
+
+
+def test_the_wait_is_timed_from_the_last_voiced_window_not_the_kept_silence() -> None:
+    options = EndpointerOptions(min_silence_ms=320, post_roll_ms=160, pre_roll_ms=0)
+    probabilities = script((0.0, 0.32), (0.9, 1.024), (0.0, 1.024))
+    (utterance,), _ = run(probabilities, options)
+    assert utterance.voice_end_s == pytest.approx(0.32 + 1.024)
+    assert utterance.t_end_s == pytest.approx(0.32 + 1.024 + 0.16)
+
+
+def test_after_a_gap_the_next_utterance_is_stamped_on_the_frames_clock() -> None:
+    """While the device speaks the listener hands the endpointer nothing; counting
+    samples across that gap would put every later utterance seconds in the past.
+    Frames of 500 samples are never whole windows, so some are always pending."""
+    options = EndpointerOptions(min_silence_ms=320, post_roll_ms=0, pre_roll_ms=0)
+    probabilities = script((0.0, 0.64), (0.9, 0.64), (0.0, 0.64))
+    endpointer = Endpointer(ScriptedVad(probabilities), options)
+    utterances = []
+    for samples_so_far in range(0, len(probabilities) * WINDOW, 500):
+        # 5 s in which the listener heard nothing (the device spoke), after 0.3 s.
+        t_s = samples_so_far / RATE + (5.0 if samples_so_far >= 0.3 * RATE else 0.0)
+        utterances += endpointer.push(Frame(np.zeros(500, np.float32), RATE, t_s))
+    (utterance,) = utterances
+    assert utterance.t_start_s == pytest.approx(5.0 + 0.64, abs=WINDOW_S)
+    assert utterance.voice_end_s == pytest.approx(5.0 + 1.28, abs=WINDOW_S)

@@ -95,7 +95,7 @@ def test_a_two_party_exchange_is_interpreted_through_portaudio(
     assert "[en] How much is this?" in spoken[1], "".join(lines)
     assert re.search(r"\[zh\] .*20天", spoken[2]), "".join(lines)
     assert all(t["wait_ms"] is not None for t in traces)
-    assert re.search(r"^3 turns; end of speech to first audio p50 \d+ ms", stderr, re.M), stderr
+    assert re.search(r"^3 turns; end of speech to first audio out p50 \d+ ms", stderr, re.M), stderr
     pcm = np.frombuffer(played.read_bytes(), dtype="<i2") / 32768.0
     assert len(pcm) > 2 * SPEAKER_RATE, "several seconds of translated speech"
     assert float(np.sqrt(np.mean(pcm**2))) > 0.01

@@ -57,7 +57,8 @@ class KioskMetrics:
         self.stage_latency = Histogram(
             "interpreter_stage_latency_seconds",
             "Time of each stage of a turn: asr (recognition), mt (translation), first_audio "
-            "(end of speech to the first translated sound), total (end of speech to done).",
+            "(the speaker's last voiced sample to the first translated sound leaving the "
+            "device, endpoint wait included), total (the same start to the text done).",
             ("stage",),
             buckets=_LATENCY_BUCKETS_S,
             registry=r,
@@ -120,8 +121,8 @@ class KioskMetrics:
         """One finished turn.
 
         `asr_ms` and `mt_ms` are how long recognition and translation took;
-        `first_audio_ms` and `total_ms` run from the end of speech (the same four
-        numbers `BudgetLadder.violations` checks); None for a stage that did not run
+        `first_audio_ms` and `total_ms` run from the end of speech, the last voiced
+        sample; None for a stage that did not run
         (no first audio when nothing was spoken). `asr_rung`/`mt_rung` are the
         `budget.AsrRung`/`MtRung` values used; `violations` the stages over budget,
         as names ("asr") or `budget.Violation`s."""
