@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from interpreter.audio.devices import Microphone, Speaker, StreamOptions
+from interpreter.audio.speaker import Speaker
+from interpreter.audio.streams import Microphone, StreamOptions
 from interpreter.clock import MonotonicClock
 from interpreter.config import StallConfig
 from interpreter.keys import KeyControl, cbreak

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from interpreter.audio import devices
-from interpreter.audio.devices import Microphone, StreamOptions
+from interpreter.audio.streams import Microphone, StreamOptions
 from interpreter.clock import MonotonicClock
 
 
@@ -63,7 +63,7 @@ class FakePortAudio:
 
 
 def microphone_with(portaudio: FakePortAudio, monkeypatch, messages: list[str]) -> Microphone:
-    monkeypatch.setattr(devices, "_sounddevice", lambda: portaudio)
+    monkeypatch.setattr(devices, "portaudio", lambda: portaudio)
     options = StreamOptions(retry_s=0.01, retries=2)
     return Microphone("USB", MonotonicClock(), options, say=messages.append)
 

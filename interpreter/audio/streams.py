@@ -1,0 +1,209 @@
+"""Live sound streams: opening a device with retries, and the microphone.
+
+Each stream has a thread of its own. A device that fails mid-session is reopened after
+a pause, with a message, a few times before giving up. A device that delivers faster
+than real time (an ALSA `file` PCM, a virtual cable) is paced to the clock, so a
+replayed recording behaves like a microphone.
+
+Every sample is placed on the pipeline's clock by where it lies in the stream, not by
+when a read happened to return: a read returns late, never early, so the earliest
+placement seen lately is the true one (see `SampleClock`). Latencies measured from the
+speaker's last voiced sample then hold for a whole day, whatever the sound server's
+buffering.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from interpreter.audio import devices
+from interpreter.audio.devices import DeviceInfo, find_device, list_devices
+from interpreter.audio.files import ASR_SAMPLE_RATE
+from interpreter.audio.resample import StreamResampler
+from interpreter.clock import Clock
+from interpreter.errors import InputError
+from interpreter.types import Frame
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    # Samples moved per read or per speaker callback: small enough for a prompt
+    # endpoint, large enough that Python keeps up on two busy cores.
+    block_ms: int = 32
+    # Frames waiting for the listener; beyond this they are dropped and counted.
+    queue_s: float = 2.0
+    # A missing, busy or unplugged device is tried again this often, this many times.
+    retry_s: float = 2.0
+    retries: int = 5
+    # PortAudio's suggested speaker latency: its buffer rides out a late callback on
+    # a busy CPU ("low" underruns on a sound server); the time is counted in latency.
+    output_latency: str | float = "high"
+    # Speech resampled and waiting for the speaker's callback, at most: an
+    # interruption drops it at once, and the worker is held back beyond it.
+    output_ahead_s: float = 1.0
+
+
+def pace(started_s: float, audio_s: float, stop: threading.Event, now_s: float) -> bool:
+    """Wait until the clock has caught up with the audio moved so far; a real device
+    is never ahead, so this costs it nothing. True if it had to wait."""
+    ahead_s = started_s + audio_s - now_s
+    if ahead_s > 0.005:
+        stop.wait(ahead_s)
+        return True
+    return False
+
+
+class SampleClock:
+    """Where a stream's samples lie on the pipeline's clock.
+
+    A read that returns at `now_s` holds samples captured no later than `now_s` less
+    the device's latency; scheduling only ever makes it later. So each read gives an
+    upper bound of the stream's origin, and the least of the last `window` bounds is
+    the origin: steady to the sample, and following a device clock that drifts from
+    ours (a USB card's 100 ppm is a third of a second an hour)."""
+
+    def __init__(self, sample_rate: int, window: int = 64) -> None:
+        self._rate = sample_rate
+        self._origins: deque[float] = deque(maxlen=window)
+        self.samples = 0
+
+    def place(self, count: int, now_s: float, latency_s: float = 0.0) -> float:
+        """The time of the first of `count` samples just read."""
+        first = self.samples
+        self.samples += count
+        self._origins.append(now_s - latency_s - self.samples / self._rate)
+        return min(self._origins) + first / self._rate
+
+
+class DeviceStream:
+    """Opening with retries and naming the device in every message, for both ends."""
+
+    kind = "input"
+
+    def __init__(
+        self,
+        device: int | str | None,
+        options: StreamOptions,
+        say: Callable[[str], None],
+    ) -> None:
+        self._wanted = device
+        self._options = options
+        self._say = say
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: InputError | None = None
+        self.device_name = "default"
+        self.device_rate = 0
+
+    def _open(self):  # -> an open sounddevice stream, or None when stopping
+        sd = devices.portaudio()
+        tries = 0
+        while not self._stop.is_set():
+            try:
+                info = find_device(self._wanted, self.kind, list_devices())
+                self.device_name, self.device_rate = info.name, info.default_sample_rate
+                stream = self._make(sd, info)
+                stream.start()
+                return stream
+            except (InputError, sd.PortAudioError, ValueError) as error:
+                tries += 1
+                problem = str(error).split(";")[0]
+                if tries > self._options.retries:
+                    self.error = InputError(
+                        f"sound {self.kind} {self._label()} is not available ({problem}); "
+                        f"check the cable, or pick another with --{self.kind}-device "
+                        "(see `interpreter devices`)"
+                    )
+                    self._stop.set()
+                    return None
+                self._say(
+                    f"sound {self.kind} {self._label()} not available ({problem}); "
+                    f"retrying in {self._options.retry_s:g} s"
+                )
+                self._stop.wait(self._options.retry_s)
+        return None
+
+    def _label(self) -> str:
+        return repr(self._wanted) if self._wanted is not None else "(default)"
+
+    def _make(self, sd, info: DeviceInfo):  # -> stream
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"audio-{self.kind}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Microphone(DeviceStream):
+    """16 kHz mono frames from an input device, stamped on the pipeline's clock."""
+
+    kind = "input"
+
+    def __init__(
+        self,
+        device: int | str | None,
+        clock: Clock,
+        options: StreamOptions | None = None,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        options = options or StreamOptions()
+        super().__init__(device, options, say)
+        self._clock = clock
+        blocks = max(2, int(options.queue_s * 1000 / options.block_ms))
+        self.frames: queue.Queue[Frame] = queue.Queue(maxsize=blocks)
+        self.device_overflows = 0
+        self.dropped_frames = 0
+
+    def _make(self, sd, info: DeviceInfo):
+        # 16-bit, the format nearly every microphone delivers: with float32, ALSA's
+        # plug converter drops frames on some capture paths (alsa-lib 1.2.8).
+        return sd.InputStream(
+            device=info.index, samplerate=info.default_sample_rate, channels=1, dtype="int16"
+        )
+
+    def _run(self) -> None:
+        sd = devices.portaudio()
+        while not self._stop.is_set():
+            stream = self._open()
+            if stream is None:
+                return
+            rate = self.device_rate
+            resampler = StreamResampler(rate, ASR_SAMPLE_RATE)
+            block = max(1, rate * self._options.block_ms // 1000)
+            latency_s = float(getattr(stream, "latency", 0.0) or 0.0)
+            placed = SampleClock(rate)
+            started_s = time.monotonic()
+            try:
+                while not self._stop.is_set():
+                    data, overflowed = stream.read(block)
+                    self.device_overflows += int(bool(overflowed))
+                    t_s = placed.place(len(data), self._clock.now(), latency_s)
+                    samples = resampler(data[:, 0].astype(np.float32) / 32768.0)
+                    try:
+                        self.frames.put_nowait(Frame(samples, ASR_SAMPLE_RATE, t_s))
+                    except queue.Full:
+                        self.dropped_frames += 1
+                    pace(started_s, placed.samples / rate, self._stop, time.monotonic())
+            except sd.PortAudioError as error:
+                self._say(f"sound input {self.device_name!r} stopped ({error}); reopening")
+            finally:
+                stream.close()
