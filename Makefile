@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-live system-deps venv clean
+.PHONY: demo test lint bench bench-live bench-room system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: system-deps $(STAMP)
 # A two-party exchange through the real audio path (ALSA file devices), in real time.
 bench-live: system-deps $(STAMP)
 	$(BIN)/python -m benchmarks.live
+
+# Five minutes of conversation in the room: a real sound server (PulseAudio), timed
+# from the last voiced sample to the device's first sample in one recording.
+bench-room: system-deps $(STAMP)
+	$(BIN)/python -m benchmarks.room --minutes 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output

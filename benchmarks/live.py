@@ -3,12 +3,11 @@
 `interpreter live` runs as it would at the stall, with PortAudio reading an ALSA
 `file` PCM that replays the recording (paced to the clock by the microphone reader)
 and writing the speaker to another; `--trace` gives, for every utterance, the first
-audio out in ms after the end of speech (the last sample of the utterance the
-endpointer cut, which keeps 160 ms of the silence after the voice) and after the
-endpointer's decision (400 ms into the silence). The headline is the first: the
-listener's wait, endpoint silence included. How far the utterance's end lies after the
-last voiced sample is measured by running the same endpointer over the recording,
-and the wait from that sample is reported as an estimate.
+audio out in ms after the end of speech (the end of the last window the endpointer
+heard as voice) and after the endpointer's decision. The headline is the first: the
+listener's wait, endpoint wait included. A `file` PCM has no clock of its own, so this
+is the device's own account; benchmarks/room.py times the same thing on a real sound
+server, in a recording of the room.
 
 Each turn of the exchange is matched to its trace line (in order, by the length of
 the utterance). Only turns heard as the right party with audio out are timed; the
@@ -114,7 +113,8 @@ class SpokenTurn:
     language: str
     text: str
     utterance_s: float
-    # From the last voiced sample (above -50 dBFS) to the end of the utterance.
+    # From the last voiced sample (above -50 dBFS) to the end of the utterance (the
+    # silence the endpointer keeps).
     tail_ms: float
 
 
@@ -235,9 +235,7 @@ def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
         return {
             "first_audio_ms": percentiles(after_end),
             "first_audio_ms_after_endpoint": percentiles(waits),
-            "first_audio_ms_after_last_voiced_sample": percentiles(
-                [ms + tail for ms, tail in zip(after_end, tails, strict=True)]
-            ),
+            "utterance_tail_ms": percentiles(tails),
         }
 
     size = len(EXCHANGE)
@@ -254,7 +252,6 @@ def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
         **{name: outcomes.count(name) for name in OUTCOMES},
         **figures(timed),
         "first_audio_ms_by_round": by_round,
-        "utterance_tail_ms": percentiles([turn.tail_ms for turn in turns]),
         "peak_rss_mb": peak,
         "rss_mb_over_time_s": resident,
         "models_line": next((line for line in stderr_lines if line.startswith("models:")), ""),

@@ -2,9 +2,11 @@
 # System packages the interpreter uses: espeak-ng (last-resort voice, Chinese test
 # speech) and PortAudio (microphone and speaker); for the kiosk page, Debian's
 # chromium (the stall's full-screen browser, and the browser tests' headless one) and
-# a font with Chinese characters (without one every 中文 is a box). Installs them with
-# apt when run as root; otherwise says what is missing and carries on, because all of
-# them are optional for file mode.
+# a font with Chinese characters (without one every 中文 is a box); for the room test
+# bed, a PulseAudio server, its command-line clients and ALSA's pulse plugin (a stall
+# runs PipeWire or PulseAudio behind ALSA's `default`; see benchmarks/roombed.py).
+# Installs them with apt when run as root; otherwise says what is missing and carries
+# on, because all of them are optional for file mode.
 audio=""
 command -v espeak-ng >/dev/null 2>&1 || audio="$audio espeak-ng"
 if ! ldconfig -p 2>/dev/null | grep -q 'libportaudio\.so\.2'; then
@@ -15,7 +17,13 @@ kiosk=""
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     kiosk="$kiosk fonts-wqy-microhei"
 fi
-[ -z "$audio$kiosk" ] && exit 0
+room=""
+command -v pulseaudio >/dev/null 2>&1 || room="$room pulseaudio"
+command -v pacat >/dev/null 2>&1 || room="$room pulseaudio-utils"
+if ! ls /usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so >/dev/null 2>&1; then
+    room="$room libasound2-plugins"
+fi
+[ -z "$audio$kiosk$room" ] && exit 0
 
 updated=""
 apt_install() {
@@ -35,6 +43,13 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         apt_install $audio \
             || echo "warning: could not install$audio with apt-get; continuing without them" >&2
     fi
+    if [ -n "$room" ]; then
+        echo "installing system packages:$room"
+        apt_install $room || {
+            echo "warning: could not install$room with apt-get; continuing without them" >&2
+            echo "         (the room tests, a real sound server, are skipped without them)" >&2
+        }
+    fi
     if [ -n "$kiosk" ]; then
         echo "installing system packages:$kiosk"
         apt_install $kiosk || {
@@ -45,11 +60,13 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     fi
     exit 0
 fi
-missing="$audio$kiosk"
+missing="$audio$kiosk$room"
 echo "note: missing system packages:$missing" >&2
 echo "      install them with: sudo apt-get install$missing" >&2
 echo "      (without espeak-ng there is no fallback voice and no Chinese test speech;" >&2
 echo "       without libportaudio2 there is no microphone or speaker; without chromium" >&2
 echo "       the kiosk page has no browser on the stall and its browser tests are skipped;" >&2
-echo "       without a Chinese font the page shows boxes; file mode still works)" >&2
+echo "       without a Chinese font the page shows boxes; without pulseaudio," >&2
+echo "       pulseaudio-utils and libasound2-plugins the room tests are skipped;" >&2
+echo "       file mode still works)" >&2
 exit 0
