@@ -1,13 +1,24 @@
-"""End of speech to first translated audio: our pipeline against the stock wiring.
+"""Last voiced sample to first translated audio: our pipeline against the stock wiring.
 
     python -m benchmarks.latency            # (make bench) the whole replay set
     python -m benchmarks.latency --limit 6  # a quick look
 
-Both pipelines get the same utterances (cut by our endpointer, so the endpoint silence
-is the same constant for both and is reported apart) with their models loaded and
-warmed. They run interleaved, utterance by utterance (each keeping the fastest of
-`--repeats` runs, one by default), so a busy machine slows both alike and the
-per-pair ratio holds.
+The clock is what a buyer waits for: it starts at the last voiced sample of the
+utterance and stops at the first translated sample out, the endpoint wait included.
+Both pipelines get the same utterances, cut by our endpointer, and pay the same wait
+per utterance, `endpoint_wait_ms`: from the last voiced sample to the endpointer's
+decision, as the endpointer itself heard them (benchmarks.replay.cut). The stock
+pipeline cannot start before the endpoint, so its figure is that wait plus its work.
+Ours may work during the wait, and its figure is the wait or that work, whichever ends
+later, plus what is left after the endpoint. A turn with no translated audio is a miss:
+counted (`misses`) and taken into the percentiles as infinitely slow, never dropped. In
+the JSON a miss's `first_audio_ms` is null, and any infinite figure (a percentile, a
+mean or a ratio reaching a miss) is the string "inf". The headline, `ratio_of_p50`, is
+stock's median over ours.
+
+Both run with their models loaded and warmed, interleaved utterance by utterance (each
+keeping the fastest of `--repeats` runs, one by default), so a busy machine slows both
+alike.
 
 The stock pipeline is how most projects wire these libraries: faster-whisper's
 `transcribe()` with its defaults (30-second window, beam 5) and its VAD filter, the
@@ -16,8 +27,7 @@ playback. Ours is the interpreter's own code with the options under test. It rea
 utterance while it is spoken, as the live runner does, in the utterance's own time: a
 reading starts when its audio has arrived and the one before is done. Its last reading
 starts as the voice stops (after any reading still running), and the first piece of the
-translation is made and voiced from it, all during the endpoint silence; any time they
-take past that silence is added to ours.
+translation is made and voiced from it while the endpointer waits.
 
 No translation weights can be downloaded where this runs, so both pipelines use a
 translator with the shape of OPUS-MT zh-en (6+6 layers, 512 wide, 8 heads, 65,000
@@ -88,11 +98,11 @@ class BenchOptions:
     label: str = ""
     # Ours reads the utterance while it is spoken (drafts run during the speech, not
     # timed; the last one, started as the voice stops, is charged for any time it takes
-    # past the endpoint silence); see interpreter.early.
+    # past the endpoint); see interpreter.early.
     early: bool = True
     early_options: EarlyOptions = field(default_factory=EarlyOptions)
-    # Ours makes the first audio during the endpoint silence, from the words read as
-    # the voice stopped, as the live worker does (interpreter.pipeline.prepare).
+    # Ours makes the first audio while the endpointer waits, from the words read as the
+    # voice stopped, as the live worker does (interpreter.pipeline.prepare).
     prepare: bool = True
     synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
@@ -106,7 +116,9 @@ class BenchOptions:
 
 @dataclass(frozen=True)
 class Measurement:
-    """One pipeline on one utterance; times in ms from the end of speech."""
+    """One pipeline on one utterance. `first_audio_ms` runs from the last voiced sample,
+    the endpoint wait included (None: no audio, a miss); `asr_ms` and `mt_ms` are what
+    recognition and translation took past the endpoint."""
 
     transcript: str
     language: str
@@ -117,13 +129,14 @@ class Measurement:
     first_audio_ms: float | None
     # None: not known (ours heard no text, so it made no turn to say).
     encoder_window_s: float | None = 30.0
-    # Spent during the endpoint silence making the first audio from the words read as
-    # the voice stopped (ours); only what runs past the silence counts in the figures.
+    # Spent during the endpoint wait making the first audio from the words read as the
+    # voice stopped (ours); only what runs past the endpoint counts in the figures.
     prepared_ms: float = 0.0
 
     @property
     def total_ms(self) -> float:
-        return self.first_audio_ms if self.first_audio_ms is not None else self.asr_ms + self.mt_ms
+        """First audio, a miss being infinitely slow."""
+        return math.inf if self.first_audio_ms is None else self.first_audio_ms
 
 
 def ms_since(start_s: float, clock: MonotonicClock) -> float:
@@ -162,7 +175,6 @@ class OursPipeline:
         )
         self.early_options = options.early_options
         self.prepare = options.prepare
-        self.silence_ms = options.endpointer.min_silence_ms
 
     def read_while_spoken(self, utterance: Utterance) -> float:
         """What the live runner does before the end of speech, in the utterance's own
@@ -171,9 +183,10 @@ class OursPipeline:
         stops. A draft still running then is given up at its next step (encoder,
         language, decoder), unless it read nearly all of it. Returns the milliseconds
         from the end of the voice to the end of that last reading (the caller charges
-        what runs past the silence). The utterance's end stands for the moment the voice
-        stopped: live, that comes about 0.13 s before it (the post-roll), and in both the
-        reading then has the endpoint silence before the endpoint."""
+        what runs past the endpoint). The utterance's end stands for the moment the voice
+        stopped, the clock's zero: live, that comes before it by the post-roll the
+        endpointer keeps, and in both the reading then has the endpoint wait before the
+        endpoint."""
         assert self.early is not None
         rate = utterance.sample_rate
         duration_s = len(utterance.samples) / rate
@@ -200,16 +213,19 @@ class OursPipeline:
         self.early.hear(utterance.samples, rate, now=True)
         return waited_ms + ms_since(started_s, self.clock)
 
-    def run(self, utterance: Utterance) -> Measurement:
+    def run(self, utterance: Utterance, endpoint_wait_ms: float) -> Measurement:
+        """Timed from the voice stop, the last voiced sample; the endpoint comes
+        `endpoint_wait_ms` later. The last reading and the first piece start at the voice
+        stop; what they take past the endpoint is waited for after it, then the turn."""
         read_ms = prepared_ms = 0.0
         if self.early is not None:
             read_ms = self.read_while_spoken(utterance)
             if self.prepare:
                 reread_ms, prepared_ms = self.prepare_during_silence(utterance)
                 read_ms += reread_ms
-        # What the endpoint silence did not hide is waited for after it.
-        read_late_ms = max(0.0, read_ms - self.silence_ms)
-        late_ms = max(0.0, read_ms + prepared_ms - self.silence_ms)
+        # What the endpoint wait did not hide is waited for after it.
+        read_late_ms = max(0.0, read_ms - endpoint_wait_ms)
+        late_ms = max(0.0, read_ms + prepared_ms - endpoint_wait_ms)
         turn = self.interpreter.interpret(utterance, self.directions, self.early)
         if turn is None:
             return Measurement("", "", "", "no-text", 0.0, 0.0, None, encoder_window_s=None)
@@ -222,7 +238,9 @@ class OursPipeline:
             asr_ms=round(read_late_ms + t.asr_ms, 1),
             mt_ms=t.mt_ms,
             first_audio_ms=(
-                round(late_ms + t.total_ms, 1) if t.tts_first_audio_ms is not None else None
+                round(endpoint_wait_ms + late_ms + t.total_ms, 1)
+                if t.tts_first_audio_ms is not None
+                else None
             ),
             encoder_window_s=turn.transcript.encoder_window_s,
             prepared_ms=round(prepared_ms, 1),
@@ -271,7 +289,8 @@ class StockPipeline:
         self.piper = PiperVoice.load(onnx)
         self.espeak = EspeakVoice("zh")
 
-    def run(self, utterance: Utterance) -> Measurement:
+    def run(self, utterance: Utterance, endpoint_wait_ms: float) -> Measurement:
+        """Starts at the endpoint, `endpoint_wait_ms` after the last voiced sample."""
         clock = self.clock
         start_s = clock.now()
         segments, info = self.whisper.transcribe(utterance.samples, vad_filter=True)
@@ -290,7 +309,9 @@ class StockPipeline:
             playback = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
         else:
             playback = self.espeak.render(translation)
-        first_audio_ms = ms_since(start_s, clock) if len(playback) else None
+        first_audio_ms = (
+            round(endpoint_wait_ms + ms_since(start_s, clock), 1) if len(playback) else None
+        )
         return Measurement(text, info.language, translation, "stock", asr_ms, mt_ms, first_audio_ms)
 
 
@@ -352,8 +373,8 @@ def machine_slug(description: dict[str, object]) -> str:
     return f"{cpu}-{description['cores']}c"
 
 
-def best_of(run: Callable[[Utterance], Measurement], utterance: Utterance, repeats: int):
-    runs = [run(utterance) for _ in range(repeats)]
+def best_of(run: Callable[[Utterance, float], Measurement], item: ReplayItem, repeats: int):
+    runs = [run(item.utterance, item.endpoint_wait_ms) for _ in range(repeats)]
     return min(runs, key=lambda m: m.total_ms)
 
 
@@ -369,6 +390,38 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
 
+def first_audio_ms(measured: dict) -> float:
+    """A row's figure for the percentiles: a miss (no audio) is infinitely slow."""
+    value = measured["first_audio_ms"]
+    return math.inf if value is None else value
+
+
+def ratio_of(stock_ms: float | None, ours_ms: float | None) -> float | None:
+    """Stock's figure over ours; None where it means nothing (none, zero, or both inf)."""
+    if stock_ms is None or not ours_ms or (math.isinf(stock_ms) and math.isinf(ours_ms)):
+        return None
+    return round(stock_ms / ours_ms, 2)
+
+
+def compare(
+    rows: list[dict], references: list[Reference], transcriber: TranscriberOptions | None = None
+) -> dict:
+    """The summary of a run, peak memory aside: each pipeline's figures, the endpoint
+    wait both paid, and the ratios of their percentiles (the headline is the medians')."""
+    ours = summarise(rows, references, "ours", transcriber)
+    stock = summarise(rows, references, "stock")
+    return {
+        "clock": "last voiced sample to first audio out, endpoint wait included",
+        "endpoint_wait_ms": percentiles([row["endpoint_wait_ms"] for row in rows]),
+        "ours": ours,
+        "stock": stock,
+        "ratio_of_p50": ratio_of(stock["first_audio_ms"]["p50"], ours["first_audio_ms"]["p50"]),
+        "ratio_p95_latency": ratio_of(
+            stock["first_audio_ms"]["p95"], ours["first_audio_ms"]["p95"]
+        ),
+    }
+
+
 def summarise(
     rows: list[dict],
     references: list[Reference],
@@ -376,7 +429,7 @@ def summarise(
     transcriber: TranscriberOptions | None = None,
 ) -> dict[str, object]:
     measured = [row[pipeline] for row in rows]
-    spoken = [m for m in measured if m["first_audio_ms"] is not None]
+    misses = [m for m in measured if m["first_audio_ms"] is None]
     methods: dict[str, int] = {}
     for m in measured:
         methods[m["method"]] = methods.get(m["method"], 0) + 1
@@ -391,11 +444,7 @@ def summarise(
 
     by_language = {
         language: percentiles(
-            [
-                row[pipeline]["first_audio_ms"]
-                for row in rows
-                if row["language"] == language and row[pipeline]["first_audio_ms"] is not None
-            ]
+            [first_audio_ms(row[pipeline]) for row in rows if row["language"] == language]
         )
         for language in PAIR
     }
@@ -403,11 +452,12 @@ def summarise(
         "first_audio_ms_by_language": by_language,
         "asr_ms": percentiles([m["asr_ms"] for m in measured]),
         "mt_ms": percentiles([m["mt_ms"] for m in measured]),
-        "first_audio_ms": percentiles([m["first_audio_ms"] for m in spoken]),
+        "first_audio_ms": percentiles([first_audio_ms(m) for m in measured]),
         "wer": rate("en"),
         "cer": rate("zh"),
         "methods": methods,
-        "not_spoken": len(measured) - len(spoken),
+        # Turns with no translated audio: in the percentiles as infinitely slow.
+        "misses": len(misses),
         # Utterances decoded again on Whisper's full 30 s window (ours only).
         "full_window_fallbacks": sum(1 for m in measured if (m["encoder_window_s"] or 0) >= 30.0),
         # Utterances decoded a second time, on any window wider than the first (ours).
@@ -483,7 +533,7 @@ def memory_probe(pipeline: str, args: argparse.Namespace) -> None:
     if isinstance(runner, OursPipeline):
         runner.interpreter.warm_up()  # as a session does at start
     for utterance in load_replay(Path(args.replay_file)):
-        runner.run(utterance)
+        runner.run(utterance, 0.0)  # memory, not time, is read here
     print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 
 
@@ -498,7 +548,7 @@ def plot(rows: list[dict], summary: dict, path: Path, title: str) -> None:
     labels = []
     for pipeline in ("ours", "stock"):
         for language in PAIR:
-            values = [
+            values = [  # the misses are counted in the summary, not drawn
                 r[pipeline]["first_audio_ms"]
                 for r in rows
                 if r["language"] == language and r[pipeline]["first_audio_ms"] is not None
@@ -510,16 +560,21 @@ def plot(rows: list[dict], summary: dict, path: Path, title: str) -> None:
     for value, label in ((TARGET_P50_MS, "target p50"), (TARGET_P95_MS, "target p95")):
         left.axhline(value, linestyle="--", linewidth=0.8, color="grey")
         left.annotate(label, (0.5, value), fontsize=7, color="grey", va="bottom")
-    left.set_ylabel("end of speech to first audio (ms)")
+    left.set_ylabel("last voiced sample to first audio (ms)")
     left.set_title("first translated audio, per utterance")
     left.grid(axis="y", alpha=0.3)
-    stages = ("asr_ms", "mt_ms")
-    bottoms = np.zeros(2)
-    for stage in stages:
-        heights = [summary[p][stage]["p50"] or 0.0 for p in ("ours", "stock")]
+
+    def drawn(value: float | None) -> float:
+        return value if value is not None and math.isfinite(value) else 0.0
+
+    wait = drawn(summary["endpoint_wait_ms"]["p50"])
+    right.bar(["ours", "stock"], [wait, wait], label="endpoint wait")
+    bottoms = np.full(2, wait)
+    for stage in ("asr_ms", "mt_ms"):
+        heights = [drawn(summary[p][stage]["p50"]) for p in ("ours", "stock")]
         right.bar(["ours", "stock"], heights, bottom=bottoms, label=stage.replace("_ms", ""))
         bottoms += heights
-    first = [summary[p]["first_audio_ms"]["p50"] or 0.0 for p in ("ours", "stock")]
+    first = [drawn(summary[p]["first_audio_ms"]["p50"]) for p in ("ours", "stock")]
     right.bar(
         ["ours", "stock"], np.maximum(0, np.array(first) - bottoms), bottom=bottoms, label="tts"
     )
@@ -534,9 +589,22 @@ def plot(rows: list[dict], summary: dict, path: Path, title: str) -> None:
     os.replace(tmp, path)
 
 
+def json_ready(value: object) -> object:
+    """JSON holds no infinity: an infinite figure (a percentile reaching a miss) is
+    written as the string "inf"."""
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
+
+
 def write_json(document: dict, path: Path) -> None:
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(json_ready(document), ensure_ascii=False, indent=2, allow_nan=False)
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -606,13 +674,13 @@ def _measure(
     ours = OursPipeline(store, translator_dir, options)
     stock = StockPipeline(store, translator_dir, options)
     for item in items[:2]:  # warm both: first calls allocate and tune kernels
-        ours.run(item.utterance)
-        stock.run(item.utterance)
+        ours.run(item.utterance, item.endpoint_wait_ms)
+        stock.run(item.utterance, item.endpoint_wait_ms)
 
     rows = []
     for item in items:
-        ours_m = best_of(ours.run, item.utterance, options.repeats)
-        stock_m = best_of(stock.run, item.utterance, options.repeats)
+        ours_m = best_of(ours.run, item, options.repeats)
+        stock_m = best_of(stock.run, item, options.repeats)
         both_spoke = ours_m.first_audio_ms and stock_m.first_audio_ms
         ratio = stock_m.first_audio_ms / ours_m.first_audio_ms if both_spoke else None
         rows.append(
@@ -621,6 +689,7 @@ def _measure(
                 "language": item.reference.language,
                 "reference": item.reference.text,
                 "speech_s": round(item.speech_s, 2),
+                "endpoint_wait_ms": item.endpoint_wait_ms,
                 "ours": asdict(ours_m),
                 "stock": asdict(stock_m),
                 "ratio": round(ratio, 2) if ratio else None,
@@ -634,19 +703,7 @@ def _measure(
     del ours, stock
 
     log("measuring peak memory of each pipeline in a fresh process ...")
-    summary: dict[str, object] = {
-        "ours": summarise(rows, references, "ours", options.transcriber),
-        "stock": summarise(rows, references, "stock"),
-    }
-    ratios = [row["ratio"] for row in rows if row["ratio"]]
-    summary["ratio_p50"] = round(float(np.median(ratios)), 2) if ratios else None
-    summary["ratio_p95_latency"] = (
-        round(
-            summary["stock"]["first_audio_ms"]["p95"] / summary["ours"]["first_audio_ms"]["p95"], 2
-        )
-        if summary["ours"]["first_audio_ms"]["p95"]
-        else None
-    )
+    summary = compare(rows, references, options.transcriber)
     peaks = measure_memory(replay_path, translator_dir, store.root, options)
     for pipeline, peak in peaks.items():
         summary[pipeline]["peak_rss_mb"] = peak
@@ -657,7 +714,7 @@ def _measure(
         f"-{options.label}" if options.label else ""
     )
     document = {
-        "benchmark": "end of speech to first translated audio",
+        "benchmark": "last voiced sample to first translated audio",
         "created_at": now.isoformat(timespec="seconds"),
         "machine": description,
         "method": __doc__.split("\n\n", 1)[1].strip(),
@@ -707,8 +764,11 @@ def headline(summary: dict) -> str:
         return f"{pipeline['first_audio_ms']['p50']}/{pipeline['first_audio_ms']['p95']} ms"
 
     return (
-        f"first audio p50/p95: ours {spread(ours)}, stock {spread(stock)}; "
-        f"stock/ours p50 ratio {summary['ratio_p50']}; "
+        f"last voiced sample to first audio p50/p95 (endpoint wait p50 "
+        f"{summary['endpoint_wait_ms']['p50']} ms included): "
+        f"ours {spread(ours)}, stock {spread(stock)}; "
+        f"stock/ours ratio of p50s {summary['ratio_of_p50']}; "
+        f"misses ours {ours['misses']} stock {stock['misses']}; "
         f"WER ours {ours['wer']} stock {stock['wer']}; "
         f"CER ours {ours['cer']} stock {stock['cer']}; "
         f"peak RSS ours {ours['peak_rss_mb']} MB stock {stock['peak_rss_mb']} MB"

@@ -14,8 +14,8 @@ import numpy as np
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.tts import EspeakVoice, Voice
-from interpreter.types import Utterance
-from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, split_utterances
+from interpreter.types import Frame, Utterance
+from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, SpeechProbability, State
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,6 +37,8 @@ class Reference:
 class ReplayItem:
     reference: Reference
     utterance: Utterance
+    # From the last voiced sample to the endpointer's decision (see `cut`).
+    endpoint_wait_ms: float
 
     @property
     def speech_s(self) -> float:
@@ -61,24 +63,57 @@ def speak(voice: Voice, text: str) -> np.ndarray:
     return (recording + noise).astype(np.float32)
 
 
-def cut(samples: np.ndarray, utterance_id: int, options: EndpointerOptions) -> Utterance:
-    """What the endpointer hands on at the end of speech: first onset to last offset.
+def cut(
+    samples: np.ndarray,
+    utterance_id: int,
+    options: EndpointerOptions,
+    vad: SpeechProbability | None = None,
+) -> tuple[Utterance, float]:
+    """What the endpointer hands on at the end of speech (first onset to last offset), and
+    the endpoint wait in ms: from the last voiced sample to the endpointer's decision.
+
+    The recording is fed to the endpointer one VAD window at a time, so that its own
+    state dates both ends of the wait (no amplitude threshold, no second VAD pass). The
+    last voiced sample is the end of the last window it heard as speech, the one before
+    the run of quiet windows that closed the utterance (the first under `end_threshold`,
+    the others under `start_threshold`); the decision is the end of the window that
+    closed it, when the run reached `min_silence_ms` (in whole windows: 12 of 32 ms for
+    400 ms). The utterance keeps `post_roll_ms` of that run, so its last sample lies that
+    long after the last voiced sample, and the decision the rest of the run after it.
+    (A piece cut at the maximum length, or flushed at the end of the recording, is dated
+    the same way: its decision is that cut, or that end.)
 
     A sentence with a long comma pause may be cut in two live; the benchmark keeps it
-    whole so that both pipelines are timed on the same sentence.
+    whole so that both pipelines are timed on the same sentence, and the wait is its last
+    piece's.
     """
-    pieces = split_utterances(samples, Endpointer(SileroVad(), options))
+    vad = vad or SileroVad()
+    endpointer = Endpointer(vad, options)
+    window = vad.window_samples
+    pieces: list[tuple[Utterance, float]] = []
+    voice_end_s = 0.0
+    for start in range(0, len(samples), window):
+        frame = samples[start : start + window]
+        heard = endpointer.push(Frame(frame, ASR_SAMPLE_RATE, start / ASR_SAMPLE_RATE))
+        now_s = (start + len(frame)) / ASR_SAMPLE_RATE
+        if endpointer.state is State.SPEAKING:
+            voice_end_s = now_s
+        pieces += [(piece, now_s - voice_end_s) for piece in heard]
+    end_s = len(samples) / ASR_SAMPLE_RATE
+    pieces += [(piece, end_s - voice_end_s) for piece in endpointer.flush()]
     if not pieces:
         raise RuntimeError(f"the endpointer found no speech in replay item {utterance_id}")
-    start = round(pieces[0].t_start_s * ASR_SAMPLE_RATE)
-    end = round(pieces[-1].t_end_s * ASR_SAMPLE_RATE)
-    return Utterance(
+    first, (last, wait_s) = pieces[0][0], pieces[-1]
+    start = round(first.t_start_s * ASR_SAMPLE_RATE)
+    end = round(last.t_end_s * ASR_SAMPLE_RATE)
+    utterance = Utterance(
         id=utterance_id,
         samples=samples[start:end],
         sample_rate=ASR_SAMPLE_RATE,
-        t_start_s=pieces[0].t_start_s,
-        t_end_s=pieces[-1].t_end_s,
+        t_start_s=first.t_start_s,
+        t_end_s=last.t_end_s,
     )
+    return utterance, round(1000.0 * wait_s, 1)
 
 
 def build_replay(
@@ -88,5 +123,5 @@ def build_replay(
     items = []
     for index, reference in enumerate(references, start=1):
         samples = speak(voices[reference.language], reference.text)
-        items.append(ReplayItem(reference, cut(samples, index, options)))
+        items.append(ReplayItem(reference, *cut(samples, index, options)))
     return items

@@ -7,6 +7,7 @@ own parsers) before words or characters are compared.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -72,12 +73,24 @@ def error_rate(pairs: Sequence[tuple[str, str]], language: str) -> float:
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    """p50, p95 and mean (rounded to 0.1), and how many values. A value may be math.inf,
+    a turn that got no answer: it counts as slower than any other, so a percentile that
+    reaches it, or lies between it and a time, is inf, and so is the mean."""
     if not values:
         return {"p50": None, "p95": None, "mean": None, "count": 0}
     array = np.asarray(values, dtype=np.float64)
+    # numpy interpolates inf into nan; a stand-in above every time keeps its order.
+    misses = np.isposinf(array)
+    slowest = float(array[~misses].max()) if not misses.all() else 0.0
+    ranked = np.where(misses, 2.0 * abs(slowest) + 1.0, array)
+
+    def percentile(q: float) -> float:
+        value = float(np.percentile(ranked, q))
+        return math.inf if misses.any() and value > slowest else round(value, 1)
+
     return {
-        "p50": round(float(np.percentile(array, 50)), 1),
-        "p95": round(float(np.percentile(array, 95)), 1),
-        "mean": round(float(array.mean()), 1),
+        "p50": percentile(50),
+        "p95": percentile(95),
+        "mean": math.inf if misses.any() else round(float(array.mean()), 1),
         "count": len(values),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from benchmarks.latency import headline, machine_slug, vector_extensions
@@ -42,6 +44,15 @@ def test_percentiles_of_nothing_are_none_not_zero() -> None:
     assert 380.0 < spread["p95"] <= 400.0
 
 
+def test_a_miss_is_slower_than_any_time_never_dropped() -> None:
+    spread = percentiles([100.0, 200.0, math.inf])
+    assert spread["p50"] == 200.0 and spread["count"] == 3
+    assert spread["p95"] == math.inf and spread["mean"] == math.inf
+    assert percentiles([math.inf, math.inf])["p50"] == math.inf
+    # On a time, not between it and a miss, a percentile stays that time.
+    assert percentiles([*range(1, 21), math.inf])["p95"] == 20.0
+
+
 def test_results_are_named_after_the_machine() -> None:
     slug = machine_slug({"cpu": "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", "cores": 4})
     assert slug == "intel-core-i5-8250u-4c"
@@ -62,7 +73,12 @@ def test_two_cpus_of_one_name_differ_by_their_vector_units() -> None:
 
 
 def test_the_headline_quotes_the_figures_the_issue_asks_for() -> None:
-    side = {"first_audio_ms": {"p50": 300.0, "p95": 500.0}, "wer": 0.05, "cer": 0.3,
-            "peak_rss_mb": 700.0}  # fmt: skip
-    line = headline({"ours": side, "stock": side, "ratio_p50": 3.1})
-    assert "ours 300.0/500.0 ms" in line and "ratio 3.1" in line and "700.0 MB" in line
+    side = {"first_audio_ms": {"p50": 700.0, "p95": "inf"}, "wer": 0.05, "cer": 0.3,
+            "peak_rss_mb": 700.0, "misses": 1}  # fmt: skip
+    line = headline(
+        {"ours": side, "stock": side, "ratio_of_p50": 3.1, "endpoint_wait_ms": {"p50": 384.0}}
+    )
+    assert line.startswith("last voiced sample to first audio")
+    assert "endpoint wait p50 384.0 ms included" in line
+    assert "ours 700.0/inf ms" in line and "ratio of p50s 3.1" in line and "700.0 MB" in line
+    assert "misses ours 1" in line
