@@ -293,6 +293,20 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
     }
 
 
+def turn_line(number: int, turn: dict) -> str:
+    """One turn as `main` prints it: both clocks, and what the room heard."""
+
+    def ms(value: float | None) -> str:
+        return "miss" if value is None else f"{value:.0f} ms"
+
+    room = ms(turn["room_ms"]) if turn["aligned"] else "not aligned"
+    holes = "" if turn["holes_ms"] is None else f", {len(turn['holes_ms'])} holes"
+    return (
+        f"{number:3d} {turn['party']:8s} room {room:>8s}  trace {ms(turn['trace_ms']):>8s}"
+        f"  ({turn['trace_status'] or 'no trace line'}{holes})  {turn['text']}"
+    )
+
+
 def headline(summary: dict) -> str:
     room, trace = summary["room_ms"], summary["trace_ms"]
     return (
@@ -340,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     label = f"-{args.label}" if args.label else ""
     path = args.out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-room{label}.json"
     write_json(document, path)
+    for number, turn in enumerate(result["turns"], start=1):
+        print(turn_line(number, turn))
     print(f"{headline(result['summary'])}; wrote {path}")
     return 0
 

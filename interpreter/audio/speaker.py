@@ -149,7 +149,7 @@ class Speaker(DeviceStream):
             samplerate=info.default_sample_rate,
             channels=1,
             dtype="int16",
-            blocksize=max(1, info.default_sample_rate * self._options.block_ms // 1000),
+            blocksize=max(1, info.default_sample_rate * self._options.output_block_ms // 1000),
             latency=self._options.output_latency,
             callback=self._callback,
         )
@@ -166,7 +166,7 @@ class Speaker(DeviceStream):
         self._delivered += frames
         # A real device's buffer is filled ahead at the start; only a device without a
         # clock of its own (an ALSA `file` PCM) runs further ahead, and is held back.
-        slack_s = 2.0 * self._options.block_ms / 1000.0 + 0.2
+        slack_s = 2.0 * self._options.output_block_ms / 1000.0 + 0.2
         if due_s - now_s > slack_s:
             self._paced = True
             self._stop.wait(due_s - now_s - slack_s)

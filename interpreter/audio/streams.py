@@ -45,6 +45,9 @@ class StreamOptions:
     # PortAudio's suggested speaker latency: its buffer rides out a late callback on
     # a busy CPU ("low" underruns on a sound server); the time is counted in latency.
     output_latency: str | float = "high"
+    # Samples the speaker's callback moves at a time: the device's buffer holds a few
+    # of them, so a speech's first sample waits that much longer to sound.
+    output_block_ms: int = 10
     # Speech resampled and waiting for the speaker's callback, at most: an
     # interruption drops it at once, and the worker is held back beyond it.
     output_ahead_s: float = 1.0
