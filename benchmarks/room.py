@@ -44,12 +44,12 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.latency import RESULTS_DIR, machine, machine_slug, write_json
-from benchmarks.live import ENGLISH_VOICE, EXCHANGE, match_traces, memory_mb
+from benchmarks.live import ENGLISH_VOICE, EXCHANGE, match_traces, memory_mb, store_for_live
 from benchmarks.roombed import ROOM_RATE_HZ, Room, device_track
 from benchmarks.scoring import percentiles
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, to_int16
 from interpreter.stages import build_vad
-from interpreter.store import ModelStore, default_store_dir, load_catalog
+from interpreter.store import ModelStore
 from interpreter.tts import EspeakVoice, PiperVoiceModel
 from interpreter.vad import Endpointer, EndpointerOptions, split_utterances
 
@@ -332,10 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     turns = args.turns or max(2, round((args.minutes or 1.0) * 60 / (ANSWER_WINDOW_S + 2.5)))
     if turns < 1:
         parser.error("--turns must be at least 1")
-    store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
-    for name in ("whisper-base", ENGLISH_VOICE):
-        if not store.is_installed(name):
-            store.fetch(name)
+    store = store_for_live(args.models_dir)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="interpreter-room-") as temporary:
         result = run(store, Path(temporary), turns)

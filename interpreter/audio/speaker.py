@@ -110,9 +110,7 @@ class Speaker(DeviceStream):
         on_start: Callable[[int, float], None] | None = None,
         on_stop: Callable[[float], None] | None = None,
     ) -> None:
-        options = options or StreamOptions()
-        super().__init__(device, options, say)
-        self._clock = clock
+        super().__init__(device, clock, options, say)
         self._queue: queue.Queue[SpeechChunk] = queue.Queue(maxsize=64)
         self._tape = Tape()
         self._sounded: queue.SimpleQueue[Sounded] = queue.SimpleQueue()

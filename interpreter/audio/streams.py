@@ -93,11 +93,13 @@ class DeviceStream:
     def __init__(
         self,
         device: int | str | None,
-        options: StreamOptions,
-        say: Callable[[str], None],
+        clock: Clock,
+        options: StreamOptions | None = None,
+        say: Callable[[str], None] = print,
     ) -> None:
         self._wanted = device
-        self._options = options
+        self._clock = clock
+        self._options = options or StreamOptions()
         self._say = say
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -168,10 +170,8 @@ class Microphone(DeviceStream):
         options: StreamOptions | None = None,
         say: Callable[[str], None] = print,
     ) -> None:
-        options = options or StreamOptions()
-        super().__init__(device, options, say)
-        self._clock = clock
-        blocks = max(2, int(options.queue_s * 1000 / options.block_ms))
+        super().__init__(device, clock, options, say)
+        blocks = max(2, int(self._options.queue_s * 1000 / self._options.block_ms))
         self.frames: queue.Queue[Frame] = queue.Queue(maxsize=blocks)
         self.device_overflows = 0
         self.dropped_frames = 0
