@@ -218,7 +218,7 @@ def summarise(results: list[TurnResult]) -> dict:
         "misses": sum(r.room_ms is None and r.aligned for r in results),
         "unaligned": sum(not r.aligned for r in results),
         "room_ms": percentiles(times([r.room_ms for r in results if r.aligned])),
-        "trace_ms": percentiles(times([r.trace_ms for r in results])),
+        "trace_ms": percentiles(times([r.trace_ms for r in results if r.aligned])),
         "trace_minus_room_ms_p50": (
             round(float(np.median(differences)), 1) if differences else None
         ),
@@ -236,37 +236,44 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
         answers = len(clips) * int(ANSWER_WINDOW_S * ROOM_RATE_HZ)
         length = int(LEAD_IN_S * ROOM_RATE_HZ) + sum(len(c.samples) for c in clips) + answers
         track, starts = party_track(clips, room.tone(length))
-        env = {**room.device_environment(), "INTERPRETER_MODELS_DIR": str(store.root)}
+        env = {**room.environment(), "INTERPRETER_MODELS_DIR": str(store.root)}
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
             text=True, env=env,
         )  # fmt: skip
         out: list[str] = []
         err: list[str] = []
-        readers = [
-            threading.Thread(target=lambda: out.extend(process.stdout), daemon=True),
-            threading.Thread(target=lambda: err.extend(process.stderr), daemon=True),
-        ]
-        for reader in readers:
-            reader.start()
-        deadline = time.monotonic() + 180
-        while not any(line.startswith("listening for") for line in err):
-            if process.poll() is not None or time.monotonic() > deadline:
+        try:
+            readers = [
+                threading.Thread(target=lambda: out.extend(process.stdout), daemon=True),
+                threading.Thread(target=lambda: err.extend(process.stderr), daemon=True),
+            ]
+            for reader in readers:
+                reader.start()
+            deadline = time.monotonic() + 180
+            while not any(line.startswith("listening for") for line in err):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"interpreter live did not start: {''.join(err).strip()[-500:]}"
+                    )
+                time.sleep(0.1)
+            seconds = len(track) / ROOM_RATE_HZ
+            log(f"the device listens; playing {seconds:.0f} s of {turns} turns ...")
+            track_at = int(room.play(track) * ROOM_RATE_HZ)
+            rss: list[float | None] = []
+            while room.playing():
+                time.sleep(1.0)
+                rss.append(memory_mb(process.pid, "VmRSS"))
+            time.sleep(3.0)  # the parties' pipe holds a second or two; let it sound
+            peak = memory_mb(process.pid)
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+            for reader in readers:
+                reader.join(timeout=5)
+        finally:  # never leave the device running behind a failed run
+            if process.poll() is None:
                 process.kill()
-                raise SystemExit(f"interpreter live did not start: {''.join(err).strip()[-500:]}")
-            time.sleep(0.1)
-        log(f"the device listens; playing {len(track) / ROOM_RATE_HZ:.0f} s of {turns} turns ...")
-        track_at = int(room.play(track) * ROOM_RATE_HZ)
-        rss: list[float | None] = []
-        while room.playing():
-            time.sleep(1.0)
-            rss.append(memory_mb(process.pid, "VmRSS"))
-        time.sleep(3.0)  # the parties' pipe holds a second or two; let it sound
-        peak = memory_mb(process.pid)
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
-        for reader in readers:
-            reader.join(timeout=5)
+                process.wait()
         parties, recording = room.finish()
     if process.returncode != 0:
         raise SystemExit(f"interpreter live failed ({process.returncode}): {''.join(err)[-500:]}")

@@ -14,7 +14,7 @@ track with the recording by cross-correlation and subtracting it leaves exactly 
 device's voice (the sink mixes at unit gain).
 
     with Room(work) as room:          # server, tone, recording
-        room.device_environment()     # for `interpreter live`
+        room.environment()            # for `interpreter live`
         room.play(track)              # the parties, after the tone so far
         parties, recording = room.finish()
 """
@@ -89,12 +89,9 @@ class Room:
     # -- the server ---------------------------------------------------------------
 
     def environment(self) -> dict[str, str]:
-        """Where PulseAudio's clients find this server."""
+        """Where PulseAudio's clients find this server; for the interpreter, ALSA's
+        `default` is the room too (`.asoundrc` in HOME)."""
         return {**os.environ, "XDG_RUNTIME_DIR": str(self._runtime), "HOME": str(self._work)}
-
-    def device_environment(self) -> dict[str, str]:
-        """For the interpreter: ALSA's `default` is the room (`.asoundrc` in HOME)."""
-        return self.environment()
 
     def _pactl(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -123,15 +120,19 @@ class Room:
         )  # fmt: skip
         if started.returncode != 0:
             raise RuntimeError(f"pulseaudio did not start: {started.stderr.strip()[-300:]}")
-        deadline = time.monotonic() + self._options.start_timeout_s
-        while self._pactl("info").returncode != 0:
-            if time.monotonic() > deadline:
-                raise RuntimeError("pulseaudio started but does not answer `pactl info`")
-            time.sleep(0.1)
-        self._pactl("set-default-sink", "room")
-        self._pactl("set-default-source", "room.monitor")
-        self._start_recording()
-        self._start_parties()
+        try:
+            deadline = time.monotonic() + self._options.start_timeout_s
+            while self._pactl("info").returncode != 0:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("pulseaudio started but does not answer `pactl info`")
+                time.sleep(0.1)
+            self._pactl("set-default-sink", "room")
+            self._pactl("set-default-source", "room.monitor")
+            self._start_recording()
+            self._start_parties()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -133,7 +133,9 @@ class Endpointer:
         )
         self._pending = np.zeros(0, dtype=np.float32)
         self._pending_t_s = 0.0
-        self._gap_s = self._window / sample_rate
+        # Frames follow on to the sample (the microphone places them by their position
+        # in the stream); a missing frame is 32 ms, so a quarter window is a gap.
+        self._gap_s = 0.25 * self._window / sample_rate
         self._current: list[tuple[float, np.ndarray]] = []
         self._speech_run = 0
         self._silence_run = 0
@@ -145,9 +147,9 @@ class Endpointer:
             raise ValueError(f"endpointer expects {self._rate} Hz, got {frame.sample_rate}")
         # Windows are timed by counting samples from the frame that started them, as
         # long as the frames follow on; after a gap (frames the listener did not hand
-        # on while the device spoke) or a drift of more than a window, the frame's own
-        # time is taken again. Counting across a gap puts every later utterance that
-        # much in the past.
+        # on while the device spoke, a frame dropped) the frame's own time is taken
+        # again, the samples still pending from before it placed just ahead of it.
+        # Counting across a gap puts every later utterance that much in the past.
         expected_s = self._pending_t_s + len(self._pending) / self._rate
         if len(self._pending) == 0 or abs(frame.t_capture_s - expected_s) > self._gap_s:
             self._pending_t_s = frame.t_capture_s - len(self._pending) / self._rate
@@ -267,7 +269,7 @@ class Endpointer:
             sample_rate=self._rate,
             t_start_s=kept[0][0],
             t_end_s=kept[-1][0] + window_s,
-            t_voice_end_s=min(voice_end_s, kept[-1][0] + window_s),
+            t_voice_end_s=voice_end_s,
         )
         self._next_id += 1
         return utterance

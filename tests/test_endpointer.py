@@ -201,3 +201,18 @@ def test_after_a_gap_the_next_utterance_is_stamped_on_the_frames_clock() -> None
     (utterance,) = utterances
     assert utterance.t_start_s == pytest.approx(5.0 + 0.64, abs=WINDOW_S)
     assert utterance.voice_end_s == pytest.approx(5.0 + 1.28, abs=WINDOW_S)
+
+
+def test_one_dropped_frame_moves_the_clock_on_by_its_length() -> None:
+    options = EndpointerOptions(min_silence_ms=320, post_roll_ms=0, pre_roll_ms=0)
+    probabilities = script((0.0, 0.64), (0.9, 0.64), (0.0, 0.64))
+    endpointer = Endpointer(ScriptedVad(probabilities), options)
+    utterances = []
+    # Frames of 500 samples, so some are always pending; the sixth never reached the
+    # listener (the queue was full), so every later one is 500 samples later.
+    for index, samples_so_far in enumerate(range(0, len(probabilities) * WINDOW, 500)):
+        dropped = 500 if index >= 5 else 0
+        t_s = (samples_so_far + dropped) / RATE
+        utterances += endpointer.push(Frame(np.zeros(500, np.float32), RATE, t_s))
+    (utterance,) = utterances
+    assert utterance.t_start_s == pytest.approx(0.64 + 500 / RATE, abs=0.002)

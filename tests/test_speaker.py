@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from interpreter.audio.speaker import Speaker, Tape
-from interpreter.audio.streams import SampleClock, StreamOptions
+from interpreter.audio.streams import Pacer, SampleClock, StreamOptions
 from interpreter.clock import ManualClock
 
 
@@ -21,7 +21,7 @@ def block(size: int = 8) -> np.ndarray:
 
 def test_the_tape_fills_with_silence_and_says_where_speech_starts_and_stops() -> None:
     tape = Tape()
-    tape.add(7, np.arange(1, 6, dtype=np.int16))
+    tape.add(7, np.arange(1, 6, dtype=np.int16), tape.epoch)
     out = block()
     assert tape.take(out) == [(7, 0), (None, 5)]
     assert out.tolist() == [1, 2, 3, 4, 5, 0, 0, 0]
@@ -30,9 +30,9 @@ def test_the_tape_fills_with_silence_and_says_where_speech_starts_and_stops() ->
 
 def test_one_utterance_in_pieces_sounds_as_one() -> None:
     tape = Tape()
-    tape.add(1, np.ones(6, np.int16))
-    tape.add(1, np.full(6, 2, np.int16))
-    tape.add(2, np.full(2, 3, np.int16))
+    tape.add(1, np.ones(6, np.int16), tape.epoch)
+    tape.add(1, np.full(6, 2, np.int16), tape.epoch)
+    tape.add(2, np.full(2, 3, np.int16), tape.epoch)
     first, second = block(), block()
     assert tape.take(first) == [(1, 0)]
     assert tape.take(second) == [(2, 4), (None, 6)]
@@ -42,10 +42,26 @@ def test_one_utterance_in_pieces_sounds_as_one() -> None:
 
 def test_a_cleared_tape_goes_quiet_at_the_next_block() -> None:
     tape = Tape()
-    tape.add(1, np.ones(20, np.int16))
+    tape.add(1, np.ones(20, np.int16), tape.epoch)
     tape.take(block())
     tape.clear()
     assert tape.take(block()) == [(None, 0)]
+
+
+def test_a_piece_made_before_an_interruption_is_dropped() -> None:
+    """The speaker's thread was resampling the next sentence as the party talked over
+    the device: it must not sound, and more of the same utterance is a new start."""
+    tape = Tape()
+    before = tape.epoch
+    tape.add(1, np.ones(20, np.int16), before)
+    tape.take(block())
+    tape.clear()
+    tape.add(1, np.full(8, 2, np.int16), before)  # made before the interruption
+    out = block()
+    assert tape.take(out) == [(None, 0)] and not out.any()
+    tape.clear()
+    tape.add(1, np.full(8, 3, np.int16), tape.epoch)
+    assert tape.take(block()) == [(1, 0)]
 
 
 class Status:
@@ -64,7 +80,7 @@ def test_the_first_sample_is_stamped_when_the_device_will_play_it() -> None:
     started: list[tuple[int, float]] = []
     speaker = Speaker(None, clock, StreamOptions(), on_start=lambda u, t: started.append((u, t)))
     speaker.device_rate = 1000
-    speaker._tape.add(3, np.ones(10, np.int16))
+    speaker._tape.add(3, np.ones(10, np.int16), speaker._tape.epoch)
     out = np.zeros((20, 1), np.int16)
     speaker._callback(out, 20, callback_time(1.7e9, 1.7e9 + 0.040), Status())
     speaker._report()
@@ -89,3 +105,29 @@ def test_a_read_that_returns_late_does_not_move_the_samples() -> None:
     assert placed.place(100, now_s=10.3) == pytest.approx(10.2)
     # A device that says its samples wait 50 ms in its buffer: they are that older.
     assert placed.place(100, now_s=10.4, latency_s=0.05) == pytest.approx(10.25)
+
+
+def test_a_device_without_a_clock_is_held_to_real_time() -> None:
+    """An ALSA `file` PCM takes samples as fast as it is asked: a second of sound
+    moved at once is a device without a clock, held back from then on."""
+    pacer = Pacer(keep_ahead_s=0.02)
+    assert pacer.wait_s(0.0, now_s=10.0) == 0.0
+    assert pacer.wait_s(1.0, now_s=10.01) == pytest.approx(0.97)
+    assert pacer.clockless is True
+
+
+def test_a_real_device_that_drifts_is_never_held_back() -> None:
+    """A sound card's crystal 100 ppm fast is a third of a second ahead after an hour:
+    holding it back then would starve or overflow it."""
+    pacer = Pacer()
+    assert pacer.wait_s(0.03, now_s=0.0) == 0.0  # its buffer, filled at the start
+    assert pacer.wait_s(3.0, now_s=3.0) == 0.0
+    assert pacer.clockless is False
+    assert pacer.wait_s(3600.36, now_s=3600.0) == 0.0
+
+
+def test_after_an_overflow_the_samples_are_placed_by_new_reads_only() -> None:
+    placed = SampleClock(sample_rate=1000)
+    placed.place(100, now_s=10.1)
+    placed.lost()  # 100 samples the device dropped, not counted
+    assert placed.place(100, now_s=10.3) == pytest.approx(10.2)

@@ -23,8 +23,9 @@ from interpreter.audio import devices
 from interpreter.audio.devices import DeviceInfo
 from interpreter.audio.files import to_int16
 from interpreter.audio.resample import StreamResampler
-from interpreter.audio.streams import DeviceStream, StreamOptions
+from interpreter.audio.streams import DeviceStream, Pacer, StreamOptions
 from interpreter.clock import Clock
+from interpreter.errors import InputError
 from interpreter.types import SpeechChunk
 
 
@@ -38,19 +39,28 @@ class Sounded:
 
 
 class Tape:
-    """Samples waiting for the device, at its rate, in the order they will sound."""
+    """Samples waiting for the device, at its rate, in the order they will sound.
+
+    `clear` starts a new epoch: a piece made for an earlier one (resampled while the
+    party interrupted) is dropped when it arrives, and the next block reports the
+    silence even if more of the same utterance follows."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pieces: deque[tuple[int, np.ndarray]] = deque()
         self._used = 0  # samples of the first piece already taken
         self._sounding: int | None = None
+        self._cut = False
+        self.epoch = 0
         self.waiting = 0
 
-    def add(self, utterance_id: int, samples: np.ndarray) -> None:
+    def add(self, utterance_id: int, samples: np.ndarray, epoch: int) -> None:
+        """Queue samples made during `epoch`; dropped if the tape was cleared since."""
         if len(samples) == 0:
             return
         with self._lock:
+            if epoch != self.epoch:
+                return
             self._pieces.append((utterance_id, samples))
             self.waiting += len(samples)
 
@@ -60,12 +70,14 @@ class Tape:
             self._pieces.clear()
             self._used = 0
             self.waiting = 0
+            self.epoch += 1
+            self._cut = self._sounding is not None
 
     def stopped(self) -> bool:
         """The device is gone: drop what waits; True if something was sounding."""
-        with self._lock:
-            sounding, self._sounding = self._sounding, None
         self.clear()
+        with self._lock:
+            sounding, self._sounding, self._cut = self._sounding, None, False
         return sounding is not None
 
     def take(self, out: np.ndarray) -> list[tuple[int | None, int]]:
@@ -74,6 +86,9 @@ class Tape:
         changes: list[tuple[int | None, int]] = []
         filled = 0
         with self._lock:
+            if self._cut:
+                self._cut, self._sounding = False, None
+                changes.append((None, 0))
             while filled < len(out) and self._pieces:
                 utterance_id, samples = self._pieces[0]
                 if utterance_id != self._sounding:
@@ -118,9 +133,8 @@ class Speaker(DeviceStream):
         self._on_stop = on_stop or (lambda t_s: None)
         # Set by the callback: blocks the device asked for too late (an underrun).
         self.underruns = 0
-        self._started_s: float | None = None
+        self._pacer = Pacer()
         self._delivered = 0
-        self._paced = False
 
     def say_chunk(self, chunk: SpeechChunk) -> bool:
         """Queue a chunk (waiting while the queue is full); False once stopped."""
@@ -141,7 +155,7 @@ class Speaker(DeviceStream):
         self._tape.clear()
 
     def _make(self, sd, info: DeviceInfo):
-        self._started_s, self._delivered, self._paced = None, 0, False
+        self._pacer, self._delivered = Pacer(keep_ahead_s=self._slack_s()), 0
         return sd.OutputStream(
             device=info.index,
             samplerate=info.default_sample_rate,
@@ -157,31 +171,32 @@ class Speaker(DeviceStream):
         now_s = self._clock.now()
         self.underruns += int(bool(status.output_underflow))
         rate = self.device_rate
-        if self._started_s is None:
-            self._started_s = now_s
         # When this block would start sounding on a device that keeps real time.
-        due_s = self._started_s + self._delivered / rate
+        due_s = self._pacer.started_s(now_s) + self._delivered / rate
+        wait_s = self._pacer.wait_s(self._delivered / rate, now_s)
         self._delivered += frames
-        # A real device's buffer is filled ahead at the start; only a device without a
-        # clock of its own (an ALSA `file` PCM) runs further ahead, and is held back.
-        slack_s = 2.0 * self._options.output_block_ms / 1000.0 + 0.2
-        if due_s - now_s > slack_s:
-            self._paced = True
-            self._stop.wait(due_s - now_s - slack_s)
+        if wait_s > 0:
+            self._stop.wait(wait_s)
         changes = self._tape.take(outdata[:, 0])
-        if self._paced:
+        if self._pacer.clockless:
             leaves_s = due_s
         else:
             leaves_s = now_s + max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
         for utterance_id, offset in changes:
             self._sounded.put(Sounded(utterance_id, leaves_s + offset / rate))
 
+    def _slack_s(self) -> float:
+        """How far ahead a clockless device is kept: a real one's buffer, about."""
+        return 2.0 * self._options.output_block_ms / 1000.0
+
     def _run(self) -> None:
         sd = devices.portaudio()
+        failures = 0  # streams in a row that stopped soon after opening
         while not self._stop.is_set():
             stream = self._open()
             if stream is None:
                 return
+            opened_s = self._clock.now()
             try:
                 self._feed(stream)
             except sd.PortAudioError as error:
@@ -191,6 +206,18 @@ class Speaker(DeviceStream):
                 self._report()
                 if self._tape.stopped():
                     self._on_stop(self._clock.now())
+            if self._stop.is_set():
+                return
+            quick = self._clock.now() - opened_s < self._options.retry_s * self._options.retries
+            failures = failures + 1 if quick else 0
+            if failures > self._options.retries:
+                self.error = InputError(
+                    f"sound output {self.device_name!r} keeps stopping; check the cable, or "
+                    "pick another with --output-device (see `interpreter devices`)"
+                )
+                self._stop.set()
+                return
+            self._stop.wait(self._options.retry_s)
 
     def _feed(self, stream) -> None:
         """Resample what the worker says onto the tape, each utterance as one stream,
@@ -206,6 +233,7 @@ class Speaker(DeviceStream):
             if self._tape.waiting > most:
                 self._stop.wait(0.01)
                 continue
+            epoch = self._tape.epoch
             try:
                 chunk = self._queue.get(timeout=0.01)
             except queue.Empty:
@@ -213,7 +241,7 @@ class Speaker(DeviceStream):
             if resampler is None or chunk.utterance_id != current:
                 resampler = StreamResampler(chunk.sample_rate, rate)
                 current = chunk.utterance_id
-            self._tape.add(chunk.utterance_id, to_int16(resampler(chunk.samples)))
+            self._tape.add(chunk.utterance_id, to_int16(resampler(chunk.samples)), epoch)
 
     def _report(self) -> None:
         while True:

@@ -34,8 +34,8 @@ from interpreter.types import Frame
 
 @dataclass(frozen=True)
 class StreamOptions:
-    # Samples moved per read or per speaker callback: small enough for a prompt
-    # endpoint, large enough that Python keeps up on two busy cores.
+    # Samples moved per microphone read: small enough for a prompt endpoint, large
+    # enough that Python keeps up on two busy cores.
     block_ms: int = 32
     # Frames waiting for the listener; beyond this they are dropped and counted.
     queue_s: float = 2.0
@@ -53,14 +53,45 @@ class StreamOptions:
     output_ahead_s: float = 1.0
 
 
-def pace(started_s: float, audio_s: float, stop: threading.Event, now_s: float) -> bool:
-    """Wait until the clock has caught up with the audio moved so far; a real device
-    is never ahead, so this costs it nothing. True if it had to wait."""
-    ahead_s = started_s + audio_s - now_s
-    if ahead_s > 0.005:
-        stop.wait(ahead_s)
-        return True
-    return False
+class Pacer:
+    """Holds back a device without a clock of its own.
+
+    An ALSA `file` PCM on a `null` slave delivers (or takes) samples as fast as it is
+    asked, so a replayed recording would be heard in a moment. Such a device is seconds
+    ahead of the clock at once; a real one never is, at its start (a buffer filled
+    ahead) or later (a crystal 100 ppm off drifts a third of a second an hour, and
+    holding it back for that would overflow or starve it). So the decision is made in
+    the first `decide_within_s`, and only a device found clockless then is paced, to
+    `keep_ahead_s` ahead of the clock."""
+
+    def __init__(
+        self,
+        keep_ahead_s: float = 0.0,
+        clockless_ahead_s: float = 0.25,
+        decide_within_s: float = 2.0,
+    ) -> None:
+        self._keep_ahead_s = keep_ahead_s
+        self._clockless_ahead_s = clockless_ahead_s
+        self._decide_within_s = decide_within_s
+        self._started_s: float | None = None
+        self.clockless: bool | None = None  # None: not decided yet
+
+    def started_s(self, now_s: float) -> float:
+        if self._started_s is None:
+            self._started_s = now_s
+        return self._started_s
+
+    def wait_s(self, audio_s: float, now_s: float) -> float:
+        """How long to wait before moving more than `audio_s` of sound since the start."""
+        ahead_s = self.started_s(now_s) + audio_s - now_s
+        if self.clockless is None:
+            if ahead_s > self._clockless_ahead_s:
+                self.clockless = True
+            elif now_s - self.started_s(now_s) > self._decide_within_s:
+                self.clockless = False
+        if not self.clockless:
+            return 0.0
+        return max(0.0, ahead_s - self._keep_ahead_s)
 
 
 class SampleClock:
@@ -76,6 +107,11 @@ class SampleClock:
         self._rate = sample_rate
         self._origins: deque[float] = deque(maxlen=window)
         self.samples = 0
+
+    def lost(self) -> None:
+        """The device dropped samples (an overflow): the bounds seen so far no longer
+        hold for the samples that follow."""
+        self._origins.clear()
 
     def place(self, count: int, now_s: float, latency_s: float = 0.0) -> float:
         """The time of the first of `count` samples just read."""
@@ -193,19 +229,22 @@ class Microphone(DeviceStream):
             resampler = StreamResampler(rate, ASR_SAMPLE_RATE)
             block = max(1, rate * self._options.block_ms // 1000)
             latency_s = float(getattr(stream, "latency", 0.0) or 0.0)
-            placed = SampleClock(rate)
-            started_s = time.monotonic()
+            placed, pacer = SampleClock(rate), Pacer()
             try:
                 while not self._stop.is_set():
                     data, overflowed = stream.read(block)
-                    self.device_overflows += int(bool(overflowed))
+                    if overflowed:
+                        self.device_overflows += 1
+                        placed.lost()
                     t_s = placed.place(len(data), self._clock.now(), latency_s)
                     samples = resampler(data[:, 0].astype(np.float32) / 32768.0)
                     try:
                         self.frames.put_nowait(Frame(samples, ASR_SAMPLE_RATE, t_s))
                     except queue.Full:
                         self.dropped_frames += 1
-                    pace(started_s, placed.samples / rate, self._stop, time.monotonic())
+                    wait_s = pacer.wait_s(placed.samples / rate, time.monotonic())
+                    if wait_s > 0.005:
+                        self._stop.wait(wait_s)
             except sd.PortAudioError as error:
                 self._say(f"sound input {self.device_name!r} stopped ({error}); reopening")
             finally:
