@@ -1,7 +1,7 @@
 """The real-time runner: microphone to speaker, two parties, until stopped.
 
 Five threads joined by bounded queues, each with one job:
-- the microphone's (audio/devices.py) reads frames and never waits on anyone;
+- the microphone's (audio/streams.py) reads frames and never waits on anyone;
 - the listener turns frames into utterances (endpointer or push-to-talk) and keeps the
   microphone deaf to the device's own voice. It never reads words itself: a reading
   takes longer than the frames it waits for, and a listener busy reading ends every
@@ -16,7 +16,8 @@ Five threads joined by bounded queues, each with one job:
   words read as the voice stopped reach it first: it translates and voices their first
   piece during the endpoint silence (reading them again on the wider window first when
   they look degenerate), used if the utterance ends with those words;
-- the speaker's plays the pieces in order and says when each turn started sounding.
+- the speaker's (audio/speaker.py) feeds the pieces in order to PortAudio's callback
+  and says when each turn's first sample leaves the device.
 
 An utterance is stale, and dropped at its next stage boundary, when the other party
 has finished speaking since it ended: the conversation has moved on without it.

@@ -126,6 +126,16 @@ def test_a_real_device_that_drifts_is_never_held_back() -> None:
     assert pacer.wait_s(3600.36, now_s=3600.0) == 0.0
 
 
+def test_a_device_starved_at_the_start_is_not_taken_for_a_real_one() -> None:
+    """The models warm up as the session starts: the speaker's thread moved only a
+    little sound in its first seconds. That decides nothing; running ahead later does."""
+    pacer = Pacer()
+    assert pacer.wait_s(0.1, now_s=3.0) == 0.0
+    assert pacer.clockless is None
+    assert pacer.wait_s(1.0, now_s=3.1) == pytest.approx(0.9)
+    assert pacer.clockless is True
+
+
 def test_after_an_overflow_the_samples_are_placed_by_new_reads_only() -> None:
     placed = SampleClock(sample_rate=1000)
     placed.place(100, now_s=10.1)

@@ -1,2 +1,3 @@
-"""Audio in and out: recordings on disk here; the microphone and speaker live in
-`devices`, the only module that imports sounddevice."""
+"""Audio in and out: recordings on disk (`files`), PortAudio's devices (`devices`, the
+only module that imports sounddevice), the live microphone (`streams`) and speaker
+(`speaker`)."""

@@ -61,8 +61,10 @@ class Pacer:
     ahead of the clock at once; a real one never is, at its start (a buffer filled
     ahead) or later (a crystal 100 ppm off drifts a third of a second an hour, and
     holding it back for that would overflow or starve it). So the decision is made in
-    the first `decide_within_s`, and only a device found clockless then is paced, to
-    `keep_ahead_s` ahead of the clock."""
+    the first `decide_within_s` of sound, once that much has also passed on the clock
+    (a thread starved while the models warm up moves little sound, and decides
+    nothing), and only a device found clockless then is paced, to `keep_ahead_s` ahead
+    of the clock."""
 
     def __init__(
         self,
@@ -87,7 +89,7 @@ class Pacer:
         if self.clockless is None:
             if ahead_s > self._clockless_ahead_s:
                 self.clockless = True
-            elif now_s - self.started_s(now_s) > self._decide_within_s:
+            elif min(audio_s, now_s - self.started_s(now_s)) > self._decide_within_s:
                 self.clockless = False
         if not self.clockless:
             return 0.0
