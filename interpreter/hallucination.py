@@ -155,3 +155,21 @@ def restarts_itself(text: str) -> bool:
         if size and head[:size] == again[:size] and (size >= 2 or len(head) == 1):
             return True
     return False
+
+
+# A few digits and separators read over and over ("12.2112211221122112").
+_DIGIT_LOOP = re.compile(r"([\d.,:\-/]{2,4}?)\1{2,}")
+
+
+def partial_text(text: str) -> str:
+    """What a draft may show while the party is still speaking: the final reading's
+    guards against a sentence read over again and a loop ("你要多少?你要多少?你要多少?"
+    shows once), and nothing where digits loop, since a number is shown only when it is
+    read whole. A repeated single digit is a number (1111, 1000000), never a loop."""
+    text = cut_repetition(read_once(text) or text)
+    for match in _DIGIT_LOOP.finditer(text):
+        if len(set(match.group(1))) > 1:
+            return ""
+    if restarts_itself(text):
+        return ""
+    return text

@@ -47,6 +47,7 @@ from interpreter.budget import BudgetLadder, LatencyBudget
 from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.early import EarlyOptions, EarlyRecognizer
+from interpreter.hallucination import partial_text
 from interpreter.pipeline import Directions, Interpreter, Turn, TurnEvents
 from interpreter.report import UNSURE_MARK, UNSURE_NOTE, numbers_box
 from interpreter.trace import (
@@ -542,11 +543,12 @@ class LiveSession:
         language: str,
         shown: tuple[EarlyRecognizer | None, str],
     ) -> tuple[EarlyRecognizer | None, str]:
-        """Show a draft's words unless they are already on show; returns what is."""
+        """Show a draft's words unless they are already on show (or look like a loop,
+        see `partial_text`); returns what is."""
         # A draft is Whisper's raw reading: Chinese may come in Traditional
         # characters, which the final transcript never shows.
-        text = self._simplified.convert(text)
-        if shown == (reading.early, text):
+        text = partial_text(self._simplified.convert(text))
+        if not text or shown == (reading.early, text):
             return shown
         self._out(f"  ... {text}")
         speaking = reading.party or self._options.parties.party_of(language)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.hallucination import cut_repetition, is_invented, read_once, restarts_itself
+from interpreter.hallucination import (
+    cut_repetition,
+    is_invented,
+    partial_text,
+    read_once,
+    restarts_itself,
+)
 
 
 @pytest.mark.parametrize(
@@ -114,3 +120,14 @@ def test_a_few_doubtful_words_are_noise_not_a_party(
     text: str, avg_logprob: float, invented: bool
 ) -> None:
     assert is_invented(text, no_speech_prob=0.35, avg_logprob=avg_logprob) is invented
+
+
+def test_a_partial_shows_a_sentence_read_over_again_once() -> None:
+    assert partial_text("你要多少?你要多少?你要多少?") == "你要多少?"
+    assert partial_text("How much is this? How much is this? How much") == "How much is this?"
+
+
+def test_a_partial_where_digits_loop_shows_nothing_but_a_real_number_shows() -> None:
+    assert partial_text("12.2112211221122112") == ""
+    assert partial_text("我要1000000个") == "我要1000000个"
+    assert partial_text("1111 pieces, 3:30 to 5:30") == "1111 pieces, 3:30 to 5:30"
