@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from interpreter.chinese import SimplifiedChinese
 from interpreter.translate.numbers import (
     EN_NUMBER_PATTERN,
     ZH_NUMBER_PATTERN,
@@ -62,9 +63,14 @@ def edit_distance(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
 
 
 def error_rate(pairs: Sequence[tuple[str, str]], language: str) -> float:
-    """Word (or character) error rate over a set: total edits / total reference units."""
+    """Word (or character) error rate over a set: total edits / total reference units.
+    Chinese is compared in Simplified characters: stock faster-whisper often writes
+    Traditional ones, and a script is not a recognition error."""
     edits = 0
     total = 0
+    if language == "zh":
+        simplified = SimplifiedChinese()
+        pairs = [(simplified.convert(r), simplified.convert(h)) for r, h in pairs]
     for reference, hypothesis in pairs:
         ref = units(reference, language)
         edits += edit_distance(ref, units(hypothesis, language))

@@ -15,11 +15,14 @@ import numpy as np
 import pytest
 from conftest import needs_espeak
 
+from benchmarks.zhbaker import baker_available, baker_folder
+
 pytestmark = [pytest.mark.models, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
 
 
 @needs_espeak
+@pytest.mark.skipif(not baker_available(), reason=f"no natural Mandarin voice at {baker_folder()}")
 def test_the_benchmark_writes_results_and_a_plot(model_store, tmp_path) -> None:
     # Two English and two Chinese utterances: the set's first two of each language.
     result = subprocess.run(

@@ -74,7 +74,7 @@ def test_two_cpus_of_one_name_differ_by_their_vector_units() -> None:
 
 def test_the_headline_quotes_the_figures_the_issue_asks_for() -> None:
     side = {"first_audio_ms": {"p50": 700.0, "p95": "inf"}, "wer": 0.05, "cer": 0.3,
-            "peak_rss_mb": 700.0, "misses": 1}  # fmt: skip
+            "cer_espeak": 1.1, "peak_rss_mb": 700.0, "misses": 1}  # fmt: skip
     line = headline(
         {"ours": side, "stock": side, "ratio_of_p50": 3.1, "endpoint_wait_ms": {"p50": 384.0}}
     )
@@ -82,3 +82,9 @@ def test_the_headline_quotes_the_figures_the_issue_asks_for() -> None:
     assert "endpoint wait p50 384.0 ms included" in line
     assert "ours 700.0/inf ms" in line and "ratio of p50s 3.1" in line and "700.0 MB" in line
     assert "misses ours 1" in line
+    assert "CER ours 0.3 stock 0.3 (espeak-ng items ours 1.1" in line
+
+
+def test_traditional_characters_are_no_error() -> None:
+    assert error_rate([("这个多少钱", "這個多少錢")], "zh") == 0.0
+    assert error_rate([("这个多少钱", "這個多少")], "zh") == 0.2
