@@ -197,7 +197,7 @@ def analyse(
                 party=clip.party,
                 text=clip.text,
                 room_ms=None if answer is None else round(ms_between(lead, answer[0]), 1),
-                trace_ms=trace["ms_after_speech_end"]["first_audio_out"] if trace else None,
+                trace_ms=trace["ms_after_speech_end"].get("first_audio_out") if trace else None,
                 trace_status=trace["status"] if trace else None,
                 answer_s=None if answer is None else round(ms_between(*answer) / 1000.0, 2),
                 holes_ms=holes,
@@ -284,8 +284,9 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
         parties, recording = room.finish()
     if process.returncode != 0:
         raise SystemExit(f"interpreter live failed ({process.returncode}): {''.join(err)[-500:]}")
+    # Every utterance has a line, a silent or stale one too: matched in order by its
+    # length, each turn finds its own (a silent turn's is a miss on both clocks).
     traces = [json.loads(line) for line in out if line.startswith("{")]
-    traces = [t for t in traces if t["status"] not in ("silent", "stale")]
     results = analyse(clips, starts, track_at, parties, recording, traces)
     summary_line = next((line.strip() for line in reversed(err) if " turns; " in line), "")
     speaker_underruns = re.search(r"(\d+) speaker underruns", summary_line)

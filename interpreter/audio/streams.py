@@ -42,9 +42,10 @@ class StreamOptions:
     # A missing, busy or unplugged device is tried again this often, this many times.
     retry_s: float = 2.0
     retries: int = 5
-    # PortAudio's suggested speaker latency: its buffer rides out a late callback on
-    # a busy CPU ("low" underruns on a sound server); the time is counted in latency.
-    output_latency: str | float = "high"
+    # PortAudio's suggested speaker latency, seconds: its buffer rides out a callback
+    # kept waiting by a busy CPU ("low" underruns on a sound server); the time is
+    # counted in every latency the session reports.
+    output_latency: str | float = 0.05
     # Samples the speaker's callback moves at a time: the device's buffer holds a few
     # of them, so a speech's first sample waits that much longer to sound.
     output_block_ms: int = 10
