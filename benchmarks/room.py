@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -335,18 +336,29 @@ def headline(summary: dict) -> str:
     )
 
 
+def positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type: a number above zero (a zero or negative count is refused in
+    one line, exit status 2, before the sound server starts)."""
+
+    def parse(text: str) -> float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text}: give a number above zero")
+        return value
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--turns", type=int, help="how many turns of the exchange")
-    group.add_argument("--minutes", type=float, help="turns enough for about this long")
+    group.add_argument("--turns", type=positive(int), help="how many turns of the exchange")
+    group.add_argument("--minutes", type=positive(float), help="turns enough for this long")
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
     turns = args.turns or max(2, round((args.minutes or 1.0) * 60 / (ANSWER_WINDOW_S + 2.5)))
-    if turns < 1:
-        parser.error("--turns must be at least 1")
     store = store_for_live(args.models_dir)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="interpreter-room-") as temporary:

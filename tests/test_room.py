@@ -12,7 +12,7 @@ import ctypes.util
 import numpy as np
 import pytest
 
-from benchmarks.room import answer_of, run, silent_runs_ms, voiced_end
+from benchmarks.room import answer_of, main, run, silent_runs_ms, voiced_end
 from benchmarks.roombed import ROOM_RATE_HZ, align, device_track, missing_packages
 from tests.conftest import needs_espeak
 
@@ -71,6 +71,14 @@ def test_the_last_voiced_sample_is_the_last_above_minus_50_dbfs() -> None:
     clip[100:600] = 3000
     clip[700] = 50  # under -50 dBFS (about 104)
     assert voiced_end(clip) == 600
+
+
+@pytest.mark.parametrize("flag, value", [("--turns", "0"), ("--minutes", "-1")])
+def test_a_count_that_cannot_be_run_is_refused_in_one_line(flag, value, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([flag, value])
+    assert stopped.value.code == 2
+    assert "give a number above zero" in capsys.readouterr().err
 
 
 @pytest.mark.models
