@@ -603,6 +603,28 @@ def json_ready(value: object) -> object:
     return value
 
 
+def save_result(
+    name: str, benchmark: str, module_doc: str, fields: dict, out_dir: Path, label: str = ""
+) -> Path:
+    """A result file `<date>-<machine>-<name>[-label].json`: what was measured, when, on
+    which machine and how (the method: `module_doc` after its first paragraph), then
+    `fields`."""
+    description = machine()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    document = {
+        "benchmark": benchmark,
+        "created_at": now.isoformat(timespec="seconds"),
+        "machine": description,
+        "method": module_doc.split("\n\n", 1)[1].strip(),
+        **fields,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    suffix = f"-{label}" if label else ""
+    path = out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-{name}{suffix}.json"
+    write_json(document, path)
+    return path
+
+
 def write_json(document: dict, path: Path) -> None:
     tmp = path.with_suffix(".json.tmp")
     text = json.dumps(json_ready(document), ensure_ascii=False, indent=2, allow_nan=False)

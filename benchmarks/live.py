@@ -22,7 +22,6 @@ memory of the live process is read just before Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import signal
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.latency import RESULTS_DIR, machine, machine_slug, write_json
+from benchmarks.latency import RESULTS_DIR, save_result
 from benchmarks.scoring import percentiles
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.stages import build_vad
@@ -301,13 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     store = store_for_live(args.models_dir)
     with tempfile.TemporaryDirectory(prefix="interpreter-live-") as temporary:
         result = run(store, Path(temporary), print, max(1, args.rounds))
-    description = machine()
-    now = datetime.datetime.now(datetime.timezone.utc)
-    document = {
-        "benchmark": "live replay: end of speech to first audio out, real audio path",
-        "created_at": now.isoformat(timespec="seconds"),
-        "machine": description,
-        "method": __doc__.split("\n\n", 1)[1].strip(),
+    fields = {
         "models": {
             "asr": "whisper-base",
             "translation": "phrasebook, else Whisper's own (no translation weights here)",
@@ -319,10 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         ],
         **result,
     }
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    label = f"-{args.label}" if args.label else ""
-    path = args.out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-live{label}.json"
-    write_json(document, path)
+    benchmark = "live replay: end of speech to first audio out, real audio path"
+    path = save_result("live", benchmark, __doc__, fields, args.out_dir, args.label)
     spread = result["first_audio_ms"]
     endpoint = result["first_audio_ms_after_endpoint"]
     lost = ", ".join(f"{result[name]} {name}" for name in OUTCOMES)

@@ -16,7 +16,7 @@ from benchmarks.zhbaker import BakerVoice
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.tts import EspeakVoice, Voice
 from interpreter.types import Frame, Utterance
-from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, SpeechProbability, State
+from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, SpeechProbability
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,9 +90,10 @@ def cut(
     """What the endpointer hands on at the end of speech (first onset to last offset), and
     the endpoint wait in ms: from the last voiced sample to the endpointer's decision.
 
-    The recording is fed to the endpointer one VAD window at a time, so that its own
-    state dates both ends of the wait (no amplitude threshold, no second VAD pass). The
-    last voiced sample is the end of the last window it heard as speech, the one before
+    The recording is fed to the endpointer one VAD window at a time, so that it dates
+    both ends of the wait (no amplitude threshold, no second VAD pass). The last voiced
+    sample is the end of the last window it heard as speech (`Utterance.voice_end_s`),
+    the one before
     the run of quiet windows that closed the utterance (the first under `end_threshold`,
     the others under `start_threshold`); the decision is the end of the window that
     closed it, when the run reached `min_silence_ms` (in whole windows: 12 of 32 ms for
@@ -109,16 +110,13 @@ def cut(
     endpointer = Endpointer(vad, options)
     window = vad.window_samples
     pieces: list[tuple[Utterance, float]] = []
-    voice_end_s = 0.0
     for start in range(0, len(samples), window):
         frame = samples[start : start + window]
         heard = endpointer.push(Frame(frame, ASR_SAMPLE_RATE, start / ASR_SAMPLE_RATE))
         now_s = (start + len(frame)) / ASR_SAMPLE_RATE
-        if endpointer.state is State.SPEAKING:
-            voice_end_s = now_s
-        pieces += [(piece, now_s - voice_end_s) for piece in heard]
+        pieces += [(piece, now_s - piece.voice_end_s) for piece in heard]
     end_s = len(samples) / ASR_SAMPLE_RATE
-    pieces += [(piece, end_s - voice_end_s) for piece in endpointer.flush()]
+    pieces += [(piece, end_s - piece.voice_end_s) for piece in endpointer.flush()]
     if not pieces:
         raise RuntimeError(f"the endpointer found no speech in replay item {utterance_id}")
     first, (last, wait_s) = pieces[0][0], pieces[-1]
@@ -130,6 +128,7 @@ def cut(
         sample_rate=ASR_SAMPLE_RATE,
         t_start_s=first.t_start_s,
         t_end_s=last.t_end_s,
+        t_voice_end_s=last.t_voice_end_s,
     )
     return utterance, round(1000.0 * wait_s, 1)
 

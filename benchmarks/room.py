@@ -27,7 +27,6 @@ holds everything on one clock. Per turn:
 from __future__ import annotations
 
 import argparse
-import datetime
 import itertools
 import json
 import math
@@ -44,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.latency import RESULTS_DIR, machine, machine_slug, write_json
+from benchmarks.latency import RESULTS_DIR, save_result
 from benchmarks.live import ENGLISH_VOICE, EXCHANGE, match_traces, memory_mb, store_for_live
 from benchmarks.roombed import ROOM_RATE_HZ, Room, device_track
 from benchmarks.scoring import percentiles
@@ -92,11 +91,11 @@ def merchant_voice() -> Voice:
     return BakerVoice() if baker_available() else EspeakVoice("zh", 130)
 
 
-def make_clips(store: ModelStore, count: int) -> list[Clip]:
+def make_clips(store: ModelStore, count: int, merchant: Voice) -> list[Clip]:
     """`count` turns of the two-party exchange (benchmarks/live.py), in order, round
-    after round."""
+    after round, the merchant's in the voice given."""
     english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
-    voices = {"en": english, "zh": merchant_voice()}
+    voices = {"en": english, "zh": merchant}
     endpointer = Endpointer(build_vad(store), EndpointerOptions())
     rendered: dict[str, Clip] = {}
     clips = []
@@ -238,7 +237,8 @@ def summarise(results: list[TurnResult]) -> dict:
 
 def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
     """Play `turns` turns of the exchange in the room with `interpreter live` listening."""
-    clips = make_clips(store, turns)
+    merchant = merchant_voice()
+    clips = make_clips(store, turns, merchant)
     command = [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en", "--trace"]
     with Room(work) as room:
         answers = len(clips) * int(ANSWER_WINDOW_S * ROOM_RATE_HZ)
@@ -299,6 +299,7 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
             "peak_rss_mb": peak,
             "rss_mb_last": rss[-1] if rss else None,
         },
+        "voices": {"en": ENGLISH_VOICE, "zh": getattr(merchant, "name", "espeak-ng")},
         "summary_line": summary_line,
         "turns": [
             {**asdict(result), "trace_minus_room_ms": result.disagreement_ms} for result in results
@@ -363,22 +364,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="interpreter-room-") as temporary:
         result = run(store, Path(temporary), turns)
-    description = machine()
-    now = datetime.datetime.now(datetime.timezone.utc)
-    document = {
-        "benchmark": "the room: last voiced sample to first device sample, real sound server",
-        "created_at": now.isoformat(timespec="seconds"),
-        "machine": description,
-        "method": __doc__.split("\n\n", 1)[1].strip(),
+    fields = {
         "sound_server": "PulseAudio null sink 'room', 16 kHz mono; ALSA default = pulse",
-        "voices": {"en": ENGLISH_VOICE, "zh": getattr(merchant_voice(), "name", "espeak-ng")},
         "wall_s": round(time.monotonic() - started, 1),
         **result,
     }
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    label = f"-{args.label}" if args.label else ""
-    path = args.out_dir / f"{now:%Y-%m-%d}-{machine_slug(description)}-room{label}.json"
-    write_json(document, path)
+    benchmark = "the room: last voiced sample to first device sample, real sound server"
+    path = save_result("room", benchmark, __doc__, fields, args.out_dir, args.label)
     for number, turn in enumerate(result["turns"], start=1):
         print(turn_line(number, turn))
     print(f"{headline(result['summary'])}; wrote {path}")

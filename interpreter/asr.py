@@ -22,7 +22,13 @@ from interpreter.chinese import SimplifiedChinese
 from interpreter.clock import Clock, MonotonicClock
 from interpreter.compute import resolve_compute_type, resolve_device
 from interpreter.errors import ModelError
-from interpreter.hallucination import cut_repetition, is_invented, read_once, restarts_itself
+from interpreter.hallucination import (
+    cut_repetition,
+    is_invented,
+    read_once,
+    restarts_itself,
+    said_once,
+)
 from interpreter.types import Transcript, Utterance
 
 WINDOW_S = 30.0
@@ -487,7 +493,7 @@ class Transcriber:
         )
         if silent:
             return ""
-        text = cut_repetition(read_once(decoded.text) or decoded.text)
+        text = said_once(decoded.text)
         looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
         if looped and decoded.no_speech_prob > 0.5:
             # A loop where Whisper itself doubts there is speech: babble or noise read

@@ -161,12 +161,18 @@ def restarts_itself(text: str) -> bool:
 _DIGIT_LOOP = re.compile(r"([\d.,:\-/]{2,4}?)\1{2,}")
 
 
+def said_once(text: str) -> str:
+    """The text with a sentence read over again (`read_once`) and a loop
+    (`cut_repetition`) kept once."""
+    return cut_repetition(read_once(text) or text)
+
+
 def partial_text(text: str) -> str:
     """What a draft may show while the party is still speaking: the final reading's
     guards against a sentence read over again and a loop ("你要多少?你要多少?你要多少?"
     shows once), and nothing where digits loop, since a number is shown only when it is
     read whole. A repeated single digit is a number (1111, 1000000), never a loop."""
-    text = cut_repetition(read_once(text) or text)
+    text = said_once(text)
     for match in _DIGIT_LOOP.finditer(text):
         if len(set(match.group(1))) > 1:
             return ""

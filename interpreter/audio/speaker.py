@@ -133,8 +133,7 @@ class Speaker(DeviceStream):
         self._on_stop = on_stop or (lambda t_s: None)
         # Set by the callback: blocks the device asked for too late (an underrun).
         self.underruns = 0
-        self._pacer = Pacer()
-        self._delivered = 0
+        self._restart_pacing()
 
     def say_chunk(self, chunk: SpeechChunk) -> bool:
         """Queue a chunk (waiting while the queue is full); False once stopped."""
@@ -154,8 +153,14 @@ class Speaker(DeviceStream):
                 break
         self._tape.clear()
 
+    def _restart_pacing(self) -> None:
+        """A new stream: its clock (or lack of one) is found again from its start.
+        A clockless device is kept ahead by about a real one's buffer."""
+        keep_ahead_s = 2.0 * self._options.output_block_ms / 1000.0
+        self._pacer, self._delivered = Pacer(keep_ahead_s=keep_ahead_s), 0
+
     def _make(self, sd, info: DeviceInfo):
-        self._pacer, self._delivered = Pacer(keep_ahead_s=self._slack_s()), 0
+        self._restart_pacing()
         return sd.OutputStream(
             device=info.index,
             samplerate=info.default_sample_rate,
@@ -184,10 +189,6 @@ class Speaker(DeviceStream):
             leaves_s = now_s + max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
         for utterance_id, offset in changes:
             self._sounded.put(Sounded(utterance_id, leaves_s + offset / rate))
-
-    def _slack_s(self) -> float:
-        """How far ahead a clockless device is kept: a real one's buffer, about."""
-        return 2.0 * self._options.output_block_ms / 1000.0
 
     def _run(self) -> None:
         sd = devices.portaudio()
