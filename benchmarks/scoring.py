@@ -2,7 +2,10 @@
 
 Whisper writes "500" one time and "five hundred" the next, and 五百 or 500 in Chinese;
 neither is a recognition error, so numbers are read into digits (with the interpreter's
-own parsers) before words or characters are compared.
+own parsers) before words or characters are compared, and the few ways of writing one
+value are made one: 百分之三十 = 30%, 七点半 = 7点半 = 7:30, 三块五 = 3.5块,
+"two percent" = "2%", "$20" = "20 dollars". Accents are not compared in English
+("São Paulo" = "Sao Paulo"), as Whisper's own text normaliser does.
 """
 
 from __future__ import annotations
@@ -32,16 +35,45 @@ def _digits(match: re.Match[str], parse) -> str:  # parse: str -> Decimal | None
     return match.group(0) if value is None else f" {format_number(value, 'zh')} "
 
 
+_ZH_NUMERAL = r"[零〇一二两三四五六七八九十百千万\d.]+"
+
+
+def _times_and_percents_zh(text: str) -> str:
+    """Before the numbers are read: 点 in a time is not a decimal point, and 百 in
+    百分之 is not a hundred."""
+    text = re.sub(rf"百分之\s*({_ZH_NUMERAL})", r"\1%", text)
+    text = re.sub(rf"({_ZH_NUMERAL})\s*点\s*半", r"\1:30", text)
+    return re.sub(rf"({_ZH_NUMERAL})\s*点\s*({_ZH_NUMERAL})\s*分", r"\1:\2", text)
+
+
+def _money_zh(text: str) -> str:
+    """三块五 = 3块5 = 3.5块, once the numbers are digits."""
+    return re.sub(r"(\d+)\s*[块元]\s*(\d)\s*[毛角]?(?![\d分])", r"\1.\2块", text)
+
+
+def _one_way_en(text: str) -> str:
+    """English values written one way, before the words are compared."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = re.sub(r"\$\s*(\d+(?:\.\d+)?)", r"\1 dollars", text)
+    text = re.sub(r"\bper cent\b", "percent", text)
+    return re.sub(r"(?<=\d)\s*%", " percent", text)
+
+
 def normalise(text: str, language: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     if language == "zh":
+        text = _times_and_percents_zh(text)
         text = _ZH_NUMBER.sub(lambda m: _digits(m, parse_zh_number), text)
+        text = _money_zh(re.sub(r"(?<=\d)\s+(?=[块元])", "", text))
     else:
+        text = _one_way_en(text)
         text = _EN_NUMBER.sub(lambda m: _digits(m, parse_en_number), text)
-    text = re.sub(r"(?<=\d)\.(?=\d)", "\x00", text)  # a decimal point is part of a number
-    kept = [c if unicodedata.category(c)[0] in "LN" or c == "\x00" else " " for c in text]
-    return " ".join("".join(kept).split()).replace("\x00", ".")
+    text = re.sub(r"(?<=\d)\s*([.:])\s*(?=\d)", r"\1", text)
+    # A decimal point and the colon of a time are part of a number.
+    text = re.sub(r"(?<=\d)([.:])(?=\d)", lambda m: "\x00" if m[1] == "." else "\x01", text)
+    kept = [c if unicodedata.category(c)[0] in "LN" or c in "\x00\x01" else " " for c in text]
+    return " ".join("".join(kept).split()).replace("\x00", ".").replace("\x01", ":")
 
 
 def units(text: str, language: str) -> list[str]:
