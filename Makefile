@@ -17,8 +17,22 @@ venv: $(STAMP)
 system-deps:
 	@sh device/install-system-deps.sh
 
+# The merchant speaks in the natural Mandarin test voice where it is beside the checkout
+# (test speech only, never a product voice: its lines are rendered outside the product
+# and played as recordings), else in espeak-ng's robotic Mandarin.
+MERCHANT_VOICE := ../shared/voices/zh-baker
+MERCHANT_AUDIO := demo-output/merchant-voice
+
 demo: system-deps $(STAMP)
-	$(BIN)/interpreter demo
+	@if [ -d $(MERCHANT_VOICE) ]; then \
+		set -x; \
+		$(BIN)/python -m benchmarks.demo_voices $(MERCHANT_AUDIO) && \
+		$(BIN)/interpreter demo --merchant-audio $(MERCHANT_AUDIO); \
+	else \
+		echo "note: no natural Mandarin test voice at $(MERCHANT_VOICE), so the merchant speaks with espeak-ng"; \
+		set -x; \
+		$(BIN)/interpreter demo; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check interpreter tests benchmarks

@@ -124,7 +124,11 @@ def cmd_translate_text(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from interpreter.demo import DemoOptions, run_demo
 
-    options = DemoOptions(out_dir=Path(args.out) if args.out else None, stages=_stage_options(args))
+    options = DemoOptions(
+        out_dir=Path(args.out) if args.out else None,
+        stages=_stage_options(args),
+        merchant_audio=Path(args.merchant_audio) if args.merchant_audio else None,
+    )
     run_demo(options, _store(args))
     return 0
 
@@ -279,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="a scripted counter conversation, end to end")
     demo.add_argument("--out", help="folder for the audio (default: demo-output/<time>)")
+    demo.add_argument(
+        "--merchant-audio",
+        metavar="DIR",
+        help="play the merchant's lines from recordings instead of espeak-ng: in DIR, "
+        "NN.wav for script line NN (16 kHz mono 16-bit PCM, the speech alone) and "
+        'lines.json: {"voice": "who speaks", "lines": {"02.wav": "二十块一个。", ...}}, '
+        "checked against the script (make demo renders them with the natural test voice "
+        "when ../shared/voices/zh-baker is present)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     live = commands.add_parser("live", help="listen and interpret at the counter until Ctrl-C")

@@ -1,12 +1,15 @@
 """`interpreter demo`: a scripted counter conversation through the real pipeline.
 
-The buyer's lines are spoken by the Piper voice the demo extra installs, the
-merchant's by espeak-ng's Mandarin voice; each line is then heard, cut, transcribed,
-translated and spoken back exactly as a push-to-talk turn at the kiosk would be (the
-button says who speaks, so the language is known). Nothing here is canned except the
-script: every transcript and translation printed is what the models produced.
-espeak-ng's Mandarin is robotic, so Whisper hears it only roughly; the merchant's
-turns show that honestly.
+The buyer's lines are spoken by the Piper voice the demo extra installs. The merchant's
+are spoken by espeak-ng's Mandarin voice, or, with --merchant-audio DIR, played from
+recordings (interpreter/demo_lines.py says what DIR holds; `make demo` renders them with
+the natural Mandarin test voice when ../shared/voices/zh-baker is beside the checkout).
+Each line is then heard, cut, transcribed, translated and spoken back exactly as a
+push-to-talk turn at the kiosk would be (the button says who speaks, so the language is
+known). Nothing here is canned except the script and, with recordings, the merchant's
+speech: every transcript and translation printed is what the models produced. The demo
+prints which voice the merchant has: espeak-ng's Mandarin is robotic, so Whisper hears
+it only roughly, and the merchant's turns show that honestly.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, write_wav
 from interpreter.clock import Clock, MonotonicClock
+from interpreter.demo_lines import RecordedVoice, load_recorded_voice
 from interpreter.errors import InputError
 from interpreter.pipeline import Directions, Turn
 from interpreter.report import turn_json, turn_lines
@@ -42,9 +46,10 @@ class Line:
     text: str
 
 
-# The merchant speaks with espeak-ng's robotic Mandarin, which Whisper base mishears
-# often; these lines are ones it hears right (a real voice is heard far better), so
-# the demo shows the ladder and the numbers rather than espeak-ng's accent.
+# The merchant's lines are short and plain: Whisper base hears them right even in
+# espeak-ng's robotic Mandarin, which it mishears often (a natural voice or a person it
+# hears far better), so with either voice the demo shows the ladder and the numbers
+# rather than an accent.
 SCRIPT: tuple[Line, ...] = (
     Line("buyer", "en", "Hello! How much is this?"),
     Line("merchant", "zh", "二十块一个。"),
@@ -58,10 +63,18 @@ SCRIPT: tuple[Line, ...] = (
 )
 
 
+def merchant_lines() -> list[tuple[int, str]]:
+    """The script's merchant lines as (number in the script, text): what a
+    --merchant-audio folder must hold a recording of."""
+    return [(n, line.text) for n, line in enumerate(SCRIPT, start=1) if line.party == "merchant"]
+
+
 @dataclass(frozen=True)
 class DemoOptions:
     out_dir: Path | None = None
     stages: StageOptions = field(default_factory=StageOptions)
+    # Recordings of the merchant's lines (interpreter/demo_lines.py) instead of espeak-ng.
+    merchant_audio: Path | None = None
 
 
 def ensure_models(store: ModelStore, err: TextIO) -> None:
@@ -76,22 +89,36 @@ def default_out_dir() -> Path:
     return Path("demo-output") / time.strftime("%Y%m%d-%H%M%S")
 
 
-def _speaker_voices(store: ModelStore, err: TextIO) -> dict[str, Voice | None]:
+def _speaker_voices(
+    store: ModelStore, recorded: RecordedVoice | None, err: TextIO
+) -> dict[str, Voice | None]:
     buyer = PiperVoiceModel(store.path(BUYER_VOICE), "en", BUYER_VOICE)
-    merchant: Voice | None = None
+    if recorded is not None:
+        return {"en": buyer, "zh": recorded}
     if espeak_path() is not None:
-        merchant = EspeakVoice("zh", words_per_minute=130)
-    else:
-        print(
-            "note: espeak-ng is not installed, so the merchant's lines are skipped "
-            "(install it: sudo apt install espeak-ng)",
-            file=err,
-        )
-    return {"en": buyer, "zh": merchant}
+        return {"en": buyer, "zh": EspeakVoice("zh", words_per_minute=130)}
+    print(
+        "note: espeak-ng is not installed, so the merchant's lines are skipped "
+        "(install it: sudo apt install espeak-ng, or give --merchant-audio)",
+        file=err,
+    )
+    return {"en": buyer, "zh": None}
+
+
+def _describe(voice: Voice | None) -> str:
+    """Who speaks a party's lines, since the merchant's voice decides what Whisper hears."""
+    if voice is None:
+        return "nobody (its lines are skipped)"
+    if isinstance(voice, RecordedVoice):
+        return f"recordings of {voice.name}"
+    if isinstance(voice, EspeakVoice):
+        return f"{voice.name} (robotic)"
+    return voice.name
 
 
 def _say(voice: Voice, text: str) -> np.ndarray:
-    """What the party says, as a 16 kHz recording with a little room noise around it."""
+    """What the party says, as a 16 kHz recording with a little room noise around it
+    (a recorded line too, so that every voice reaches the endpointer the same way)."""
     spoken = np.concatenate(
         [resample(a, voice.sample_rate, ASR_SAMPLE_RATE) for a in voice.speak(text)]
     )
@@ -108,6 +135,9 @@ def run_demo(
     err: TextIO = sys.stderr,
     clock: Clock | None = None,
 ) -> list[Turn]:
+    recorded: RecordedVoice | None = None
+    if options.merchant_audio is not None:
+        recorded = load_recorded_voice(options.merchant_audio, merchant_lines())
     ensure_models(store, err)
     clock = clock or MonotonicClock()
     out_dir = options.out_dir or default_out_dir()
@@ -129,10 +159,14 @@ def run_demo(
     interpreter, used = build_interpreter(store, directions, stages, clock, vad_name)
     for note in describe_gaps(interpreter.translator, directions, used.voices, store.catalog):
         print(f"note: {note}", file=err)
-    speakers = _speaker_voices(store, err)
+    speakers = _speaker_voices(store, recorded, err)
     print(
         f"A counter conversation, push-to-talk: buyer (en) and merchant (zh). "
         f"Models: {used.asr}, {', '.join(f'{k}: {v}' for k, v in used.voices.items())}.",
+        file=out,
+    )
+    print(
+        f"Speaking: buyer {_describe(speakers['en'])}, merchant {_describe(speakers['zh'])}.",
         file=out,
     )
     turns: list[Turn] = []
