@@ -1,11 +1,19 @@
 """The fidelity set: trade sentences full of numbers, each with the amounts it holds.
 
-Sentences are made from counter templates and number forms people use (五百, 一千二,
-两万, 三块五, "five hundred", "$3.50", "1,200 units"), with the exact amounts written
-down from the values the template was filled with, not read back by the parser under
-test. `python -m benchmarks.fidelity_set` writes the expanded set to
-`fidelity_set.toml` (committed, so the set is read and reviewed as text); the seed
-makes the same set every time.
+Two files, one per split, so that regenerating one can never touch the other:
+
+- `fidelity_set.toml`, split **dev**: sentences made from counter templates and number
+  forms people use (五百, 一千二, 两万, 三块五, "five hundred", "$3.50", "1,200 units"),
+  with the exact amounts written down from the values the template was filled with,
+  not read back by the parser under test. The number checks were tuned on these, so
+  they are for tuning only. `python -m benchmarks.fidelity_set` writes them
+  (committed, so the set is read and reviewed as text); the seed makes the same set
+  every time.
+- `fidelity_test.toml`, split **test**: free speech a stall hears, written by hand
+  apart from the phrasebook and the dev sentences, never tuned on, with amounts
+  written by hand. The generator never writes it; it gives the figures README quotes.
+
+An item's `split` defaults to dev; every item of the test file says `split = "test"`.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import json
 import random
 import sys
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -22,6 +31,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 FIDELITY_SET = Path(__file__).with_name("fidelity_set.toml")
+FIDELITY_TEST = Path(__file__).with_name("fidelity_test.toml")
 PER_LANGUAGE = 110
 SEED = 2026
 
@@ -102,12 +112,21 @@ EN_TEMPLATES = (
 )
 
 
+class Split(str, Enum):
+    """Held-out discipline: settings are chosen on dev; README quotes test."""
+
+    DEV = "dev"
+    TEST = "test"
+
+
 @dataclass(frozen=True)
 class FidelityItem:
     language: str
     text: str
-    # "kind value unit", in the order said; what the sentence means, exactly.
+    # "kind value unit", in the order said; what the sentence means, exactly. For a
+    # date the value is the day and the unit the month; a discount is the share off.
     amounts: tuple[str, ...]
+    split: Split = Split.DEV
 
 
 def generate(seed: int = SEED, per_language: int = PER_LANGUAGE) -> list[FidelityItem]:
@@ -140,19 +159,34 @@ def generate(seed: int = SEED, per_language: int = PER_LANGUAGE) -> list[Fidelit
     return items
 
 
-def load_set(path: Path = FIDELITY_SET) -> list[FidelityItem]:
+def load_items(path: Path) -> list[FidelityItem]:
+    """The items of one file; an item's split defaults to dev."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    splits = {split.value for split in Split}
+    unknown = {str(u.get("split", Split.DEV.value)) for u in data["utterance"]} - splits
+    if unknown:
+        raise ValueError(f"{path}: unknown split {sorted(unknown)}; use one of {sorted(splits)}")
     return [
-        FidelityItem(str(u["language"]), str(u["text"]), tuple(u["amounts"]))
+        FidelityItem(
+            str(u["language"]),
+            str(u["text"]),
+            tuple(str(a) for a in u["amounts"]),
+            Split(str(u.get("split", Split.DEV.value))),
+        )
         for u in data["utterance"]
     ]
 
 
+def load_set(paths: tuple[Path, ...] = (FIDELITY_SET, FIDELITY_TEST)) -> list[FidelityItem]:
+    """Every item of both splits: the generated dev items, then the hand-written test ones."""
+    return [item for path in paths for item in load_items(path)]
+
+
 def dump_set(items: list[FidelityItem]) -> str:
     lines = [
-        "# The fidelity set: written by `python -m benchmarks.fidelity_set` (see its",
-        "# docstring). Each amount is 'kind value unit' in the order said; for a date",
-        "# the unit is the month.",
+        "# The fidelity set's dev split: written by `python -m benchmarks.fidelity_set`",
+        "# (see its docstring); the held-out test items are in fidelity_test.toml. Each",
+        "# amount is 'kind value unit' in the order said; for a date the unit is the month.",
     ]
     for item in items:
         amounts = ", ".join(json.dumps(a) for a in item.amounts)
