@@ -4,30 +4,37 @@
     python -m benchmarks.latency --limit 6  # a quick look
 
 The clock is what a buyer waits for: it starts at the last voiced sample of the
-utterance and stops at the first translated sample out, the endpoint wait included.
-Both pipelines get the same utterances, cut by our endpointer, and pay the same wait
-per utterance, `endpoint_wait_ms`: from the last voiced sample to the endpointer's
-decision, as the endpointer itself heard them (benchmarks.replay.cut). The stock
-pipeline cannot start before the endpoint, so its figure is that wait plus its work.
-Ours may work during the wait, and its figure is the wait or that work, whichever ends
-later, plus what is left after the endpoint. A turn with no translated audio is a miss:
-counted (`misses`) and taken into the percentiles as infinitely slow, never dropped. In
-the JSON a miss's `first_audio_ms` is null, and any infinite figure (a percentile, a
-mean or a ratio reaching a miss) is the string "inf". The headline, `ratio_of_p50`, is
-stock's median over ours.
+utterance and stops at the first translated sample out, the endpoint wait included. A
+turn with no translated audio is a miss: counted (`misses`) and taken into the
+percentiles as infinitely slow, never dropped. In the JSON a miss's `first_audio_ms` is
+null, and any infinite figure (a percentile, a mean or a ratio reaching a miss) is the
+string "inf". The headline, `ratio_of_p50`, is stock's median over ours.
 
-Both run with their models loaded and warmed, interleaved utterance by utterance (each
-keeping the fastest of `--repeats` runs, one by default), so a busy machine slows both
-alike.
+Ours is the product itself: `interpreter live`'s session (benchmarks.session) hears each
+item's whole recording, its lead and tail silence included, from a microphone that
+delivers it in real time (32 ms frames on the session's clock, room noise between
+items), and its endpointer, its reader (drafts while the voice goes on, one reading as
+it stops, a draft still running then given up), its worker (the first piece translated
+and voiced during the endpoint silence) and its latency budget do what they do at the
+stall. Its figure is the session's own trace: from the last voiced sample its endpointer
+heard to the first audio handed to the speaker, its own endpoint wait (and any lag of
+its listener) included. The items are played one at a time, each once the turn of the
+one before is reported and half a second of noise has passed; an item the session cuts
+in two is timed by its last piece (`utterances` says how many), and one not reported 15
+s after its recording ends is a miss.
 
 The stock pipeline is how most projects wire these libraries: faster-whisper's
 `transcribe()` with its defaults (30-second window, beam 5) and its VAD filter, the
 whole text through the translator, the whole translation through the voice before
-playback. Ours is the interpreter's own code with the options under test. It reads the
-utterance while it is spoken, as the live runner does, in the utterance's own time: a
-reading starts when its audio has arrived and the one before is done. Its last reading
-starts as the voice stops (after any reading still running), and the first piece of the
-translation is made and voiced from it while the endpointer waits.
+playback. It is handed the utterance our endpointer cut from the same recording offline
+(benchmarks.replay.cut) and cannot start before the endpoint, so its figure is that
+cut's endpoint wait (`endpoint_wait_ms`: from the last voiced sample to the endpointer's
+decision) plus its work.
+
+Both run with their models loaded and warmed (the first two items once through both),
+interleaved item by item (each keeping the fastest of `--repeats` runs, one by default),
+so a busy machine slows both alike. While stock works, the session listens to the room
+noise (a VAD window every 32 ms, a few per cent of one core).
 
 No translation weights can be downloaded where this runs, so both pipelines use a
 translator with the shape of OPUS-MT zh-en (6+6 layers, 512 wide, 8 heads, 65,000
@@ -51,18 +58,38 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.replay import SPLITS, Reference, ReplayItem, build_replay, load_references
+from benchmarks.replay import (
+    SPLITS,
+    Reference,
+    ReplayItem,
+    build_replay,
+    load_references,
+)
 from benchmarks.scoring import error_rate, percentiles
+from benchmarks.session import (
+    UNREPORTED,
+    Played,
+    ReplayOptions,
+    ReplaySession,
+    live_endpointer_options,
+    replay_live_options,
+)
 from interpreter.asr import Transcriber, TranscriberOptions
+from interpreter.audio.files import ASR_SAMPLE_RATE
 from interpreter.clock import MonotonicClock
-from interpreter.early import EarlyOptions, EarlyRecognizer
-from interpreter.pipeline import Directions, Interpreter
+from interpreter.live import LiveOptions
+from interpreter.pipeline import Interpreter
 from interpreter.random_models import MARIAN_SHAPE, build_random_translator
+from interpreter.readaloud import NumberReader
+from interpreter.stages import StageOptions, build_vad
 from interpreter.store import ModelStore, default_store_dir, load_catalog
+from interpreter.trace import SPOKEN
+from interpreter.translate.amounts import AmountFinder
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
@@ -96,29 +123,32 @@ class BenchOptions:
     per_language: bool = False
     out_dir: Path = RESULTS_DIR
     label: str = ""
-    # Ours reads the utterance while it is spoken (drafts run during the speech, not
-    # timed; the last one, started as the voice stops, is charged for any time it takes
-    # past the endpoint); see interpreter.early.
-    early: bool = True
-    early_options: EarlyOptions = field(default_factory=EarlyOptions)
-    # Ours makes the first audio while the endpointer waits, from the words read as the
-    # voice stopped, as the live worker does (interpreter.pipeline.prepare).
-    prepare: bool = True
+    # Ours: the live session's options (`interpreter live`'s, trace on, echo gate off;
+    # see benchmarks.session.replay_live_options).
+    live: LiveOptions = field(default_factory=lambda: replay_live_options(PAIR))
     synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     nmt: NmtOptions = field(default_factory=lambda: NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO))
+    # Before the budget sets its silence and longest utterance, as a session's
+    # (`endpointer_options`): the offline cut and the session use the same.
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
 
     @property
     def cpu_threads(self) -> int:
         return self.threads or len(os.sched_getaffinity(0))
 
+    @property
+    def endpointer_options(self) -> EndpointerOptions:
+        return live_endpointer_options(self.endpointer, self.live.budget)
+
 
 @dataclass(frozen=True)
 class Measurement:
     """One pipeline on one utterance. `first_audio_ms` runs from the last voiced sample,
     the endpoint wait included (None: no audio, a miss); `asr_ms` and `mt_ms` are what
-    recognition and translation took past the endpoint."""
+    recognition and translation took past the endpoint (ours: from the session's
+    endpoint to its transcript, the wait for its reader included, then to its first
+    translated piece)."""
 
     transcript: str
     language: str
@@ -129,9 +159,16 @@ class Measurement:
     first_audio_ms: float | None
     # None: not known (ours heard no text, so it made no turn to say).
     encoder_window_s: float | None = 30.0
-    # Spent during the endpoint wait making the first audio from the words read as the
-    # voice stopped (ours); only what runs past the endpoint counts in the figures.
-    prepared_ms: float = 0.0
+    # Ours only, from the session's trace of the item's last utterance: what became of
+    # it (spoken, shown, silent, stale, or unreported when no trace came in time), its
+    # own endpoint wait, and the budget's rungs.
+    status: str | None = None
+    endpoint_ms: float | None = None
+    asr_rung: str | None = None
+    mt_rung: str | None = None
+    # Ours: the utterances the session cut the item into (its first audio is the last
+    # one's; the transcript and translation are all of them).
+    utterances: int = 1
 
     @property
     def total_ms(self) -> float:
@@ -144,6 +181,9 @@ def ms_since(start_s: float, clock: MonotonicClock) -> float:
 
 
 class OursPipeline:
+    """The interpreter's own code, as `interpreter live` runs it: the models are loaded
+    here, the session that drives them is `session()` (benchmarks.session)."""
+
     name = "ours"
 
     def __init__(self, store: ModelStore, translator_dir: Path, options: BenchOptions) -> None:
@@ -167,99 +207,67 @@ class OursPipeline:
             self.clock,
         )
         voice = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
-        synthesizer = Synthesizer({"en": voice}, options.synthesizer, self.clock)
-        self.interpreter = Interpreter(transcriber, chain, synthesizer, self.clock)
-        self.directions = Directions.pair(*PAIR)
-        self.early = (
-            EarlyRecognizer(transcriber, PAIR, options.early_options) if options.early else None
+        # As interpreter.stages builds them: numbers read aloud in words, and a turn
+        # Whisper is unsure of shown, not spoken (a miss here, as it is at the stall).
+        reader = NumberReader(AmountFinder.load())
+        synthesizer = Synthesizer({"en": voice}, options.synthesizer, self.clock, reader=reader)
+        self.interpreter = Interpreter(
+            transcriber,
+            chain,
+            synthesizer,
+            self.clock,
+            min_speak_confidence=StageOptions().min_speak_confidence,
         )
-        self.early_options = options.early_options
-        self.prepare = options.prepare
+        self.interpreter.warm_up()
+        chain.guard.finder.warm_up(PAIR)
+        synthesizer.warm_up_reader(PAIR)
+        self._store = store
+        self._options = options
 
-    def read_while_spoken(self, utterance: Utterance) -> float:
-        """What the live runner does before the end of speech, in the utterance's own
-        time: a draft every interval, each starting when its audio has arrived and the
-        reader is done with the one before, then one of the whole utterance as the voice
-        stops. A draft still running then is given up at its next step (encoder,
-        language, decoder), unless it read nearly all of it. Returns the milliseconds
-        from the end of the voice to the end of that last reading (the caller charges
-        what runs past the endpoint). The utterance's end stands for the moment the voice
-        stopped, the clock's zero: live, that comes before it by the post-roll the
-        endpointer keeps, and in both the reading then has the endpoint wait before the
-        endpoint."""
-        assert self.early is not None
-        rate = utterance.sample_rate
-        duration_s = len(utterance.samples) / rate
-        interval_s = self.early_options.interval_s
-        free_at_s = 0.0
-        due_s = interval_s
-        while due_s < duration_s:
-            start_s = max(due_s, free_at_s)
-            if start_s >= duration_s:
-                break
-            began_s = self.clock.now()
+    def session(self) -> ReplaySession:
+        """A live session on these models, on a microphone of its own (enter it to run)."""
+        options = ReplayOptions(self._options.live, self._options.endpointer_options)
+        return ReplaySession(self.interpreter, build_vad(self._store), options, self.clock)
 
-            def voice_goes_on(start_s: float = start_s, began_s: float = began_s) -> bool:
-                if start_s + (self.clock.now() - began_s) < duration_s:
-                    return True
-                return self.early.nearly_whole(start_s, duration_s)
 
-            heard = utterance.samples[: int(start_s * rate)]
-            self.early.hear(heard, rate, keep_going=voice_goes_on)
-            free_at_s = start_s + (self.clock.now() - began_s)
-            due_s = start_s + interval_s
-        waited_ms = 1000.0 * max(0.0, free_at_s - duration_s)
-        started_s = self.clock.now()
-        self.early.hear(utterance.samples, rate, now=True)
-        return waited_ms + ms_since(started_s, self.clock)
-
-    def run(self, utterance: Utterance, endpoint_wait_ms: float) -> Measurement:
-        """Timed from the voice stop, the last voiced sample; the endpoint comes
-        `endpoint_wait_ms` later. The last reading and the first piece start at the voice
-        stop; what they take past the endpoint is waited for after it, then the turn."""
-        read_ms = prepared_ms = 0.0
-        if self.early is not None:
-            read_ms = self.read_while_spoken(utterance)
-            if self.prepare:
-                reread_ms, prepared_ms = self.prepare_during_silence(utterance)
-                read_ms += reread_ms
-        # What the endpoint wait did not hide is waited for after it.
-        read_late_ms = max(0.0, read_ms - endpoint_wait_ms)
-        late_ms = max(0.0, read_ms + prepared_ms - endpoint_wait_ms)
-        turn = self.interpreter.interpret(utterance, self.directions, self.early)
-        if turn is None:
-            return Measurement("", "", "", "no-text", 0.0, 0.0, None, encoder_window_s=None)
-        t = turn.timings
+def ours_measurement(played: Played) -> Measurement:
+    """What the session made of one item. Its figure is the trace of the item's last
+    utterance: a spoken one's first audio out, from the last voiced sample; anything
+    else (shown but not spoken, silent, stale, unreported, no utterance at all) is a
+    miss. An item cut in two keeps the words of both pieces."""
+    heard = played.heard
+    turns = [h.turn for h in heard if h.turn is not None]
+    transcript = " ".join(turn.transcript.text for turn in turns)
+    translation = " ".join(turn.translation.text for turn in turns)
+    if not heard:
+        # No speech cut from it; or the listener never got past its end.
+        status = UNREPORTED if played.timed_out else "unheard"
         return Measurement(
-            transcript=turn.transcript.text,
-            language=turn.transcript.language,
-            translation=turn.translation.text,
-            method=turn.translation.method.value,
-            asr_ms=round(read_late_ms + t.asr_ms, 1),
-            mt_ms=t.mt_ms,
-            first_audio_ms=(
-                round(endpoint_wait_ms + late_ms + t.total_ms, 1)
-                if t.tts_first_audio_ms is not None
-                else None
-            ),
-            encoder_window_s=turn.transcript.encoder_window_s,
-            prepared_ms=round(prepared_ms, 1),
+            "", "", "", status, 0.0, 0.0, None, encoder_window_s=None, status=status, utterances=0
         )
-
-    def prepare_during_silence(self, utterance: Utterance) -> tuple[float, float]:
-        """What the live worker does with the words read as the voice stopped while the
-        endpointer waits out the silence: read them again on the wider window if they
-        look degenerate, then translate and voice their first piece. Returns the
-        milliseconds each took (recognition's, then the first piece's)."""
-        assert self.early is not None
-        started_s = self.clock.now()
-        preview = self.early.preview(utterance)
-        reread_ms = ms_since(started_s, self.clock)
-        if preview is None or not preview.text:
-            return reread_ms, 0.0
-        started_s = self.clock.now()
-        self.interpreter.prepare(preview, self.directions, utterance)
-        return reread_ms, ms_since(started_s, self.clock)
+    last = heard[-1]
+    if last.turn is None or last.trace is None:
+        language = turns[-1].transcript.language if turns else ""
+        return Measurement(
+            transcript, language, translation, last.status, 0.0, 0.0, None,
+            encoder_window_s=None, status=last.status, utterances=len(heard),
+        )  # fmt: skip
+    trace = last.trace
+    return Measurement(
+        transcript=transcript,
+        language=trace.language,
+        translation=translation,
+        method=trace.method,
+        asr_ms=round(max(0.0, trace.asr_done_ms - trace.endpoint_ms), 1),
+        mt_ms=last.turn.timings.mt_ms,
+        first_audio_ms=trace.first_audio_out_ms if trace.status == SPOKEN else None,
+        encoder_window_s=last.turn.transcript.encoder_window_s,
+        status=trace.status,
+        endpoint_ms=trace.endpoint_ms,
+        asr_rung=trace.asr_rung,
+        mt_rung=trace.mt_rung,
+        utterances=len(heard),
+    )
 
 
 class StockPipeline:
@@ -373,9 +381,16 @@ def machine_slug(description: dict[str, object]) -> str:
     return f"{cpu}-{description['cores']}c"
 
 
-def best_of(run: Callable[[Utterance, float], Measurement], item: ReplayItem, repeats: int):
-    runs = [run(item.utterance, item.endpoint_wait_ms) for _ in range(repeats)]
-    return min(runs, key=lambda m: m.total_ms)
+def best_of(measure: Callable[[], Measurement], repeats: int) -> Measurement:
+    return min((measure() for _ in range(repeats)), key=lambda m: m.total_ms)
+
+
+def stock_measurement(stock: StockPipeline, item: ReplayItem) -> Measurement:
+    return stock.run(item.utterance, item.endpoint_wait_ms)
+
+
+def ours_played(session: ReplaySession, recording: np.ndarray) -> Measurement:
+    return ours_measurement(session.play(recording))
 
 
 def peak_rss_mb() -> float:
@@ -482,12 +497,14 @@ def measure_memory(
     replay_path: Path, translator_dir: Path, store_dir: Path, options: BenchOptions
 ) -> dict[str, float]:
     """Peak RSS of each pipeline in a fresh process that loads it, warms it and runs the
-    longest utterances. The two probes run side by side: memory, not time, is read."""
+    longest items: ours as the session hears their recordings, in real time; stock on
+    their cuts. The two probes run side by side: memory, not time, is read."""
     settings = {
         "transcriber": asdict(options.transcriber),
         "nmt": asdict(options.nmt),
-        "early": options.early,
         "synthesizer": asdict(options.synthesizer),
+        "partial_interval_s": options.live.partial_interval_s,
+        "prepare_during_silence": options.live.prepare_during_silence,
     }
 
     def start(pipeline: str) -> subprocess.Popen:
@@ -511,31 +528,47 @@ def measure_memory(
     return peaks
 
 
-def save_replay(items: list[ReplayItem], path: Path) -> None:
-    np.savez(path, *[item.utterance.samples for item in items])
+def save_replay(items: list[ReplayItem], recordings: list[np.ndarray], path: Path) -> None:
+    """The items' cuts (for stock) and whole recordings (for ours)."""
+    cuts = {f"cut_{i}": item.utterance.samples for i, item in enumerate(items)}
+    whole = {f"recording_{i}": recording for i, recording in enumerate(recordings)}
+    np.savez(path, **cuts, **whole)
 
 
-def load_replay(path: Path) -> list[Utterance]:
+def load_replay(path: Path) -> tuple[list[Utterance], list[np.ndarray]]:
     with np.load(path) as data:
-        arrays = [data[f"arr_{index}"] for index in range(len(data.files))]
-    return [Utterance(i + 1, a, 16_000, 0.0, len(a) / 16_000) for i, a in enumerate(arrays)]
+        count = sum(1 for name in data.files if name.startswith("cut_"))
+        cuts = [data[f"cut_{i}"] for i in range(count)]
+        recordings = [data[f"recording_{i}"] for i in range(count)]
+    rate = ASR_SAMPLE_RATE
+    utterances = [Utterance(i + 1, a, rate, 0.0, len(a) / rate) for i, a in enumerate(cuts)]
+    return utterances, recordings
 
 
 def memory_probe(pipeline: str, args: argparse.Namespace) -> None:
     store = ModelStore(Path(args.models_dir), load_catalog())
     settings = json.loads(args.probe_settings)
+    live = replace(
+        replay_live_options(PAIR),
+        partial_interval_s=settings["partial_interval_s"],
+        prepare_during_silence=settings["prepare_during_silence"],
+    )
     options = BenchOptions(
         transcriber=TranscriberOptions(**settings["transcriber"]),
         nmt=NmtOptions(**settings["nmt"]),
-        early=settings["early"],
         synthesizer=SynthesizerOptions(**settings["synthesizer"]),
+        live=live,
     )
-    cls = OursPipeline if pipeline == "ours" else StockPipeline
-    runner = cls(store, Path(args.translator_dir), options)
-    if isinstance(runner, OursPipeline):
-        runner.interpreter.warm_up()  # as a session does at start
-    for utterance in load_replay(Path(args.replay_file)):
-        runner.run(utterance, 0.0)  # memory, not time, is read here
+    utterances, recordings = load_replay(Path(args.replay_file))
+    if pipeline == "ours":
+        ours = OursPipeline(store, Path(args.translator_dir), options)
+        with ours.session() as session:
+            for recording in recordings:
+                session.play(recording)
+    else:
+        stock = StockPipeline(store, Path(args.translator_dir), options)
+        for utterance in utterances:
+            stock.run(utterance, 0.0)  # memory, not time, is read here
     print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 
 
@@ -663,6 +696,23 @@ def select(references: list[Reference], limit: int | None, per_language: bool) -
     return chosen
 
 
+def row_of(item: ReplayItem, ours: Measurement, stock: Measurement) -> dict:
+    both_spoke = ours.first_audio_ms and stock.first_audio_ms
+    ratio = stock.first_audio_ms / ours.first_audio_ms if both_spoke else None
+    return {
+        "id": item.utterance.id,
+        "language": item.reference.language,
+        "split": item.reference.split,
+        "voice": item.reference.voice,
+        "reference": item.reference.text,
+        "speech_s": round(item.speech_s, 2),
+        "endpoint_wait_ms": item.endpoint_wait_ms,
+        "ours": asdict(ours),
+        "stock": asdict(stock),
+        "ratio": round(ratio, 2) if ratio else None,
+    }
+
+
 def run_benchmark(options: BenchOptions, store: ModelStore, log=print) -> Path:
     references = select(load_references(), options.limit, options.per_language)
     for name in (options.asr_model, ENGLISH_VOICE):
@@ -687,45 +737,40 @@ def _measure(
     # error rates compare between runs (with it, WER moved by a point run to run).
     english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
     log(f"speaking {len(references)} replay utterances ...")
-    items = build_replay(references, english, options.endpointer)
+    items = build_replay(references, english, options.endpointer_options)
+    recordings = [item.recording for item in items]
     # Peak memory is set by the loaded models and the longest utterances.
     replay_path = work / "replay-longest.npz"
-    save_replay(
-        sorted(items, key=lambda item: -item.speech_s)[:MEMORY_PROBE_UTTERANCES], replay_path
-    )
+    longest = sorted(range(len(items)), key=lambda i: -items[i].speech_s)
+    longest = longest[:MEMORY_PROBE_UTTERANCES]
+    save_replay([items[i] for i in longest], [recordings[i] for i in longest], replay_path)
 
     log("loading both pipelines ...")
     ours = OursPipeline(store, translator_dir, options)
     stock = StockPipeline(store, translator_dir, options)
-    for item in items[:2]:  # warm both: first calls allocate and tune kernels
-        ours.run(item.utterance, item.endpoint_wait_ms)
-        stock.run(item.utterance, item.endpoint_wait_ms)
-
     rows = []
-    for item in items:
-        ours_m = best_of(ours.run, item, options.repeats)
-        stock_m = best_of(stock.run, item, options.repeats)
-        both_spoke = ours_m.first_audio_ms and stock_m.first_audio_ms
-        ratio = stock_m.first_audio_ms / ours_m.first_audio_ms if both_spoke else None
-        rows.append(
-            {
-                "id": item.utterance.id,
-                "language": item.reference.language,
-                "split": item.reference.split,
-                "voice": item.reference.voice,
-                "reference": item.reference.text,
-                "speech_s": round(item.speech_s, 2),
-                "endpoint_wait_ms": item.endpoint_wait_ms,
-                "ours": asdict(ours_m),
-                "stock": asdict(stock_m),
-                "ratio": round(ratio, 2) if ratio else None,
-            }
-        )
-        log(
-            f"{item.utterance.id:3d} {item.reference.language} {item.speech_s:4.1f}s  "
-            f"ours {ours_m.total_ms:6.0f} ms ({ours_m.method})  stock {stock_m.total_ms:6.0f} ms  "
-            f"{ours_m.transcript[:48]!r}"
-        )
+    with ours.session() as session:
+        # Warm both: first calls allocate and tune kernels (and the session's budget
+        # learns how fast this machine is, as it has at a stall that has been open).
+        for item, recording in list(zip(items, recordings, strict=True))[:2]:
+            session.play(recording)
+            stock.run(item.utterance, item.endpoint_wait_ms)
+        for item, recording in zip(items, recordings, strict=True):
+            ours_m = best_of(partial(ours_played, session, recording), options.repeats)
+            stock_m = best_of(partial(stock_measurement, stock, item), options.repeats)
+            rows.append(row_of(item, ours_m, stock_m))
+            cut = f", cut in {ours_m.utterances}" if ours_m.utterances != 1 else ""
+            log(
+                f"{item.utterance.id:3d} {item.reference.language} {item.speech_s:4.1f}s  "
+                f"ours {ours_m.total_ms:6.0f} ms ({ours_m.method}{cut})  "
+                f"stock {stock_m.total_ms:6.0f} ms  {ours_m.transcript[:48]!r}"
+            )
+    assert session.summary is not None
+    log(f"ours, the session: {session.summary.line()}")
+    session_counts = {
+        "frames_dropped": session.summary.frames_dropped,
+        "stray_utterances": session.stray_utterances,
+    }
     del ours, stock
 
     log("measuring peak memory of each pipeline in a fresh process ...")
@@ -758,7 +803,10 @@ def _measure(
             "translator": "random weights, OPUS-MT zh-en shape (6+6 layers, 512 wide, 8 heads, "
             f"{MARIAN_SHAPE.vocabulary_size} vocabulary), int8; decoding capped at "
             f"{REALISTIC_OUTPUT_RATIO}x the source length",
-            "voices": {"en": ENGLISH_VOICE, "zh": "espeak-ng cmn-latn-pinyin"},
+            "voices": {
+                "en": ENGLISH_VOICE,
+                "zh": "zh-baker (natural test voice; items marked espeak: espeak-ng cmn)",
+            },
         },
         "settings": {
             "threads": options.cpu_threads,
@@ -766,16 +814,22 @@ def _measure(
             "ours": {
                 "transcriber": asdict(options.transcriber),
                 "nmt": asdict(options.nmt),
-                "early_recognition": asdict(options.early_options) if options.early else None,
-                "prepare_during_silence": options.early and options.prepare,
                 "synthesizer": asdict(options.synthesizer),
+                "live_options": asdict(options.live),
+                # What the session's readings used: its interval is the partial text's.
+                "early_options": asdict(
+                    replace(options.live.early, interval_s=options.live.partial_interval_s)
+                ),
+                "endpointer": asdict(options.endpointer_options),
+                # Counted over the whole run, warm-up included.
+                "session": session_counts,
             },
             "stock": {
                 "transcribe": "faster-whisper defaults, vad_filter=True",
                 "translate": "default beam",
             },
         },
-        "endpoint_silence_ms": options.endpointer.min_silence_ms,
+        "endpoint_silence_ms": options.endpointer_options.min_silence_ms,
         "summary": summary,
         "utterances": rows,
     }
@@ -854,12 +908,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--nmt-beam-size", type=int, help="ours: translator beam size")
     parser.add_argument(
-        "--no-early", action="store_true", help="ours: no recognition before the end of speech"
-    )
-    parser.add_argument(
         "--draft-interval",
         type=seconds(0.0, inclusive=False),
-        help="ours: seconds of speech between drafts",
+        help="ours: the session reads the growing utterance at most this often (seconds)",
     )
     parser.add_argument(
         "--no-prepare",
@@ -894,14 +945,13 @@ def main(argv: list[str] | None = None) -> int:
     nmt = BenchOptions().nmt
     if args.nmt_beam_size:
         nmt = replace(nmt, beam_size=args.nmt_beam_size)
+    live = replace(BenchOptions().live, prepare_during_silence=not args.no_prepare)
+    if args.draft_interval:
+        live = replace(live, partial_interval_s=args.draft_interval)
     options = BenchOptions(
         transcriber=transcriber,
         nmt=nmt,
-        early=not args.no_early,
-        early_options=(
-            EarlyOptions(interval_s=args.draft_interval) if args.draft_interval else EarlyOptions()
-        ),
-        prepare=not args.no_prepare,
+        live=live,
         synthesizer=(
             SynthesizerOptions(lead_words=args.lead_words)
             if args.lead_words is not None

@@ -48,6 +48,17 @@ class ReplayItem:
     utterance: Utterance
     # From the last voiced sample to the endpointer's decision (see `cut`).
     endpoint_wait_ms: float
+    # The whole recording the utterance was cut from (lead and tail silence, room
+    # noise): what a live session hears.
+    recording: np.ndarray
+
+    def __post_init__(self) -> None:
+        utterance = self.utterance
+        start = round(utterance.t_start_s * utterance.sample_rate)
+        if not np.array_equal(
+            self.recording[start : start + len(utterance.samples)], utterance.samples
+        ):
+            raise ValueError(f"replay item {utterance.id} was not cut from its recording")
 
     @property
     def speech_s(self) -> float:
@@ -152,5 +163,5 @@ def build_replay(
     items = []
     for index, reference in enumerate(references, start=1):
         samples = speak(voices[(reference.language, reference.voice)], reference.text)
-        items.append(ReplayItem(reference, *cut(samples, index, options)))
+        items.append(ReplayItem(reference, *cut(samples, index, options), samples))
     return items

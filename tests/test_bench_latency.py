@@ -10,12 +10,16 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from conftest import needs_espeak
+from conftest import ENGLISH_SENTENCES, needs_espeak
 
 from benchmarks.zhbaker import baker_available, baker_folder
+
+if TYPE_CHECKING:
+    from benchmarks.session import Heard, Played
 
 pytestmark = [pytest.mark.models, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
@@ -141,49 +145,99 @@ def test_a_fading_syllable_is_still_voice_and_a_pause_inside_the_sentence_is_not
     assert utterance.duration_s == pytest.approx((30 + 20 + 20) * 0.032 + 0.160 + 0.320)
 
 
-def turn(asr_ms: float, after_endpoint_ms: float, spoken: bool = True) -> SimpleNamespace:
-    """What Interpreter.interpret returns, with the work it did after the endpoint."""
-    return SimpleNamespace(
-        transcript=SimpleNamespace(text="你好", language="zh", encoder_window_s=5.0),
-        translation=SimpleNamespace(text="Hello", method=SimpleNamespace(value="nmt")),
-        timings=SimpleNamespace(
-            asr_ms=asr_ms,
-            mt_ms=10.0,
-            tts_first_audio_ms=40.0 if spoken else None,
-            total_ms=after_endpoint_ms,
-        ),
+def heard(utterance_id: int, text: str, status: str = "spoken", out_ms: float = 450.0) -> Heard:
+    """An utterance the live session cut from an item, with its turn and its trace: its
+    endpoint 390 ms after the last voiced sample, its transcript 30 ms later."""
+    from benchmarks.session import Heard
+    from interpreter.trace import TurnTrace
+
+    turn = SimpleNamespace(
+        transcript=SimpleNamespace(text=text, language="en", encoder_window_s=5.0),
+        translation=SimpleNamespace(text=f"<{text}>"),
+        timings=SimpleNamespace(mt_ms=12.0),
     )
+    first_ms = out_ms if status == "spoken" else None
+    trace = TurnTrace(
+        utterance_id, "buyer", "en", "nmt", "configured", "full", 2.0,
+        endpoint_ms=390.0, asr_done_ms=420.0, mt_done_ms=432.0,
+        first_audio_made_ms=first_ms, first_audio_out_ms=first_ms, violations=(),
+        status=status,
+    )  # fmt: skip
+    return Heard(utterance_id, status, turn, trace)  # type: ignore[arg-type]
 
 
-def ours_reading(read_ms: float, prepared_ms: float, answer: SimpleNamespace | None):
-    """Our pipeline with its last reading and first piece taking the given times from
-    the voice stop, and the turn after the endpoint given."""
-    from benchmarks.latency import OursPipeline
+def played(*pieces: Heard) -> Played:
+    from benchmarks.session import Played, Playing
 
-    ours = OursPipeline.__new__(OursPipeline)
-    ours.early, ours.prepare, ours.directions = object(), True, None
-    ours.read_while_spoken = lambda utterance: read_ms
-    ours.prepare_during_silence = lambda utterance: (0.0, prepared_ms)
-    ours.interpreter = SimpleNamespace(interpret=lambda *_: answer)
-    return ours
+    return Played(Playing(10.0, 13.0), tuple(pieces), timed_out=False)
 
 
-def test_ours_is_timed_from_the_last_voiced_sample_and_its_work_hides_in_the_wait() -> None:
-    from interpreter.types import Utterance
+def test_ours_is_the_sessions_own_trace_from_the_last_voiced_sample() -> None:
+    from benchmarks.latency import ours_measurement
 
-    utterance = Utterance(1, np.zeros(16_000, np.float32), 16_000, 0.0, 1.0)
-    # Read and first piece ready 300 ms after the voice stopped, before the endpoint
-    # (384 ms): the buyer waits for the endpoint, then 50 ms to the first sample.
-    done_in_time = ours_reading(200.0, 100.0, turn(0.0, 50.0)).run(utterance, 384.0)
-    assert done_in_time.first_audio_ms == 384.0 + 50.0
-    # Ready only 500 ms after the voice stopped: the 116 ms past the endpoint are waited for.
-    late = ours_reading(450.0, 50.0, turn(0.0, 50.0)).run(utterance, 384.0)
-    assert late.first_audio_ms == 500.0 + 50.0
-    assert late.asr_ms == 450.0 - 384.0, "the reading that ran past the endpoint"
-    # No text, or text but no audio: a miss.
-    assert ours_reading(200.0, 0.0, None).run(utterance, 384.0).first_audio_ms is None
-    unspoken = ours_reading(200.0, 0.0, turn(0.0, 50.0, spoken=False)).run(utterance, 384.0)
-    assert unspoken.first_audio_ms is None and unspoken.total_ms == math.inf
+    measured = ours_measurement(played(heard(1, "How much is this?")))
+    assert measured.first_audio_ms == 450.0, "first audio out, its endpoint wait included"
+    assert measured.endpoint_ms == 390.0, "the session's own wait"
+    assert measured.asr_ms == 30.0, "the transcript past the endpoint"
+    assert measured.transcript == "How much is this?"
+    assert measured.translation == "<How much is this?>"
+    assert (measured.method, measured.status, measured.utterances) == ("nmt", "spoken", 1)
+
+
+def test_an_item_the_session_cut_in_two_is_timed_by_its_last_piece() -> None:
+    from benchmarks.latency import ours_measurement
+
+    measured = ours_measurement(played(heard(1, "Hello,", out_ms=300.0), heard(2, "how much?")))
+    assert measured.first_audio_ms == 450.0
+    assert measured.utterances == 2, "said, not hidden"
+    assert measured.transcript == "Hello, how much?"
+
+
+def test_whatever_the_session_did_not_speak_after_the_voice_stopped_is_a_miss() -> None:
+    from benchmarks.latency import ours_measurement
+    from benchmarks.session import Heard
+
+    shown = ours_measurement(played(heard(1, "How much?", status="shown")))
+    silent = ours_measurement(played(heard(1, "Hello,"), Heard(2, "silent")))
+    late = ours_measurement(played(Heard(1, "unreported")))
+    unheard = ours_measurement(played())
+    for missed in (shown, silent, late, unheard):
+        assert missed.first_audio_ms is None and missed.total_ms == math.inf
+    assert silent.transcript == "Hello," and silent.utterances == 2
+    assert (silent.method, late.method, unheard.method) == ("silent", "unreported", "unheard")
+    assert unheard.utterances == 0
+
+
+@needs_espeak
+def test_ours_is_the_live_session_hearing_real_recordings(
+    model_store, tiny_translator_dir, joe_voice
+) -> None:
+    """Two English items, each heard whole in real time by the product's session."""
+    from benchmarks.latency import (
+        BenchOptions,
+        OursPipeline,
+        ours_measurement,
+    )
+    from benchmarks.replay import Reference, build_replay
+
+    # Whisper base hears Piper's "Please send a sample." as Chinese (in English words).
+    references = [Reference("en", ENGLISH_SENTENCES[0]), Reference("en", ENGLISH_SENTENCES[2])]
+    options = BenchOptions(threads=2)
+    items = build_replay(references, joe_voice, options.endpointer_options)
+    recordings = [item.recording for item in items]
+    ours = OursPipeline(model_store, tiny_translator_dir, options)
+    with ours.session() as session:
+        measured = [ours_measurement(session.play(recording)) for recording in recordings]
+
+    assert session.summary is not None and session.summary.turns == 2
+    assert session.summary.frames_dropped == 0 and session.stray_utterances == 0
+    assert "much" in measured[0].transcript.lower()
+    assert "deliver" in measured[1].transcript.lower()
+    for item, ours_m in zip(items, measured, strict=True):
+        assert (ours_m.status, ours_m.utterances, ours_m.language) == ("spoken", 1, "en")
+        # The endpointer decides 12 quiet windows after the voice, live as offline.
+        assert ours_m.endpoint_ms >= item.endpoint_wait_ms == 384.0
+        assert ours_m.endpoint_ms <= ours_m.first_audio_ms < 10_000
 
 
 class SteppedClock:
