@@ -221,9 +221,11 @@ class Transcriber:
         languages: tuple[str, ...],
         language: str | None = None,
         keep_going: Callable[[], bool] | None = None,
+        final: bool = False,
     ) -> Draft | None:
         """One greedy reading of the audio so far, for partial text and early settling;
-        None while it is too quiet or in no language of the stall.
+        None while it is too quiet or in no language of the stall. `final`: the reading
+        as the voice stops, which may be the transcript, decodes with `beam_size`.
 
         `keep_going` is asked between the encoder, the language and the decoder: a
         reading made stale (the voice stopped and the whole utterance wants reading)
@@ -242,7 +244,10 @@ class Transcriber:
                 return None
             if keep_going is not None and not keep_going():
                 return None
-        decoded = self._decode(encoded, language, "transcribe", duration_s, window_s, beam_size=1)
+        beam_size = None if final else 1
+        decoded = self._decode(
+            encoded, language, "transcribe", duration_s, window_s, beam_size=beam_size
+        )
         return Draft(decoded, duration_s)
 
     def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:

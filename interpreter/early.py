@@ -113,7 +113,7 @@ class EarlyRecognizer:
         # and the language says which party spoke and which way to translate.
         kept = None if now else self._kept()
         language = self._known or kept
-        draft = self._transcriber.draft(samples, self._languages, language, keep_going)
+        draft = self._transcriber.draft(samples, self._languages, language, keep_going, final=now)
         if draft is None:
             if keep_going is not None and not keep_going():
                 self._read_at_s = read_before_s

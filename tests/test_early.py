@@ -24,7 +24,7 @@ class ScriptedDrafts:
         self.final_call: dict[str, object] = {}
         self.second_readings = 0
 
-    def draft(self, samples, languages, language=None, keep_going=None):
+    def draft(self, samples, languages, language=None, keep_going=None, final=False):
         self.read_at_s.append(len(samples) / RATE)
         self.asked_language.append(language)
         found = self.drafts.pop(0)

@@ -91,7 +91,13 @@ class SlowWhisper:
         return " ".join(f"word{i}" for i in range(count)), tuple(range(count))
 
     def draft(
-        self, samples: np.ndarray, languages, language=None, keep_going=None, waited=False
+        self,
+        samples: np.ndarray,
+        languages,
+        language=None,
+        keep_going=None,
+        final=False,
+        waited=False,
     ) -> Draft:
         if not waited:
             time.sleep(self.reading_s)
@@ -120,13 +126,15 @@ class SteppedWhisper(SlowWhisper):
         super().__init__(clock, reading_s)
         self.given_up = 0
 
-    def draft(self, samples: np.ndarray, languages, language=None, keep_going=None) -> Draft | None:
+    def draft(
+        self, samples: np.ndarray, languages, language=None, keep_going=None, final=False
+    ) -> Draft | None:
         for _ in range(round(self.reading_s / 0.1)):
             time.sleep(0.1)
             if keep_going is not None and not keep_going():
                 self.given_up += 1
                 return None
-        return super().draft(samples, languages, language, keep_going, waited=True)
+        return super().draft(samples, languages, language, keep_going, final, waited=True)
 
 
 def talk(
