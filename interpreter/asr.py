@@ -29,6 +29,7 @@ from interpreter.hallucination import (
     restarts_itself,
     said_once,
 )
+from interpreter.languages import LANGUAGES, scripts_of
 from interpreter.types import Transcript, Utterance
 
 WINDOW_S = 30.0
@@ -124,6 +125,22 @@ def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> fl
     return 20.0 * math.log10(max(float(rms.max()), 1e-6))
 
 
+def as_written(decoded: Decoded, languages: tuple[str, ...]) -> Decoded:
+    """A reading in the language its words are written in. Told <|zh|>, Whisper base
+    writes English speech as English words (Piper's "Please send a sample." was heard
+    as zh, then routed as the merchant's and translated from Chinese): a reading with
+    no letter in its language's script, all in the script of one other language of
+    the stall, is that language's. Mixed writing ("USB接口") stays as detected."""
+    written = scripts_of(decoded.text)
+    own = LANGUAGES.get(decoded.language)
+    if not written or own is None or own.script in written:
+        return decoded
+    others = [c for c in languages if c in LANGUAGES and LANGUAGES[c].script in written]
+    if len(written) == 1 and len(others) == 1:
+        return replace(decoded, language=others[0])
+    return decoded
+
+
 def compression_ratio(text: str) -> float:
     data = text.encode("utf-8")
     return len(data) / max(1, len(zlib.compress(data)))
@@ -213,7 +230,7 @@ class Transcriber:
         decoded = self._recognise(
             utterance, encoded, window_s, language, "transcribe", prefix, languages, quick
         )
-        return self.transcript_of(utterance, decoded)
+        return self.transcript_of(utterance, as_written(decoded, languages))
 
     def draft(
         self,
@@ -248,7 +265,7 @@ class Transcriber:
         decoded = self._decode(
             encoded, language, "transcribe", duration_s, window_s, beam_size=beam_size
         )
-        return Draft(decoded, duration_s)
+        return Draft(as_written(decoded, languages), duration_s)
 
     def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:
         """The transcript a draft of the whole utterance already is; None when that
@@ -271,7 +288,9 @@ class Transcriber:
         first_s = draft.decoded.window_s
         if self._fallback_window(utterance.duration_s, first_s) <= first_s:
             return None
-        return self._second_pass(utterance, first_s, None, draft.language, "transcribe", languages)
+        language = draft.language
+        second = self._second_pass(utterance, first_s, None, language, "transcribe", languages)
+        return as_written(second, languages)
 
     def translate_to_english(self, utterance: Utterance, language: str) -> tuple[str, float]:
         """Whisper's own speech translation: a last resort when no text model fits."""

@@ -5,6 +5,7 @@ One table so that Whisper, NLLB, M2M100 and espeak-ng codes never drift apart.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from interpreter.errors import InputError
@@ -19,6 +20,27 @@ class Language:
     nllb_code: str
     m2m100_code: str
     espeak_voice: str
+
+    @property
+    def script(self) -> str:
+        """The ISO 15924 code of the script it is written in (Hans, Latn, Cyrl, Arab)."""
+        return self.nllb_code.split("_", 1)[1]
+
+
+# Unicode character names start with their script's (CJK UNIFIED IDEOGRAPH-4E2D, LATIN
+# SMALL LETTER A); the scripts of LANGUAGES.
+_SCRIPT_NAMES = (("CJK", "Hans"), ("LATIN", "Latn"), ("CYRILLIC", "Cyrl"), ("ARABIC", "Arab"))
+
+
+def scripts_of(text: str) -> frozenset[str]:
+    """The scripts of a text's letters (digits and punctuation have none)."""
+    found = set()
+    for char in text:
+        if not char.isalpha():
+            continue
+        name = unicodedata.name(char, "")
+        found.update(script for prefix, script in _SCRIPT_NAMES if name.startswith(prefix))
+    return frozenset(found)
 
 
 LANGUAGES: dict[str, Language] = {
