@@ -25,6 +25,10 @@ class LatencyBudget:
     total_ms: int = 1200
     # Longer utterances are cut here: recognition time grows with the audio.
     max_utterance_s: float = 15.0
+    # A rung skipped this many utterances in a row runs once more: skipped, its cost is
+    # never measured again, so one busy moment would keep a stall on the lower rung
+    # (free speech never translated) for the rest of the day.
+    retry_after_skips: int = 3
 
     def __post_init__(self) -> None:
         for name in ("endpoint_silence_ms", "asr_ms", "mt_ms", "first_audio_ms", "total_ms"):
@@ -32,6 +36,10 @@ class LatencyBudget:
                 raise ValueError(f"budget {name} must be above 0, not {getattr(self, name)}")
         if self.max_utterance_s <= 0:
             raise ValueError(f"budget max_utterance_s must be above 0, not {self.max_utterance_s}")
+        if self.retry_after_skips < 1:
+            raise ValueError(
+                f"budget retry_after_skips must be 1 or more, not {self.retry_after_skips}"
+            )
 
 
 class AsrRung(str, enum.Enum):
@@ -87,10 +95,33 @@ class BudgetLadder:
         self.budget = budget
         self.has_smaller_model = has_smaller_model
         self.asr_speed = {rung: SpeedEstimate() for rung in AsrRung}
-        self.mt_speed = SpeedEstimate()
+        # By source language: a character of Chinese carries about three of English, so
+        # one estimate for both predicted every long English sentence too slow.
+        self.mt_speed: dict[str, SpeedEstimate] = {}
         # Whisper's own speech translation decodes the audio again: its cost goes with
         # seconds of audio, like recognition, not with characters.
         self.speech_mt_speed = SpeedEstimate()
+        # How many utterances in a row skipped a rung (the best recognition, or the
+        # translation from a language) for a prediction; see `retry_after_skips`.
+        self._skips: dict[str, int] = {}
+        # Rungs run again after their skips: the next measurement replaces their
+        # estimate (averaged into it, a machine that has calmed down would take tens of
+        # utterances to look calm, skipping most of them).
+        self._retried: set[str] = set()
+
+    def _fits(self, key: str, predicted: float | None, allowance: float) -> bool:
+        """Whether to run a rung: predicted to fit, never measured, or skipped long
+        enough that its estimate is due a fresh measurement."""
+        if predicted is None or predicted <= allowance:
+            self._skips[key] = 0
+            return True
+        skips = self._skips.get(key, 0) + 1
+        if skips > self.budget.retry_after_skips:
+            self._skips[key] = 0
+            self._retried.add(key)
+            return True
+        self._skips[key] = skips
+        return False
 
     def asr_allowance_ms(self) -> float:
         budget = self.budget
@@ -104,14 +135,21 @@ class BudgetLadder:
         rungs = [AsrRung.CONFIGURED, AsrRung.GREEDY_SHORT]
         if self.has_smaller_model:
             rungs.append(AsrRung.SMALLER_MODEL)
-        for rung in rungs:
-            predicted = self.asr_speed[rung].predict(left_s)
-            if predicted is None or predicted <= allowance:
+        for rung in rungs[:-1]:
+            if self._fits(f"asr {rung.value}", self.asr_speed[rung].predict(left_s), allowance):
                 return rung
         return rungs[-1]
 
+    def _estimate(self, key: str, estimate: SpeedEstimate) -> SpeedEstimate:
+        """The estimate a new measurement goes into: none after a retry."""
+        if key in self._retried:
+            self._retried.discard(key)
+            return SpeedEstimate(estimate.fixed_ms, None, estimate.smoothing)
+        return estimate
+
     def observe_asr(self, rung: AsrRung, audio_s: float, ms: float) -> None:
-        self.asr_speed[rung] = self.asr_speed[rung].observe(audio_s, ms)
+        estimate = self._estimate(f"asr {rung.value}", self.asr_speed[rung])
+        self.asr_speed[rung] = estimate.observe(audio_s, ms)
 
     def mt_allowance_ms(self, asr_took_ms: float) -> float:
         """The translator's own share plus what recognition left unused, within what
@@ -122,26 +160,36 @@ class BudgetLadder:
         return max(0.0, min(budget.mt_ms + slack, remaining))
 
     def choose_mt(
-        self, chars: int, asr_took_ms: float, audio_s: float = 0.0, by_speech: bool = False
+        self,
+        chars: int,
+        asr_took_ms: float,
+        audio_s: float = 0.0,
+        by_speech: bool = False,
+        language: str = "",
     ) -> MtRung:
-        """`by_speech`: the rung after the phrasebook would be Whisper's speech
-        translation of `audio_s` seconds. Before it was ever measured it is predicted
-        to cost what recognition of the same audio costs."""
+        """`chars` of text in `language` to translate. `by_speech`: the rung after the
+        phrasebook would be Whisper's speech translation of `audio_s` seconds. Before it
+        was ever measured it is predicted to cost what recognition of the same audio
+        costs."""
         if by_speech:
+            key = "speech mt"
             predicted = self.speech_mt_speed.predict(audio_s)
             if predicted is None:
                 predicted = self.asr_speed[AsrRung.CONFIGURED].predict(audio_s)
         else:
-            predicted = self.mt_speed.predict(chars)
-        if predicted is None or predicted <= self.mt_allowance_ms(asr_took_ms):
+            key = f"mt {language}"
+            predicted = self.mt_speed.get(language, SpeedEstimate()).predict(chars)
+        if self._fits(key, predicted, self.mt_allowance_ms(asr_took_ms)):
             return MtRung.FULL
         return MtRung.PHRASEBOOK_ONLY
 
-    def observe_mt(self, chars: int, ms: float) -> None:
-        self.mt_speed = self.mt_speed.observe(chars, ms)
+    def observe_mt(self, chars: int, ms: float, language: str = "") -> None:
+        estimate = self._estimate(f"mt {language}", self.mt_speed.get(language, SpeedEstimate()))
+        self.mt_speed[language] = estimate.observe(chars, ms)
 
     def observe_speech_mt(self, audio_s: float, ms: float) -> None:
-        self.speech_mt_speed = self.speech_mt_speed.observe(audio_s, ms)
+        estimate = self._estimate("speech mt", self.speech_mt_speed)
+        self.speech_mt_speed = estimate.observe(audio_s, ms)
 
     def violations(
         self, asr_ms: float, mt_ms: float, first_audio_ms: float | None, total_ms: float

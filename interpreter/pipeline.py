@@ -215,7 +215,11 @@ class Interpreter:
             methods = self.translator.methods_for(transcript.language, target)
             by_speech = Method.NMT not in methods and Method.WHISPER_TRANSLATE in methods
             mt_rung = ladder.choose_mt(
-                len(transcript.text), asr_ms, utterance.duration_s, by_speech=by_speech
+                len(transcript.text),
+                asr_ms,
+                utterance.duration_s,
+                by_speech=by_speech,
+                language=transcript.language,
             )
         pieces: list[Translation] = []
         speech: list[SpeechChunk] = []
@@ -235,7 +239,7 @@ class Interpreter:
             if ladder is not None and not prepared:
                 took_ms = 1000.0 * (piece.t_done_s - piece_started_s)
                 if piece.method is Method.NMT:
-                    ladder.observe_mt(len(piece.source_text), took_ms)
+                    ladder.observe_mt(len(piece.source_text), took_ms, transcript.language)
                 elif piece.method is Method.WHISPER_TRANSLATE:
                     ladder.observe_speech_mt(utterance.duration_s, took_ms)
             pieces.append(piece)

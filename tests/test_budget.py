@@ -238,3 +238,39 @@ def test_speed_estimates_follow_the_machine() -> None:
 def test_a_budget_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="asr_ms"):
         LatencyBudget(asr_ms=0)
+
+
+def test_translation_speed_is_learnt_per_source_language() -> None:
+    """A Chinese character carries about three English ones: Chinese sentences that
+    cost 20 ms a character say nothing of an English sentence's cost."""
+    ladder = BudgetLadder(LatencyBudget(asr_ms=600, mt_ms=150, first_audio_ms=200))
+    ladder.observe_mt(15, 300.0, "zh")  # 20 ms a character
+    assert ladder.choose_mt(60, asr_took_ms=500.0, language="zh") is MtRung.PHRASEBOOK_ONLY
+    assert ladder.choose_mt(60, asr_took_ms=500.0, language="en") is MtRung.FULL
+    ladder.observe_mt(60, 240.0, "en")  # 4 ms a character
+    assert ladder.choose_mt(60, asr_took_ms=500.0, language="en") is MtRung.FULL
+
+
+def test_a_skipped_translation_is_tried_again_after_a_few_utterances() -> None:
+    """Skipped, its cost is never measured again: without a retry one busy moment
+    would leave the stall showing transcripts for the rest of the day."""
+    ladder = BudgetLadder(LatencyBudget(asr_ms=600, mt_ms=150, retry_after_skips=3))
+    ladder.observe_mt(50, 5000.0, "en")  # the machine was busy once
+    rungs = [ladder.choose_mt(50, asr_took_ms=500.0, language="en") for _ in range(5)]
+    assert rungs == [MtRung.PHRASEBOOK_ONLY] * 3 + [MtRung.FULL, MtRung.PHRASEBOOK_ONLY]
+    rungs = [ladder.choose_mt(50, asr_took_ms=500.0, language="en") for _ in range(3)]
+    assert rungs == [MtRung.PHRASEBOOK_ONLY] * 2 + [MtRung.FULL]  # the next retry
+    ladder.observe_mt(50, 100.0, "en")  # measured afresh: the machine is quiet now
+    assert ladder.choose_mt(50, asr_took_ms=500.0, language="en") is MtRung.FULL
+
+
+def test_a_skipped_recognition_rung_is_tried_again_after_a_few_utterances() -> None:
+    ladder = BudgetLadder(LatencyBudget(retry_after_skips=2))
+    ladder.observe_asr(AsrRung.CONFIGURED, 2.0, 4000.0)
+    chosen = [ladder.choose_asr(2.0) for _ in range(3)]
+    assert chosen == [AsrRung.GREEDY_SHORT, AsrRung.GREEDY_SHORT, AsrRung.CONFIGURED]
+
+
+def test_a_budget_that_never_retries_is_refused() -> None:
+    with pytest.raises(ValueError, match="retry_after_skips"):
+        LatencyBudget(retry_after_skips=0)
