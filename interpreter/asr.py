@@ -24,6 +24,7 @@ from interpreter.compute import resolve_compute_type, resolve_device
 from interpreter.errors import ModelError
 from interpreter.hallucination import (
     cut_repetition,
+    cut_runaway,
     is_invented,
     read_once,
     restarts_itself,
@@ -517,7 +518,7 @@ class Transcriber:
         )
         if silent:
             return ""
-        text = said_once(decoded.text)
+        text = said_once(cut_runaway(decoded.text) if decoded.hit_length_limit else decoded.text)
         looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
         if looped and decoded.no_speech_prob > 0.5:
             # A loop where Whisper itself doubts there is speech: babble or noise read

@@ -161,6 +161,38 @@ def restarts_itself(text: str) -> bool:
 _DIGIT_LOOP = re.compile(r"([\d.,:\-/]{2,4}?)\1{2,}")
 
 
+_SEPARATORS = " ,，、。.!?！？;；"
+
+
+def cut_runaway(text: str) -> str:
+    """A decode its length limit stopped inside a loop ("也不容易坏,也不容易坏,也不容
+    易"): two copies of a unit and the start of a third at the very end. The unit is
+    kept once; the broken character a cut token leaves (U+FFFD) goes too. Only for a
+    decode that hit its limit: a speaker may well say a thing twice."""
+    text = text.rstrip("\ufffd").rstrip()
+    size = len(text)
+    for start in range(size):
+        for length in range(2, (size - start) // 2 + 1):
+            unit = text[start : start + length]
+            if unit.strip(_SEPARATORS) != unit or _NUMERIC.fullmatch(unit):
+                continue  # digits repeat in real numbers (1111111)
+            position, copies = start + length, 1
+            while True:
+                following = position
+                while following < size and text[following] in _SEPARATORS:
+                    following += 1
+                if not text.startswith(unit, following):
+                    break
+                position, copies = following + length, copies + 1
+            tail = text[position:].lstrip(_SEPARATORS)
+            if copies >= 2 and tail and len(tail) < length and unit.startswith(tail):
+                end = start + length
+                while end < size and text[end] in "。.!?！？":
+                    end += 1
+                return text[:end]
+    return text
+
+
 def said_once(text: str) -> str:
     """The text with a sentence read over again (`read_once`) and a loop
     (`cut_repetition`) kept once."""

@@ -6,6 +6,7 @@ import pytest
 
 from interpreter.hallucination import (
     cut_repetition,
+    cut_runaway,
     is_invented,
     partial_text,
     read_once,
@@ -131,3 +132,15 @@ def test_a_partial_where_digits_loop_shows_nothing_but_a_real_number_shows() -> 
     assert partial_text("12.2112211221122112") == ""
     assert partial_text("我要1000000个") == "我要1000000个"
     assert partial_text("1111 pieces, 3:30 to 5:30") == "1111 pieces, 3:30 to 5:30"
+
+
+def test_a_decode_stopped_inside_a_loop_keeps_the_unit_once() -> None:
+    cut_off = "这个材料不怕水 也不容易坏,也不容易坏,也不容易\ufffd"  # a broken last character
+    assert cut_runaway(cut_off) == "这个材料不怕水 也不容易坏"
+    assert cut_runaway("How much is this? How much is this? How much") == "How much is this?"
+
+
+def test_what_is_not_a_runaway_loop_is_left_alone() -> None:
+    assert cut_runaway("好的好的") == "好的好的"  # said twice, nothing cut off after
+    assert cut_runaway("Yes, yes, it is.") == "Yes, yes, it is."
+    assert cut_runaway("I need 1111111") == "I need 1111111"  # a number, not a loop
