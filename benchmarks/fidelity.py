@@ -51,7 +51,7 @@ from benchmarks.noise import babble, breathing, music, pink_noise, white_noise
 from benchmarks.replay import speak
 from benchmarks.zhbaker import BakerVoice
 from interpreter.asr import Transcriber
-from interpreter.random_models import build_random_translator
+from interpreter.random_models import RandomModelShape, build_random_translator
 from interpreter.store import ModelStore, default_store_dir, load_catalog
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.nmt import NmtModel
@@ -66,6 +66,10 @@ ENGLISH_VOICE = "piper-en_US-joe-medium"
 CHINESE_VOICE = "zh-baker (natural test voice)"
 LANGUAGES = ("zh", "en")
 TARGET = {"zh": "en", "en": "zh"}
+# A toy translator (random weights: the worst a model does to numbers); its tokenizer
+# must hold every character of both splits (a 200-piece one could not, once the test
+# split added its own).
+TRANSLATOR_SHAPE = RandomModelShape(vocabulary_size=1000)
 SPLIT_CHOICES = (*(split.value for split in Split), "all")
 # Ten minutes of noise: (name, seconds, make(seconds) -> samples).
 NOISE_PLAN = (
@@ -95,7 +99,7 @@ def build_ladders(work: Path, whisper: Transcriber, items: list[FidelityItem]) -
     corpus = [item.text for item in items] * 3
     models = [
         NmtModel(
-            build_random_translator(work / f"{s}-{t}", corpus),
+            build_random_translator(work / f"{s}-{t}", corpus, shape=TRANSLATOR_SHAPE),
             "marian",
             (s, t),
             name=f"random-{s}-{t}",

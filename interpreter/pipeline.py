@@ -174,10 +174,10 @@ class Interpreter:
         self._head = _Head(transcript, target, self.translator, first, pieces, speech)
         return True
 
-    def _take_head(self, transcript: Transcript, target: str, mt_rung: MtRung) -> _Head | None:
+    def _take_head(self, transcript: Transcript, target: str) -> _Head | None:
         """The prepared first piece, when it was made from these very words."""
         head, self._head = self._head, None
-        if head is None or mt_rung is not MtRung.FULL or head.translator is not self.translator:
+        if head is None or head.translator is not self.translator:
             return None
         made_from = head.transcript
         same = (made_from.text, made_from.language, made_from.confidence, head.target)
@@ -210,12 +210,17 @@ class Interpreter:
         events.transcript(transcript)
         unsure = transcript.confidence < self.min_speak_confidence
         target = directions.target(transcript.language)
+        # A first piece made and voiced from these very words while the endpointer
+        # waited leaves no translation between the listener and the first audio.
+        head = self._take_head(transcript, target)
         mt_rung = MtRung.FULL
-        if ladder is not None:
+        if ladder is not None and head is None:
             methods = self.translator.methods_for(transcript.language, target)
             by_speech = Method.NMT not in methods and Method.WHISPER_TRANSLATE in methods
+            # Only the first piece is translated before the first audio.
+            first = self.translator.first_piece(transcript.text, transcript.language)
             mt_rung = ladder.choose_mt(
-                len(transcript.text),
+                len(first),
                 asr_ms,
                 utterance.duration_s,
                 by_speech=by_speech,
@@ -226,7 +231,6 @@ class Interpreter:
         # Each piece is spoken as soon as it is translated; the first audio does not
         # wait for the rest of the turn.
         piece_started_s = transcript.t_done_s
-        head = self._take_head(transcript, target, mt_rung)
         if head is None:
             made: Iterable[Translation] = self.translator.translate_pieces(
                 transcript, target, utterance, phrasebook_only=mt_rung is MtRung.PHRASEBOOK_ONLY

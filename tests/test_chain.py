@@ -119,3 +119,13 @@ def test_a_gap_note_names_models_that_exist_in_the_catalog(book) -> None:
     (en_zh,) = describe_gaps(chain, Directions.into(("en",), "zh"), {}, catalog)
     assert en_zh.startswith("en->zh: only phrasebook sentences are translated")
     assert en_zh.endswith("`interpreter models fetch opus-mt-en-zh`")
+
+
+def test_the_listener_waits_only_for_the_first_piece(book) -> None:
+    """The latency budget predicts the translation before the first audio from the
+    first piece a text model translates, not from the whole turn."""
+    chain = TranslatorChain(book, [])
+    text = "My flight leaves on Thursday, so I need the goods before Wednesday. Is that possible?"
+    first = chain.first_piece(text, "en")
+    assert text.startswith(first) and len(first) < len(text)
+    assert chain.first_piece("", "en") == ""

@@ -151,6 +151,12 @@ class TranslatorChain:
             transcript, target, "", Method.NONE, Checked("", said.numbers, said.numbers)
         )
 
+    def first_piece(self, text: str, source: str) -> str:
+        """The piece a text model translates first: all the listener waits for before
+        the first audio (the rest is translated while it plays)."""
+        pieces = speakable_pieces(text.strip(), source, self._options.min_chars(source))
+        return pieces[0] if pieces else ""
+
     def back_translate(self, translation: Translation) -> Translation | None:
         """The translation put back into the speaker's language, for a speaker who
         wants to check what the other party heard; None when no rung can do it."""
