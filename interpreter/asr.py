@@ -518,7 +518,10 @@ class Transcriber:
         )
         if silent:
             return ""
-        text = said_once(cut_runaway(decoded.text) if decoded.hit_length_limit else decoded.text)
+        # A broken last character also says the decoder was stopped mid-token: a forced
+        # prefix can stop it short of the limit `hit_length_limit` counts.
+        stopped = decoded.hit_length_limit or decoded.text.endswith("\ufffd")
+        text = said_once(cut_runaway(decoded.text) if stopped else decoded.text)
         looped = len(text) < 0.8 * len(decoded.text.strip()) or decoded.hit_length_limit
         if looped and decoded.no_speech_prob > 0.5:
             # A loop where Whisper itself doubts there is speech: babble or noise read
