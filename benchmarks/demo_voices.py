@@ -6,8 +6,8 @@
 The product's demo speaks the merchant with espeak-ng, whose robotic Mandarin Whisper
 hears only roughly. The natural voice (benchmarks/zhbaker.py) is heard almost as a
 person is, but its licence is non-commercial, so the product never loads it: this
-renders the script's lines (interpreter.demo.SCRIPT) into the folder format that
-`--merchant-audio` plays (interpreter/demo_lines.py), outside the product.
+renders the script's lines (interpreter.commands.demo.SCRIPT) into the folder format that
+`--merchant-audio` plays (interpreter/commands/demo_lines.py), outside the product.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import numpy as np
 
 from benchmarks.zhbaker import BakerVoice, baker_available, baker_folder
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.demo import merchant_lines
-from interpreter.demo_lines import save_recorded_lines
+from interpreter.commands.demo import merchant_lines
+from interpreter.commands.demo_lines import save_recorded_lines
 
 VOICE_NAME = "zh-baker, the natural Mandarin test voice (tests only, non-commercial)"
 

@@ -50,15 +50,15 @@ from benchmarks.latency import machine, machine_slug, peak_rss_mb
 from benchmarks.noise import babble, breathing, music, pink_noise, white_noise
 from benchmarks.replay import speak
 from benchmarks.zhbaker import BakerVoice
-from interpreter.asr import Transcriber
-from interpreter.random_models import RandomModelShape, build_random_translator
+from interpreter.asr.transcriber import Transcriber
+from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
+from interpreter.core.types import Method, Transcript, Translation, Utterance
 from interpreter.store import ModelStore, default_store_dir, load_catalog
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.tts import PiperVoiceModel, Voice
-from interpreter.types import Method, Transcript, Translation, Utterance
-from interpreter.vad import Endpointer, SileroVad, split_utterances
+from interpreter.translate.random_models import RandomModelShape, build_random_translator
+from interpreter.tts.synthesizer import PiperVoiceModel, Voice
 
 RESULTS_DIR = Path(__file__).with_name("results")
 ASR_MODEL = "whisper-base"

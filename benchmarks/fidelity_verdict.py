@@ -36,7 +36,7 @@ from decimal import Decimal
 from enum import Enum
 
 from benchmarks.said_values import Said, said_values
-from interpreter.types import Method, Transcript, Translation
+from interpreter.core.types import Method, Transcript, Translation
 
 _WHOLE = Decimal(100)
 

@@ -79,23 +79,28 @@ from benchmarks.session import (
     live_endpointer_options,
     replay_live_options,
 )
-from interpreter.asr import Transcriber, TranscriberOptions
+from interpreter.amounts.finder import AmountFinder
+from interpreter.asr.transcriber import Transcriber, TranscriberOptions
+from interpreter.asr.vad import EndpointerOptions
 from interpreter.audio.files import ASR_SAMPLE_RATE
-from interpreter.clock import MonotonicClock
-from interpreter.live import LiveOptions
-from interpreter.pipeline import Interpreter
-from interpreter.random_models import MARIAN_SHAPE, build_random_translator
-from interpreter.readaloud import NumberReader
-from interpreter.stages import StageOptions, build_vad
+from interpreter.core.clock import MonotonicClock
+from interpreter.core.types import Utterance
+from interpreter.live.session import LiveOptions
 from interpreter.store import ModelStore, default_store_dir, load_catalog
-from interpreter.trace import SPOKEN
-from interpreter.translate.amounts import AmountFinder
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.tts import EspeakVoice, PiperVoiceModel, Synthesizer, SynthesizerOptions
-from interpreter.types import Utterance
-from interpreter.vad import EndpointerOptions
+from interpreter.translate.random_models import MARIAN_SHAPE, build_random_translator
+from interpreter.tts.readaloud import NumberReader
+from interpreter.tts.synthesizer import (
+    EspeakVoice,
+    PiperVoiceModel,
+    Synthesizer,
+    SynthesizerOptions,
+)
+from interpreter.turn.pipeline import Interpreter
+from interpreter.turn.stages import StageOptions, build_vad
+from interpreter.turn.trace import SPOKEN
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -207,7 +212,7 @@ class OursPipeline:
             self.clock,
         )
         voice = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE)
-        # As interpreter.stages builds them: numbers read aloud in words, and a turn
+        # As interpreter.turn.stages builds them: numbers read aloud in words, and a turn
         # Whisper is unsure of shown, not spoken (a miss here, as it is at the stall).
         reader = NumberReader(AmountFinder.load())
         synthesizer = Synthesizer({"en": voice}, options.synthesizer, self.clock, reader=reader)
@@ -487,7 +492,7 @@ def summarise(
 
 
 def first_window_s(speech_s: float, options: TranscriberOptions | None = None) -> float:
-    """The encoder window our first pass uses for an utterance (asr.window_for)."""
+    """The encoder window our first pass uses for an utterance (asr.transcriber.window_for)."""
     options = options or TranscriberOptions()
     wanted = max(options.min_window_s, speech_s + options.window_margin_s)
     return min(30.0, math.ceil(wanted * 2.0) / 2.0)

@@ -37,11 +37,11 @@ import numpy as np
 
 from benchmarks.latency import RESULTS_DIR, save_result
 from benchmarks.scoring import percentiles
+from interpreter.asr.vad import Endpointer, EndpointerOptions, split_utterances
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.stages import build_vad
 from interpreter.store import ModelStore, default_store_dir, load_catalog
-from interpreter.tts import EspeakVoice, PiperVoiceModel
-from interpreter.vad import Endpointer, EndpointerOptions, split_utterances
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
+from interpreter.turn.stages import build_vad
 
 MIC_RATE = 48_000
 SPEAKER_RATE = 22_050

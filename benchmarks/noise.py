@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.tts import EspeakVoice, Voice
+from interpreter.tts.synthesizer import EspeakVoice, Voice
 
 BABBLE_ENGLISH = (
     "How much is this one?", "We ship by sea next week.", "The red ones are sold out.",

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.zhbaker import BakerVoice
+from interpreter.asr.vad import Endpointer, EndpointerOptions, SileroVad, SpeechProbability
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.tts import EspeakVoice, Voice
-from interpreter.types import Frame, Utterance
-from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, SpeechProbability
+from interpreter.core.types import Frame, Utterance
+from interpreter.tts.synthesizer import EspeakVoice, Voice
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -48,11 +48,11 @@ from benchmarks.live import ENGLISH_VOICE, EXCHANGE, match_traces, memory_mb, st
 from benchmarks.roombed import ROOM_RATE_HZ, Room, device_track
 from benchmarks.scoring import percentiles
 from benchmarks.zhbaker import BakerVoice, baker_available
+from interpreter.asr.vad import Endpointer, EndpointerOptions, split_utterances
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, to_int16
-from interpreter.stages import build_vad
 from interpreter.store import ModelStore
-from interpreter.tts import EspeakVoice, PiperVoiceModel, Voice
-from interpreter.vad import Endpointer, EndpointerOptions, split_utterances
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel, Voice
+from interpreter.turn.stages import build_vad
 
 VOICED_DBFS = -50.0
 HOLE_MS = 30.0

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from interpreter.chinese import SimplifiedChinese
-from interpreter.translate.numbers import (
+from interpreter.amounts.numbers import (
     EN_NUMBER_PATTERN,
     ZH_NUMBER_PATTERN,
     format_number,
     parse_en_number,
     parse_zh_number,
 )
+from interpreter.core.chinese import SimplifiedChinese
 
 _EN_NUMBER = re.compile(rf"(?<![a-z0-9]){EN_NUMBER_PATTERN}(?![a-z0-9])")
 _ZH_NUMBER = re.compile(ZH_NUMBER_PATTERN)

@@ -30,15 +30,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from interpreter.asr.vad import Endpointer, EndpointerOptions, SpeechProbability
 from interpreter.audio.files import ASR_SAMPLE_RATE
-from interpreter.budget import LatencyBudget
-from interpreter.clock import Clock
-from interpreter.live import LiveOptions, LiveSession, SessionEvents, SessionSummary
-from interpreter.pipeline import Interpreter, Turn
-from interpreter.trace import SILENT, STALE, TurnTrace
-from interpreter.turns import GateOptions, Parties, Party
-from interpreter.types import Frame, SpeechChunk, Utterance
-from interpreter.vad import Endpointer, EndpointerOptions, SpeechProbability
+from interpreter.core.clock import Clock
+from interpreter.core.types import Frame, SpeechChunk, Utterance
+from interpreter.live.parties import GateOptions, Parties, Party
+from interpreter.live.session import LiveOptions, LiveSession, SessionEvents, SessionSummary
+from interpreter.turn.budget import LatencyBudget
+from interpreter.turn.pipeline import Interpreter, Turn
+from interpreter.turn.trace import SILENT, STALE, TurnTrace
 
 # One Silero window: what the stall's microphone delivers per read (StreamOptions).
 FRAME_SAMPLES = 512
@@ -66,7 +66,7 @@ def replay_live_options(pair: tuple[str, str]) -> LiveOptions:
 
 def live_endpointer_options(base: EndpointerOptions, budget: LatencyBudget) -> EndpointerOptions:
     """The endpointer a session gets, as `interpreter live` makes it
-    (livemode.open_session): the budget sets its silence and its longest utterance."""
+    (commands.live.open_session): the budget sets its silence and its longest utterance."""
     return replace(
         base, min_silence_ms=budget.endpoint_silence_ms, max_utterance_s=budget.max_utterance_s
     )

@@ -34,11 +34,11 @@ from typing import Any
 from benchmarks.latency import ENGLISH_VOICE, RESULTS_DIR, save_result
 from benchmarks.replay import ReplayItem, build_replay, load_references
 from benchmarks.scoring import error_rate
-from interpreter.asr import Transcriber, TranscriberOptions
-from interpreter.early import EarlyOptions, EarlyRecognizer
+from interpreter.asr.early import EarlyOptions, EarlyRecognizer
+from interpreter.asr.transcriber import Transcriber, TranscriberOptions
+from interpreter.asr.vad import EndpointerOptions
 from interpreter.store import ModelStore, default_store_dir, load_catalog
-from interpreter.tts import PiperVoiceModel
-from interpreter.vad import EndpointerOptions
+from interpreter.tts.synthesizer import PiperVoiceModel
 
 ASR_MODEL = "whisper-base"
 PAIR = ("zh", "en")

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from interpreter.readaloud import NumberReader, zh_number_words
-from interpreter.translate.amounts import AmountFinder
+from interpreter.amounts.finder import AmountFinder
+from interpreter.tts.readaloud import NumberReader, zh_number_words
 
 SAMPLE_RATE = 24_000
 CLAUSE_PAUSE_S = 0.2
@@ -75,7 +75,8 @@ def neutral_tone_pinyin():  # -> pypinyin.core.Pinyin
 
 
 class BakerVoice:
-    """Duck-types interpreter.tts.Voice: `speak` yields one float32 array per sentence."""
+    """Duck-types interpreter.tts.synthesizer.Voice: `speak` yields one float32 array per
+    sentence."""
 
     sample_rate = SAMPLE_RATE
 

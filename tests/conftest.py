@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, write_wav
-from interpreter.random_models import build_random_translator
 from interpreter.store import ModelStore, load_catalog
-from interpreter.tts import EspeakVoice, PiperVoiceModel
+from interpreter.translate.random_models import build_random_translator
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_MODELS = ("whisper-base", "whisper-tiny.en", "piper-en_US-joe-medium")

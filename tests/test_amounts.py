@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.translate.amounts import AmountFinder
+from interpreter.amounts.finder import AmountFinder
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr import Decoded, Draft, Transcriber
+from interpreter.asr.transcriber import Decoded, Draft, Transcriber
+from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
 from interpreter.audio.files import read_recording
-from interpreter.chinese import SimplifiedChinese
-from interpreter.errors import ModelError
-from interpreter.types import Utterance
-from interpreter.vad import Endpointer, SileroVad, split_utterances
+from interpreter.core.chinese import SimplifiedChinese
+from interpreter.core.errors import ModelError
+from interpreter.core.types import Utterance
 
 pytestmark = pytest.mark.models
 
@@ -123,7 +123,7 @@ def test_a_sentence_read_again_on_a_short_window_needs_no_second_pass(base) -> N
 
 
 def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_store) -> None:
-    from interpreter.asr import TranscriberOptions
+    from interpreter.asr.transcriber import TranscriberOptions
 
     assert base._fallback_window(3.0, 6.0) == 11.0, "by default 8 s past the words"
     assert base._fallback_window(2.2, 6.0) == 10.5
@@ -138,7 +138,7 @@ def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_sto
 def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_window(
     model_store, english_utterances
 ) -> None:
-    from interpreter.asr import TranscriberOptions
+    from interpreter.asr.transcriber import TranscriberOptions
 
     # Every reading with speech in it counts as unsure here, so each one falls back.
     doubting = Transcriber(

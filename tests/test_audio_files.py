@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from interpreter.audio.files import read_recording, resample, write_wav
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
 
 
 def tone(frequency_hz: float, seconds: float, rate: int) -> np.ndarray:

@@ -11,7 +11,7 @@ import pytest
 
 from interpreter.audio import devices
 from interpreter.audio.streams import Microphone, StreamOptions
-from interpreter.clock import MonotonicClock
+from interpreter.core.clock import MonotonicClock
 
 
 class PortAudioError(Exception):

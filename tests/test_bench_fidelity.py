@@ -25,9 +25,9 @@ from benchmarks.fidelity_verdict import (
     number_problems,
 )
 from benchmarks.said_values import said_values
-from interpreter.translate.amounts import AmountFinder
+from interpreter.amounts.finder import AmountFinder
+from interpreter.core.types import Method, Transcript, Translation
 from interpreter.translate.chain import TranslatorChain
-from interpreter.types import Method, Transcript, Translation
 
 # --- the set and its splits ---------------------------------------------------------
 

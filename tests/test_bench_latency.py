@@ -117,7 +117,7 @@ class ScriptedVad:
 
 def cut_scripted(*parts: tuple[float, int]):
     from benchmarks.replay import cut
-    from interpreter.vad import EndpointerOptions
+    from interpreter.asr.vad import EndpointerOptions
 
     recording = np.zeros(sum(count for _, count in parts) * WINDOW, dtype=np.float32)
     return cut(recording, 1, EndpointerOptions(), ScriptedVad(*parts))
@@ -149,7 +149,7 @@ def heard(utterance_id: int, text: str, status: str = "spoken", out_ms: float = 
     """An utterance the live session cut from an item, with its turn and its trace: its
     endpoint 390 ms after the last voiced sample, its transcript 30 ms later."""
     from benchmarks.session import Heard
-    from interpreter.trace import TurnTrace
+    from interpreter.turn.trace import TurnTrace
 
     turn = SimpleNamespace(
         transcript=SimpleNamespace(text=text, language="en", encoder_window_s=5.0),
@@ -256,7 +256,7 @@ class SteppedClock:
 
 def test_stock_starts_at_the_endpoint_so_it_pays_the_whole_wait() -> None:
     from benchmarks.latency import StockPipeline
-    from interpreter.types import Utterance
+    from interpreter.core.types import Utterance
 
     clock = SteppedClock()
     stock = StockPipeline.__new__(StockPipeline)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from benchmarks.session import HandedSpeaker, PacedMicrophone
-from interpreter.clock import ManualClock
-from interpreter.types import Frame, SpeechChunk
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Frame, SpeechChunk
 
 RATE = 16_000
 FRAME_S = 512 / RATE

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from interpreter.budget import AsrRung, BudgetLadder, LatencyBudget, MtRung, SpeedEstimate
-from interpreter.clock import ManualClock
-from interpreter.pipeline import Directions, Interpreter, TurnEvents
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.tts import Synthesizer
-from interpreter.types import Transcript, Utterance
+from interpreter.tts.synthesizer import Synthesizer
+from interpreter.turn.budget import AsrRung, BudgetLadder, LatencyBudget, MtRung, SpeedEstimate
+from interpreter.turn.pipeline import Directions, Interpreter, TurnEvents
 
 
 class SlowTranscriber:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.clock import ManualClock
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Method, Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.types import Method, Transcript, Utterance
 
 
 class FakeWhisperTranslate:
@@ -104,9 +104,9 @@ def test_each_translation_is_stamped_with_the_clock(book) -> None:
 
 
 def test_a_gap_note_names_models_that_exist_in_the_catalog(book) -> None:
-    from interpreter.pipeline import Directions
-    from interpreter.stages import describe_gaps
     from interpreter.store import load_catalog
+    from interpreter.turn.pipeline import Directions
+    from interpreter.turn.stages import describe_gaps
 
     chain = TranslatorChain(book, [])
     catalog = load_catalog()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ctranslate2
 import pytest
 
-from interpreter.asr import TranscriberOptions
-from interpreter.compute import resolve_compute_type, resolve_device
-from interpreter.errors import InterpreterError, ModelError
+from interpreter.asr.transcriber import TranscriberOptions
+from interpreter.core.compute import resolve_compute_type, resolve_device
+from interpreter.core.errors import InterpreterError, ModelError
 
 
 @pytest.fixture

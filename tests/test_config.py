@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.config import StallConfig, load_config, parse_pair
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
+from interpreter.live.config import StallConfig, load_config, parse_pair
 
 STALL = """
 pair = "zh-en"
@@ -81,10 +81,10 @@ def test_a_pair_is_written_either_way() -> None:
 
 @pytest.mark.models
 def test_the_stall_config_chooses_each_language_voice(model_store) -> None:
-    from interpreter.clock import MonotonicClock
-    from interpreter.errors import ModelError
-    from interpreter.pipeline import Directions
-    from interpreter.stages import StageOptions, build_synthesizer
+    from interpreter.core.clock import MonotonicClock
+    from interpreter.core.errors import ModelError
+    from interpreter.turn.pipeline import Directions
+    from interpreter.turn.stages import StageOptions, build_synthesizer
 
     pair = Directions.pair("zh", "en")
     clock = MonotonicClock()

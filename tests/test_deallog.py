@@ -17,7 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interpreter.deallog import (
+from interpreter.commands.log import write_atomically
+from interpreter.core.errors import InputError
+from interpreter.core.types import Method, Transcript, Translation, Utterance
+from interpreter.deals.log import (
     DealLog,
     DealLogError,
     LoggedTurn,
@@ -25,12 +28,9 @@ from interpreter.deallog import (
     default_log_path,
     logged_turn,
 )
-from interpreter.dealsheet import agreed_numbers, deal_sheet
-from interpreter.errors import InputError
-from interpreter.logcommands import write_atomically
-from interpreter.pipeline import StageTimings, Turn
-from interpreter.turns import Party
-from interpreter.types import Method, Transcript, Translation, Utterance
+from interpreter.deals.sheet import agreed_numbers, deal_sheet
+from interpreter.live.parties import Party
+from interpreter.turn.pipeline import StageTimings, Turn
 
 REPO = Path(__file__).resolve().parents[1]
 NOON = datetime(2026, 12, 3, 6, 25, 1, tzinfo=timezone.utc)
@@ -323,7 +323,7 @@ def test_the_default_log_is_in_the_users_data_folder(monkeypatch, tmp_path: Path
 
 KILLED_MID_TURN = """
 import os, signal, sys
-from interpreter.deallog import DealLog, LoggedTurn, utc_now
+from interpreter.deals.log import DealLog, LoggedTurn, utc_now
 
 def turn(session, number):
     return LoggedTurn(session, number, utc_now(), "merchant", "zh", "en",

@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, write_wav
-from interpreter.demo import merchant_lines
-from interpreter.demo_lines import (
+from interpreter.commands.demo import merchant_lines
+from interpreter.commands.demo_lines import (
     MANIFEST,
     RecordedVoice,
     line_file,
     load_recorded_voice,
     save_recorded_lines,
 )
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
 
 WANTED = [(2, "二十块一个。"), (4, "你要多少个？")]
 

@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks.demo_voices import VOICE_NAME, render
 from benchmarks.zhbaker import BakerVoice, baker_available, baker_folder
-from interpreter import demo
-from interpreter.demo import DemoOptions, Line, run_demo
+from interpreter.commands import demo
+from interpreter.commands.demo import DemoOptions, Line, run_demo
 
 pytestmark = [
     pytest.mark.models,

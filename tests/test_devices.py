@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from interpreter.audio.devices import DeviceInfo, find_device
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
 
 DEVICES = [
     DeviceInfo(0, "HDA Intel PCH: ALC257 Analog (hw:0,0)", "ALSA", 2, 2, 48_000, True, True),
@@ -86,7 +86,7 @@ class NoPortAudio(importlib.abc.MetaPathFinder):
 def test_without_portaudio_devices_is_still_one_line(monkeypatch, capsys) -> None:
     monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
     monkeypatch.setattr(sys, "meta_path", [NoPortAudio(), *sys.meta_path])
-    from interpreter.cli import main
+    from interpreter.commands.cli import main
 
     assert main(["devices"]) == 2
     captured = capsys.readouterr()

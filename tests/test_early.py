@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr import Decoded, Draft, Transcriber
+from interpreter.asr.early import EarlyOptions, EarlyRecognizer, agreed
+from interpreter.asr.transcriber import Decoded, Draft, Transcriber
+from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
 from interpreter.audio.files import read_recording
-from interpreter.early import EarlyOptions, EarlyRecognizer, agreed
-from interpreter.types import Transcript, Utterance
-from interpreter.vad import Endpointer, SileroVad, split_utterances
+from interpreter.core.types import Transcript, Utterance
 
 RATE = 16_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.types import Frame
-from interpreter.vad import Endpointer, EndpointerOptions, SileroVad, State, split_utterances
+from interpreter.asr.vad import Endpointer, EndpointerOptions, SileroVad, State, split_utterances
+from interpreter.core.types import Frame
 
 RATE = 16_000
 WINDOW = 512
@@ -161,7 +161,7 @@ def test_silence_and_noise_give_no_utterances_with_the_real_vad() -> None:
 
 
 def test_a_damaged_vad_model_names_the_command_that_repairs_it(tmp_path) -> None:
-    from interpreter.errors import ModelError
+    from interpreter.core.errors import ModelError
 
     damaged = tmp_path / "silero_vad_v6.onnx"
     damaged.write_bytes(b"not a model")

@@ -13,12 +13,12 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from interpreter.glossary import Glossary, GlossaryEntry, GlossaryFile
-from interpreter.translate.amounts import AmountFinder
+from interpreter.amounts.finder import AmountFinder
+from interpreter.amounts.guard import NumberGuard
+from interpreter.core.types import Method, Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain
-from interpreter.translate.fidelity import NumberGuard
+from interpreter.translate.glossary import Glossary, GlossaryEntry, GlossaryFile
 from interpreter.translate.nmt import NmtModel
-from interpreter.types import Method, Transcript, Utterance
 
 
 class FakeModel:

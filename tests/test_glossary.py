@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from conftest import speech
 
-from interpreter.asr import Transcriber
-from interpreter.errors import InputError
-from interpreter.glossary import Glossary, GlossaryEntry, GlossaryFile
-from interpreter.tts import PiperVoiceModel
-from interpreter.types import Utterance
+from interpreter.asr.transcriber import Transcriber
+from interpreter.core.errors import InputError
+from interpreter.core.types import Utterance
+from interpreter.translate.glossary import Glossary, GlossaryEntry, GlossaryFile
+from interpreter.tts.synthesizer import PiperVoiceModel
 
 FLASK = GlossaryEntry({"zh": ("保温杯", "保温瓶"), "en": ("vacuum flask", "thermos")})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.hallucination import (
+from interpreter.asr.hallucination import (
     cut_repetition,
     cut_runaway,
     is_invented,

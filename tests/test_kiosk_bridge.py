@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.clock import ManualClock
-from interpreter.deallog import DealLog, DealLogError
-from interpreter.errors import InputError
+from interpreter.core.clock import ManualClock
+from interpreter.core.errors import InputError
+from interpreter.deals.log import DealLog, DealLogError
 from interpreter.kiosk.bridge import KioskBridge, StallControls
 from interpreter.kiosk.metrics import KioskMetrics
-from interpreter.live import PairChange
-from interpreter.stages import StageOptions
+from interpreter.live.parties import Parties, Party
+from interpreter.live.session import PairChange
 from interpreter.translate.chain import TranslatorChain
-from interpreter.turns import Parties, Party
+from interpreter.turn.stages import StageOptions
 from tests.test_live_session import ScriptedInterpreter, session_with, utterance
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from interpreter.deallog import LoggedTurn
+from interpreter.deals.log import LoggedTurn
 from interpreter.kiosk.backend import HEARING, LISTENING, SPEAKING, THINKING, StallSettings
 from interpreter.kiosk.hub import EventHub
 

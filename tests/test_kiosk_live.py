@@ -22,8 +22,8 @@ import pytest
 
 from benchmarks.live import asound_config
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.deallog import DealLog
-from interpreter.tts import EspeakVoice, PiperVoiceModel
+from interpreter.deals.log import DealLog
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 from tests.conftest import needs_espeak, speech
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, KIOSK, half, screenshot
 

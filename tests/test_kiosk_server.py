@@ -28,8 +28,8 @@ from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from interpreter.deallog import DealLog, LoggedTurn, utc_now
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
+from interpreter.deals.log import DealLog, LoggedTurn, utc_now
 from interpreter.kiosk.backend import HEARING, LISTENING, THINKING, StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics

@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.live import asound_config
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.tts import EspeakVoice, PiperVoiceModel
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 from tests.conftest import needs_espeak, speech
 
 pytestmark = [

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.clock import MonotonicClock
-from interpreter.live import LiveOptions, LiveSession, SessionSummary
-from interpreter.pipeline import Directions
-from interpreter.stages import StageOptions, build_endpointer, build_interpreter, build_vad
-from interpreter.tts import EspeakVoice, PiperVoiceModel
-from interpreter.turns import GateOptions, Parties
-from interpreter.types import Frame, SpeechChunk
+from interpreter.core.clock import MonotonicClock
+from interpreter.core.types import Frame, SpeechChunk
+from interpreter.live.parties import GateOptions, Parties
+from interpreter.live.session import LiveOptions, LiveSession, SessionSummary
+from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
+from interpreter.turn.pipeline import Directions
+from interpreter.turn.stages import StageOptions, build_endpointer, build_interpreter, build_vad
 from tests.conftest import needs_espeak, speech
 
 pytestmark = [pytest.mark.models, needs_espeak]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.clock import MonotonicClock
-from interpreter.live import LiveOptions, LiveSession
-from interpreter.pipeline import Directions
-from interpreter.stages import StageOptions, build_interpreter, choose_smaller_asr
-from interpreter.turns import Parties
+from interpreter.core.clock import MonotonicClock
+from interpreter.live.parties import Parties
+from interpreter.live.session import LiveOptions, LiveSession
+from interpreter.turn.pipeline import Directions
+from interpreter.turn.stages import StageOptions, build_interpreter, choose_smaller_asr
 
 pytestmark = pytest.mark.models
 

@@ -17,16 +17,16 @@ import time
 import numpy as np
 import pytest
 
-from interpreter.asr import Decoded, Draft
-from interpreter.clock import MonotonicClock
-from interpreter.early import EarlyRecognizer
-from interpreter.live import LiveOptions, LiveSession, Press
-from interpreter.pipeline import Interpreter
+from interpreter.asr.early import EarlyRecognizer
+from interpreter.asr.transcriber import Decoded, Draft
+from interpreter.asr.vad import Endpointer, EndpointerOptions
+from interpreter.core.clock import MonotonicClock
+from interpreter.core.types import Frame, Transcript, Utterance
+from interpreter.live.parties import Parties, Party
+from interpreter.live.session import LiveOptions, LiveSession, Press
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.turns import Parties, Party
-from interpreter.types import Frame, Transcript, Utterance
-from interpreter.vad import Endpointer, EndpointerOptions
+from interpreter.turn.pipeline import Interpreter
 
 RATE = 16_000
 FRAME = 512

@@ -12,15 +12,15 @@ from dataclasses import replace
 import numpy as np
 from test_live_partials import RATE, LevelVad, Microphone, SlowWhisper
 
-from interpreter.asr import Decoded, Draft
-from interpreter.clock import MonotonicClock
-from interpreter.live import LiveOptions, LiveSession
-from interpreter.pipeline import Interpreter
+from interpreter.asr.transcriber import Decoded, Draft
+from interpreter.asr.vad import Endpointer, EndpointerOptions
+from interpreter.core.clock import MonotonicClock
+from interpreter.core.types import Transcript, Utterance
+from interpreter.live.parties import Parties
+from interpreter.live.session import LiveOptions, LiveSession
 from interpreter.translate.chain import TranslatorChain
-from interpreter.tts import Synthesizer
-from interpreter.turns import Parties
-from interpreter.types import Transcript, Utterance
-from interpreter.vad import Endpointer, EndpointerOptions
+from interpreter.tts.synthesizer import Synthesizer
+from interpreter.turn.pipeline import Interpreter
 
 TRANSLATION_S = 0.3
 

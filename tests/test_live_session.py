@@ -14,12 +14,12 @@ from collections import Counter
 
 import numpy as np
 
-from interpreter.budget import AsrRung
-from interpreter.clock import ManualClock
-from interpreter.live import MAX_WAITING_TURNS, LiveOptions, LiveSession
-from interpreter.pipeline import StageTimings, Turn, TurnEvents
-from interpreter.turns import Parties, Party
-from interpreter.types import Method, SpeechChunk, Transcript, Translation, Utterance
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Method, SpeechChunk, Transcript, Translation, Utterance
+from interpreter.live.parties import Parties, Party
+from interpreter.live.session import MAX_WAITING_TURNS, LiveOptions, LiveSession
+from interpreter.turn.budget import AsrRung
+from interpreter.turn.pipeline import StageTimings, Turn, TurnEvents
 
 RATE = 16_000
 

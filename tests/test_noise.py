@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from benchmarks.noise import babble, breathing, music, pink_noise, scaled_to, white_noise
-from interpreter.asr import Transcriber
-from interpreter.types import Utterance
-from interpreter.vad import Endpointer, SileroVad, split_utterances
+from interpreter.asr.transcriber import Transcriber
+from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
+from interpreter.core.types import Utterance
 
 pytestmark = pytest.mark.models
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.translate.numbers import format_number, parse_en_number, parse_zh_number
+from interpreter.amounts.numbers import format_number, parse_en_number, parse_zh_number
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.translate import numwords
-from interpreter.translate.amounts import AmountFinder
-from interpreter.translate.numbers import format_number, parse_number
-from interpreter.translate.slots import UNIT_TABLES, SlotValue, Terms, number_pattern
+from interpreter.amounts import numwords
+from interpreter.amounts.finder import AmountFinder
+from interpreter.amounts.numbers import format_number, parse_number
+from interpreter.amounts.slots import UNIT_TABLES, SlotValue, Terms, number_pattern
 
-TERMS_PATH = Path(__file__).resolve().parents[1] / "interpreter/translate/data/terms.toml"
+TERMS_PATH = Path(__file__).resolve().parents[1] / "interpreter/amounts/data/terms.toml"
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from interpreter.clock import ManualClock
-from interpreter.pipeline import Directions, Interpreter
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain
-from interpreter.tts import Synthesizer
-from interpreter.types import Transcript, Utterance
+from interpreter.tts.synthesizer import Synthesizer
+from interpreter.turn.pipeline import Directions, Interpreter
 
 ASR_S = 0.150
 MT_PER_CALL_S = 0.100
@@ -124,7 +124,7 @@ def test_a_turn_heard_without_confidence_is_shown_but_not_spoken() -> None:
 
 
 def test_the_confirm_box_pairs_each_number_with_its_translation() -> None:
-    from interpreter.report import numbers_box, turn_lines
+    from interpreter.turn.report import numbers_box, turn_lines
 
     interpreter, _ = interpreter_for("I want 1,200 pieces at $3.50 each.")
     turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))

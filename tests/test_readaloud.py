@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from conftest import needs_espeak
 
-from interpreter.asr import Transcriber
+from interpreter.amounts.finder import AmountFinder
+from interpreter.asr.transcriber import Transcriber
 from interpreter.audio.files import resample
-from interpreter.readaloud import NumberReader, en_number_words, zh_number_words
-from interpreter.translate.amounts import AmountFinder
-from interpreter.tts import PiperVoiceModel, Synthesizer
-from interpreter.types import Method, Translation, Utterance
+from interpreter.core.types import Method, Translation, Utterance
+from interpreter.tts.readaloud import NumberReader, en_number_words, zh_number_words
+from interpreter.tts.synthesizer import PiperVoiceModel, Synthesizer
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from interpreter.audio.speaker import Speaker, Tape
 from interpreter.audio.streams import Pacer, SampleClock, StreamOptions
-from interpreter.clock import ManualClock
+from interpreter.core.clock import ManualClock
 
 
 def block(size: int = 8) -> np.ndarray:

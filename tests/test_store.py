@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.errors import ModelError, StoreError
+from interpreter.core.errors import ModelError, StoreError
 from interpreter.store import ModelStore, load_catalog
 from interpreter.store.catalog import UNKNOWN, FileSpec
 from interpreter.store.transfer import Progress, SourceFailed, write_verified

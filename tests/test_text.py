@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.text import (
+from interpreter.core.text import (
     bounded_pieces,
     lead_and_rest,
     speakable_pieces,

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from interpreter.budget import BudgetLadder, LatencyBudget
-from interpreter.clock import ManualClock
-from interpreter.trace import DroppedTrace, TurnTrace
-from interpreter.types import Utterance
+from interpreter.core.clock import ManualClock
+from interpreter.core.types import Utterance
+from interpreter.turn.budget import BudgetLadder, LatencyBudget
+from interpreter.turn.trace import DroppedTrace, TurnTrace
 from tests.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import needs_espeak
 
-from interpreter.tts import EspeakVoice, Synthesizer, SynthesizerOptions
-from interpreter.types import Method, Translation
+from interpreter.core.types import Method, Translation
+from interpreter.tts.synthesizer import EspeakVoice, Synthesizer, SynthesizerOptions
 
 
 def translation(text: str, target: str) -> Translation:
@@ -59,8 +59,8 @@ def test_empty_text_is_not_spoken() -> None:
 
 @pytest.mark.models
 def test_a_damaged_voice_names_the_command_that_repairs_it(model_store, tmp_path) -> None:
-    from interpreter.errors import ModelError
-    from interpreter.tts import PiperVoiceModel
+    from interpreter.core.errors import ModelError
+    from interpreter.tts.synthesizer import PiperVoiceModel
 
     voice = tmp_path / "piper-en_US-joe-medium"
     voice.mkdir()
@@ -75,7 +75,7 @@ def test_a_damaged_voice_names_the_command_that_repairs_it(model_store, tmp_path
 
 @pytest.mark.models
 def test_a_voice_without_variation_says_the_same_text_the_same_way(model_store) -> None:
-    from interpreter.tts import PiperVoiceModel
+    from interpreter.tts.synthesizer import PiperVoiceModel
 
     path = model_store.path("piper-en_US-joe-medium")
     steady = PiperVoiceModel(path, "en", vary=False)

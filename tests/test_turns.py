@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from interpreter.turns import GateOptions, Parties, Party, PlaybackGate, PushToTalk
-from interpreter.types import Frame
+from interpreter.core.types import Frame
+from interpreter.live.parties import GateOptions, Parties, Party, PlaybackGate, PushToTalk
 
 RATE = 16_000
 FRAME_S = 0.032

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interpreter.asr import Decoded, as_written
-from interpreter.languages import scripts_of
+from interpreter.asr.transcriber import Decoded, as_written
+from interpreter.core.languages import scripts_of
 
 PAIR = ("zh", "en")
 

@@ -10,9 +10,9 @@ import pytest
 
 from benchmarks.scoring import error_rate
 from benchmarks.zhbaker import BakerVoice, baker_available, baker_folder
-from interpreter.asr import Transcriber
+from interpreter.asr.transcriber import Transcriber
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.types import Utterance
+from interpreter.core.types import Utterance
 
 pytestmark = pytest.mark.skipif(
     not baker_available(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
 
 
 def portaudio():  # -> the sounddevice module

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interpreter.errors import InputError
+from interpreter.core.errors import InputError
 
 ASR_SAMPLE_RATE = 16_000
 FORMATS_HINT = "wav, flac, mp3 or ogg"

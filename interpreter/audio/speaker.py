@@ -24,9 +24,9 @@ from interpreter.audio.devices import DeviceInfo
 from interpreter.audio.files import to_int16
 from interpreter.audio.resample import StreamResampler
 from interpreter.audio.streams import DeviceStream, Pacer, StreamOptions
-from interpreter.clock import Clock
-from interpreter.errors import InputError
-from interpreter.types import SpeechChunk
+from interpreter.core.clock import Clock
+from interpreter.core.errors import InputError
+from interpreter.core.types import SpeechChunk
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from interpreter.audio import devices
 from interpreter.audio.devices import DeviceInfo, find_device, list_devices
 from interpreter.audio.files import ASR_SAMPLE_RATE
 from interpreter.audio.resample import StreamResampler
-from interpreter.clock import Clock
-from interpreter.errors import InputError
-from interpreter.types import Frame
+from interpreter.core.clock import Clock
+from interpreter.core.errors import InputError
+from interpreter.core.types import Frame
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """What the kiosk page and the live runner say to each other, and nothing more.
 
-The live runner (live.py) knows nothing of HTTP; the web server (server.py) knows
+The live runner (live/session.py) knows nothing of HTTP; the web server (server.py) knows
 nothing of audio. They meet here: the runner reports what happens through
 `KioskEvents` (a status change, partial text, a finished turn), and the page acts
 through `KioskControls` (a push-to-talk press, a new language pair or voice, applied
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from interpreter.deallog import LoggedTurn
+from interpreter.deals.log import LoggedTurn
 
 # What the status strip shows.
 LISTENING = "listening"  # waiting for someone to speak

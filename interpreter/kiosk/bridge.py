@@ -18,16 +18,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from interpreter.clock import Clock
-from interpreter.deallog import DealLog, DealLogError, logged_turn
-from interpreter.errors import InputError
+from interpreter.core.clock import Clock
+from interpreter.core.errors import InputError
+from interpreter.core.languages import LANGUAGES, language
+from interpreter.deals.log import DealLog, DealLogError, logged_turn
 from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
-from interpreter.languages import LANGUAGES, language
-from interpreter.live import LiveSession, PairChange, Press, SessionEvents
-from interpreter.pipeline import Directions, Interpreter, Turn
-from interpreter.stages import (
+from interpreter.live.parties import Parties, Party
+from interpreter.live.session import LiveSession, PairChange, Press, SessionEvents
+from interpreter.store import ModelStore
+from interpreter.turn.pipeline import Directions, Interpreter, Turn
+from interpreter.turn.stages import (
     ESPEAK_VOICE,
     StageOptions,
     build_synthesizer,
@@ -35,9 +37,7 @@ from interpreter.stages import (
     describe_gaps,
     open_glossary,
 )
-from interpreter.store import ModelStore
-from interpreter.trace import TurnTrace
-from interpreter.turns import Parties, Party
+from interpreter.turn.trace import TurnTrace
 
 
 class KioskBridge(SessionEvents):

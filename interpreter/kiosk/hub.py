@@ -29,9 +29,9 @@ from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import asdict
 
-from interpreter.deallog import LoggedTurn
+from interpreter.core.languages import LANGUAGES
+from interpreter.deals.log import LoggedTurn
 from interpreter.kiosk.backend import LISTENING, STATES, StallSettings
-from interpreter.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ one session's sheet and nothing else (an HMAC of the session id under the token)
 a buyer who scans it cannot press the buttons or change the languages.
 
 Input. What comes in over the socket is parsed by `parse_client_message` against
-fixed sets (party, language codes from `interpreter.languages`, the voices the
+fixed sets (party, language codes from `interpreter.core.languages`, the voices the
 runner offers) before anything acts on it; a bad message gets an `error` event back
-and goes nowhere else. Session ids go through `deallog.check_session_id`, and the deal
+and goes nowhere else. Session ids go through `deals.log.check_session_id`, and the deal
 log uses parameterised SQL only.
 
 Threads. uvicorn runs in a thread of its own (`serve`), so the live runner keeps the
@@ -60,14 +60,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from interpreter.deallog import DealLog, DealLogError, check_session_id
-from interpreter.dealsheet import deal_sheet
-from interpreter.errors import InputError, InterpreterError
+from interpreter.core.errors import InputError, InterpreterError
+from interpreter.core.languages import LANGUAGES
+from interpreter.deals.log import DealLog, DealLogError, check_session_id
+from interpreter.deals.sheet import deal_sheet
 from interpreter.kiosk.backend import KioskControls, StallSettings
 from interpreter.kiosk.hub import EventHub, settings_message, turn_message
 from interpreter.kiosk.metrics import CONTENT_TYPE, KioskMetrics
 from interpreter.kiosk.qr import lan_address, qr_svg
-from interpreter.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def _parse_settings(data: dict[str, Any]) -> SettingsChange:
 
 
 def check_settings_change(change: SettingsChange, settings: StallSettings) -> SettingsChange:
-    """`change` when every language is one `interpreter.languages` knows and the runner
+    """`change` when every language is one `interpreter.core.languages` knows and the runner
     offers, the two differ, and every voice is one offered for its language."""
     offered = settings.languages or tuple(LANGUAGES)
     if change.pair is not None:

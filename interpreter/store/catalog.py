@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interpreter.errors import StoreError
+from interpreter.core.errors import StoreError
 
 if sys.version_info >= (3, 11):
     import tomllib

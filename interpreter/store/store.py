@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from interpreter.errors import ModelError, StoreError
+from interpreter.core.errors import ModelError, StoreError
 from interpreter.store.catalog import Catalog, FileSpec, ModelEntry
 from interpreter.store.sources import (
     MANIFEST,

@@ -1,0 +1,1 @@
+"""Text to text: the ladder of phrasebook, glossary and neural models."""

@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from interpreter.clock import Clock, MonotonicClock
-from interpreter.text import speakable_pieces
-from interpreter.translate.amounts import AmountFinder
-from interpreter.translate.fidelity import Checked, NumberGuard
+from interpreter.amounts.finder import AmountFinder
+from interpreter.amounts.guard import Checked, NumberGuard
+from interpreter.core.clock import Clock, MonotonicClock
+from interpreter.core.text import speakable_pieces
+from interpreter.core.types import Method, Transcript, Translation, Utterance
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.types import Method, Transcript, Translation, Utterance
 
 if TYPE_CHECKING:
-    from interpreter.glossary import Glossary
+    from interpreter.translate.glossary import Glossary
 
 PIVOT_LANGUAGE = "en"
 

@@ -13,11 +13,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from interpreter.chinese import SimplifiedChinese
-from interpreter.compute import resolve_device
-from interpreter.errors import ModelError
-from interpreter.languages import language
-from interpreter.text import split_sentences
+from interpreter.core.chinese import SimplifiedChinese
+from interpreter.core.compute import resolve_device
+from interpreter.core.errors import ModelError
+from interpreter.core.languages import language
+from interpreter.core.text import split_sentences
 
 FAMILIES = ("marian", "nllb", "m2m100")
 _SHARED_SPM = ("sentencepiece.bpe.model", "spm.128k.model", "sentencepiece.model")

@@ -17,15 +17,16 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from interpreter.chinese import SimplifiedChinese
-from interpreter.text import split_clauses, split_sentences
-from interpreter.translate.slots import (
+from interpreter.amounts.finder import TERMS_PATH
+from interpreter.amounts.slots import (
     AMOUNT_KINDS,
     TERM_KINDS,
     SlotValue,
     Terms,
     slot_kind,
 )
+from interpreter.core.chinese import SimplifiedChinese
+from interpreter.core.text import split_clauses, split_sentences
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -159,7 +160,7 @@ class Phrasebook:
 
     @classmethod
     def load(cls, phrases_path: Path | None = None, terms_path: Path | None = None) -> Phrasebook:
-        terms = Terms.load(terms_path or DATA_DIR / "terms.toml")
+        terms = Terms.load(terms_path or TERMS_PATH)
         path = phrases_path or DATA_DIR / "phrases.toml"
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -1,0 +1,1 @@
+"""Numbers at the counter: found, parsed per language, carried in slots, kept exact."""

@@ -1,0 +1,324 @@
+"""Every number a turn carries: found, parsed into an exact value, written again.
+
+The deal is the numbers. A translation model may turn 五百 into 5,000 or drop a
+price, so the amounts of a sentence are found here before any model sees it: a
+quantity with its unit, a price with its currency, a duration, a percentage, a
+discount (九折 is 10% off), a date, a product code. Each becomes an `Amount` with an
+exact Decimal, which is written in the listener's language from the structured form,
+never from a model's output (see `fidelity`).
+
+Bare number words are the risky part: "this one", "oh", 一下, 十分 (very), 万一 (in
+case) and 千万 (by all means) are not numbers. A bare number is therefore digits, or
+words that cannot be anything else (two or more Chinese numerals not led by 百/千/万;
+English number words other than a lone "one" or "oh").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
+from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
+
+DATA_DIR = Path(__file__).parent / "data"
+TERMS_PATH = DATA_DIR / "terms.toml"
+
+EN_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+_EN_MONTH_SHORT = {name[:3]: index for index, name in enumerate(EN_MONTHS, start=1)}
+_EN_MONTH_SHORT["sept"] = 9
+# Slot kinds of `Terms` that an amount can be, tried in this order where two start at
+# the same place and are as long: "5 dollars" is a price before it is a quantity.
+_TERM_KINDS = ("price", "qty", "duration", "percent")
+_COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九1-9])(毛|角)?$")
+# 6块8, as Whisper writes 六块八: 6.80 yuan.
+_DIGIT_COLLOQUIAL = r"\d+[块元][1-9](?![\d.])(?:毛|角)?"
+_PRIORITY = ("date", "discount", "price", "qty", "duration", "percent", "code", "num")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One number as said, and its exact meaning.
+
+    `unit` is the term's id from terms.toml (piece, yuan, day) for quantities, prices
+    and durations, the month number for a date, and the code itself for a code.
+    `start`/`end` locate it in the text it was found in.
+    """
+
+    kind: str
+    value: Decimal | None
+    unit: str = ""
+    said: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def key(self) -> tuple[str, Decimal | None, str]:
+        """What must be equal for two amounts to mean the same thing."""
+        value = None if self.value is None else self.value.normalize()
+        return (self.kind, value, self.unit)
+
+
+class AmountFinder:
+    """Finds and writes amounts in every language the terms table knows."""
+
+    def __init__(self, terms: Terms) -> None:
+        self._terms = terms
+        self._compiled: dict[tuple[str, str], re.Pattern[str] | None] = {}
+        self._unit_words: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def load(cls, terms_path: Path | None = None) -> AmountFinder:
+        return cls(Terms.load(terms_path or TERMS_PATH))
+
+    def warm_up(self, languages: tuple[str, ...]) -> None:
+        """Compile every pattern of these languages now: an Arabic number pattern takes
+        a few tenths of a second to build, which the first customer should not wait for."""
+        for language in languages:
+            for kind in _PRIORITY:
+                self._pattern(kind, language)
+
+    def find(self, text: str, language: str) -> list[Amount]:
+        """Amounts in reading order, none overlapping; the longest wins where they
+        start together, then the more specific kind."""
+        folded, where = _fold(text)
+        candidates: list[tuple[int, int, int, Amount]] = []
+        for kind in _PRIORITY:
+            pattern = self._pattern(kind, language)
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded):
+                if match.end() == match.start():
+                    continue
+                matched, match_end = match.group(0), match.end()
+                if kind == "price" and language == "zh":
+                    matched = self._plain_price(matched, folded[match_end:], language)
+                    match_end = match.start() + len(matched)
+                amount = self._parse(kind, matched, language)
+                if amount is None:
+                    continue
+                start, end = where[match.start()], where[match_end - 1] + 1
+                said = text[start:end]
+                unit = said if kind == "code" else amount.unit
+                amount = Amount(amount.kind, amount.value, unit, said, start, end)
+                candidates.append((start, -(end - start), _PRIORITY.index(kind), amount))
+        chosen: list[Amount] = []
+        taken_until = -1
+        for start, _, _, amount in sorted(candidates, key=lambda c: c[:3]):
+            if start >= taken_until:
+                chosen.append(amount)
+                taken_until = amount.end
+        return chosen
+
+    def _plain_price(self, matched: str, after: str, language: str) -> str:
+        """三块五 is 3.50 yuan, but in 3.50元一个 and 三块一件 the digit after 元/块
+        starts the next quantity ("one piece"), and 3.50 already has its fraction."""
+        colloquial = _COLLOQUIAL_PRICE.search(matched)
+        if colloquial is None:
+            return matched
+        units = self._unit_words.get(language)
+        if units is None:
+            units = tuple(word for word, _ in self._terms.words("unit", language))
+            self._unit_words[language] = units
+        head = matched[: colloquial.start() + 1]
+        decimal = "." in head
+        starts_quantity = not colloquial.group(2) and after.startswith(units)
+        return head if decimal or starts_quantity else matched
+
+    def render(self, amount: Amount, language: str) -> str:
+        """The amount written in `language` from its exact value: "500 pieces",
+        "3.50 yuan", "500件", "10% off", "九折", "March 15", "3月15日"."""
+        kind = amount.kind
+        if kind == "code":
+            return amount.unit
+        assert amount.value is not None
+        if kind == "date":
+            month, day = int(amount.unit), int(amount.value)
+            if language == "zh":
+                return f"{month}月{day}日"
+            if language == "en":
+                return f"{EN_MONTHS[month - 1].capitalize()} {day}"
+            return f"{day:02d}/{month:02d}"
+        if kind == "discount":
+            return _render_discount(amount.value, language)
+        term = self._term(kind, amount.unit)
+        rendered = SlotValue(kind, number=amount.value, term=term).render(language)
+        if rendered is None:
+            # The terms table has no word for this unit in `language`: the number
+            # alone is exact, the unit is said as the speaker said it.
+            rendered = f"{format_number(amount.value, language)} {amount.unit}".strip()
+        return rendered
+
+    def _term(self, kind: str, unit: str) -> Term | None:
+        table = {"qty": "unit", "price": "currency", "duration": "time"}.get(kind)
+        if table is None:
+            return None
+        return next((t for t in self._terms.in_table(table) if t.id == unit), None)
+
+    def _pattern(self, kind: str, language: str) -> re.Pattern[str] | None:
+        key = (kind, language)
+        if key not in self._compiled:
+            source = self._pattern_source(kind, language)
+            self._compiled[key] = re.compile(source) if source else None
+        return self._compiled[key]
+
+    def _pattern_source(self, kind: str, language: str) -> str | None:
+        number = number_pattern(language)
+        # In Latin, Cyrillic or Arabic text a number stands alone (not inside "A123"),
+        # but a Chinese character next to it (mixed output) does not hide it.
+        edge = "" if language == "zh" else r"(?<![^\W\u2e80-\u9fff])(?<![.,])"
+        tail = "" if language == "zh" else r"(?![^\W\u2e80-\u9fff])"
+        if kind == "price" and language == "zh":
+            return f"(?:{_DIGIT_COLLOQUIAL}|{self._terms.pattern(kind, language)})"
+        if kind in _TERM_KINDS:
+            return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
+        if kind == "num":
+            return f"{edge}(?<![a-z\\d]){number}(?![a-z\\d]){tail}"
+        if kind == "code":
+            # A model or SKU number: letters and digits together (A123, 2XL, KT-500).
+            return (
+                r"(?<![a-z\d-])(?=[a-z\d-]*\d)(?=[a-z\d-]*[a-z])"
+                r"[a-z\d]+(?:-[a-z\d]+)*(?![a-z\d-])"
+            )
+        if kind == "discount":
+            percent = self._terms.pattern("percent", language)
+            if language == "zh":
+                digits = "".join(d for d in ZH_DIGITS if ZH_DIGITS[d])
+                return rf"(?:[{digits}][{digits}五]?|\d(?:\.\d)?)折"
+            if language == "en":
+                return rf"(?:{percent}\s+(?:off|discount)|{percent}-off)"
+            return None
+        if kind == "date":
+            if language == "zh":
+                return rf"{number}月{number}(?:日|号)"
+            if language == "en":
+                months = "|".join([*EN_MONTHS, *sorted(_EN_MONTH_SHORT, key=len, reverse=True)])
+                day = r"\d{1,2}(?:st|nd|rd|th)?"
+                return (
+                    rf"{edge}(?:(?:{months})\.?\s+(?:the\s+)?{day}"
+                    rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months})){tail}"
+                )
+            return None
+        return None
+
+    def _parse(self, kind: str, text: str, language: str) -> Amount | None:
+        if kind == "price" and language == "zh":
+            spoken = re.fullmatch(r"(\d+)[块元]([1-9])(?:毛|角)?", text)
+            if spoken:
+                value = Decimal(spoken.group(1)) + Decimal(spoken.group(2)) / 10
+                return Amount("price", value, "yuan")
+        if kind in _TERM_KINDS:
+            slot = self._terms.parse(kind, text, language)
+            if slot is None or slot.number is None:
+                return None
+            single = slot.term is not None and slot.term.id == "piece" and slot.number == 1
+            if single and _A_SINGLE.match(text):
+                # 一个 / "an item" is "a" or "each" more often than a quantity.
+                return None
+            unit = slot.term.id if slot.term is not None else ""
+            return Amount(kind, slot.number, unit)
+        if kind == "num":
+            if not _is_bare_number(text, language):
+                return None
+            value = parse_number(text, language)
+            return None if value is None else Amount("num", value)
+        if kind == "code":
+            return Amount("code", None, text)
+        if kind == "discount":
+            return _parse_discount(text, language, self._terms)
+        if kind == "date":
+            return _parse_date(text, language)
+        return None
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The text as the patterns read it (NFKC, lower case: full-width ５００ is 500),
+    with the index in `text` of every folded character."""
+    folded: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for out in unicodedata.normalize("NFKC", char).lower():
+            folded.append(out)
+            where.append(index)
+    return "".join(folded), where
+
+
+_ZH_IDIOM_LEAD = set("百千万亿")
+_A_SINGLE = re.compile(r"^(?:一|an?\s)", re.IGNORECASE)
+_EN_NOT_ALONE = {"one", "oh", "a", "an"}
+
+
+def _is_bare_number(text: str, language: str) -> bool:
+    if any(char.isdigit() for char in text):
+        return True
+    if language == "zh":
+        if len(text) < 2 or text[0] in _ZH_IDIOM_LEAD:
+            return False
+        return len(set(text)) > 1
+    if language == "en":
+        return text.strip().lower() not in _EN_NOT_ALONE
+    return True
+
+
+def _parse_discount(text: str, language: str, terms: Terms) -> Amount | None:
+    if language == "zh":
+        body = text[:-1]
+        if body.replace(".", "").isdigit():
+            tenths = Decimal(body)
+        else:
+            digits = [ZH_DIGITS.get(char) for char in body]
+            if any(d is None for d in digits):
+                return None
+            tenths = Decimal(digits[0]) + (Decimal(digits[1]) / 10 if len(digits) > 1 else 0)
+        if not 0 < tenths < 10:
+            return None
+        return Amount("discount", (Decimal(10) - tenths) * 10)
+    percent = re.sub(r"(?:\s+(?:off|discount)|-off)$", "", text)
+    slot = terms.parse("percent", percent, language)
+    if slot is None or slot.number is None or not 0 < slot.number < 100:
+        return None
+    return Amount("discount", slot.number)
+
+
+def _render_discount(off: Decimal, language: str) -> str:
+    if language == "zh":
+        pay = (Decimal(100) - off) / 10
+        if pay == pay.to_integral_value():
+            return f"{_ZH_DIGIT_CHARS[int(pay)]}折"
+        whole, tenth = divmod(int(pay * 10), 10)
+        if pay * 10 == int(pay * 10):
+            return f"{_ZH_DIGIT_CHARS[whole]}{_ZH_DIGIT_CHARS[tenth]}折"
+        return f"{format_number(pay, 'zh')}折"
+    written = f"{format_number(off, language)}%"
+    if language == "en":
+        return f"{written} off"
+    return f"-{written}"
+
+
+_ZH_DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def _parse_date(text: str, language: str) -> Amount | None:
+    if language == "zh":
+        match = re.fullmatch(r"(.+?)月(.+?)(?:日|号)", text)
+        if not match:
+            return None
+        month, day = parse_number(match.group(1), "zh"), parse_number(match.group(2), "zh")
+    else:
+        words = re.findall(r"[a-z]+|\d+", text.lower())
+        numbers = [w for w in words if w.isdigit()]
+        months = [w for w in words if w in EN_MONTHS or w in _EN_MONTH_SHORT]
+        if len(numbers) != 1 or len(months) != 1:
+            return None
+        name = months[0]
+        month_index = EN_MONTHS.index(name) + 1 if name in EN_MONTHS else _EN_MONTH_SHORT[name]
+        month, day = Decimal(month_index), Decimal(numbers[0])
+    if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return Amount("date", Decimal(int(day)), str(int(month)))

@@ -1,0 +1,1 @@
+"""Speech to text: utterances cut from audio, Whisper, early readings, guards against invention."""

@@ -1,0 +1,1 @@
+"""The `interpreter` command: the argument parser, one module per subcommand."""

@@ -1,0 +1,83 @@
+"""`interpreter kiosk`: the live session with the stall's screen and the deal log.
+
+The same session as `interpreter live` (push-to-talk by default: the stall's two
+buttons say who speaks), plus: a local web page for a full-screen browser facing both
+parties (kiosk/server.py), every finished turn written to the deal log before the page
+shows it, and metrics at /metrics. The web server runs on its own thread; the session
+keeps the main one, and Ctrl-C stops both cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+
+from interpreter.commands.live import LiveJob, open_session, run_session
+from interpreter.deals.log import DealLog, default_log_path
+from interpreter.kiosk.bridge import KioskBridge, StallControls
+from interpreter.kiosk.hub import EventHub
+from interpreter.kiosk.metrics import KioskMetrics
+from interpreter.kiosk.server import DEFAULT_PORT, build_app, serve
+from interpreter.live.session import PUSH_TO_TALK, SessionSummary
+from interpreter.store import ModelStore
+
+
+@dataclass(frozen=True)
+class KioskJob:
+    live: LiveJob = field(default_factory=LiveJob)
+    port: int = DEFAULT_PORT
+    lan: bool = False
+    log_path: Path | None = None
+    # A party's button is pressed on the page (or a key, or a GPIO button) by default.
+    mode: str = PUSH_TO_TALK
+
+
+def run_kiosk(
+    job: KioskJob,
+    store: ModelStore,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stop: threading.Event | None = None,
+) -> SessionSummary:
+    out = out or sys.stdout
+    err = err or sys.stderr
+
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    def warn(line: str) -> None:
+        print(line, file=err, flush=True)
+
+    config = replace(job.live.config, mode=job.mode)
+    live = replace(job.live, config=config)
+    deal_log = DealLog.open(job.log_path or default_log_path())
+    try:
+        session_id = deal_log.start_session(config.pair)
+        hub = EventHub()
+        metrics = KioskMetrics()
+        bridge = KioskBridge(hub, deal_log, session_id, metrics, warn)
+        opened = open_session(live, store, say, warn, events=bridge)
+        metrics.model_loaded(opened.used.asr, opened.load_s)
+        controls = StallControls(
+            opened.session,
+            opened.interpreter,
+            store,
+            opened.stages,
+            opened.clock,
+            session_id,
+            opened.used.voices,
+            hub,
+            warn,
+        )
+        hub.settings(controls.current_settings())
+        app = build_app(controls, hub, deal_log, metrics, lan=job.lan)
+        with serve(app, port=job.port) as server:
+            warn(f"kiosk page: {server.url}  (session {session_id}, deal log {deal_log.path})")
+            if job.lan:
+                warn(f"on the stall's network: {server.public_url} (the page shows the token)")
+            return run_session(opened, config, warn, stop or threading.Event())
+    finally:
+        deal_log.close()

@@ -1,0 +1,130 @@
+"""What `interpreter models ...` prints: one function per subcommand, exit code out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from interpreter.core.errors import StoreError
+from interpreter.store.catalog import ModelEntry, PackageSource
+from interpreter.store.sources import PackageProvider
+from interpreter.store.store import InstallResult, ModelStore
+from interpreter.store.transfer import SourceFailed
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _megabytes(size_bytes: int | None) -> str:
+    return "?" if size_bytes is None else f"{size_bytes / 1e6:.1f} MB"
+
+
+def _status(store: ModelStore, entry: ModelEntry) -> str:
+    if store.is_installed(entry.name):
+        return "installed"
+    for source in entry.sources:
+        if isinstance(source, PackageSource):
+            try:
+                PackageProvider(entry, source).check()
+            except SourceFailed:
+                continue
+            return "offline (from package)"
+    return "download"
+
+
+def list_models(store: ModelStore, out: TextIO) -> int:
+    print(f"model store: {store.root}", file=out)
+    print(f"{'NAME':<28} {'KIND':<4} {'LANGUAGES':<26} {'SIZE':>9}  STATUS", file=out)
+    for entry in store.catalog:
+        languages = ",".join(entry.languages) or "-"
+        print(
+            f"{entry.name:<28} {entry.kind:<4} {languages:<26} "
+            f"{_megabytes(entry.size_bytes):>9}  {_status(store, entry)}",
+            file=out,
+        )
+    return 0
+
+
+def _report_install(result: InstallResult, out: TextIO, err: TextIO) -> None:
+    if result.already_installed:
+        print(f"{result.name} is already installed (--force installs it again)", file=out)
+        return
+    print(
+        f"installed {result.name}: {_files(len(result.files))}, "
+        f"{_megabytes(result.size_bytes)}, from {result.source}",
+        file=out,
+    )
+    for recorded in result.recorded_hashes:
+        print(
+            f"note: the catalog had no hash for {result.name}/{recorded.split()[0]}; "
+            f"recorded {recorded.split()[-1]} in its manifest",
+            file=err,
+        )
+
+
+def fetch_models(
+    store: ModelStore,
+    names: list[str],
+    from_dir: Path | None,
+    force: bool,
+    allow_unpinned: bool,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    for name in names:
+        store.catalog.get(name)
+    for name in names:
+        result = store.fetch(
+            name, from_dir=from_dir, force=force, progress=err, allow_unpinned=allow_unpinned
+        )
+        _report_install(result, out, err)
+    return 0
+
+
+def verify_models(store: ModelStore, names: list[str], out: TextIO, err: TextIO) -> int:
+    if not names:
+        names = [entry.name for entry in store.installed()]
+        if not names:
+            raise StoreError(
+                f"no models are installed in {str(store.root)!r}; "
+                "run `interpreter models fetch whisper-base`"
+            )
+    failed = []
+    for name in names:
+        result = store.verify(name)
+        if result.ok:
+            print(
+                f"ok    {name:<28} {_files(result.files):<8} {_megabytes(result.size_bytes):>9}",
+                file=out,
+            )
+        else:
+            failed.append(name)
+            print(f"FAIL  {name:<28} {'; '.join(result.problems)}", file=out)
+    if failed:
+        print(
+            f"error: {len(failed)} of {len(names)} models failed verification; "
+            f"run `interpreter models fetch {failed[0]} --force`",
+            file=err,
+        )
+        return 1
+    return 0
+
+
+def import_models(store: ModelStore, folder: Path, force: bool, out: TextIO, err: TextIO) -> int:
+    store.import_dir(
+        folder,
+        force=force,
+        progress=err,
+        on_installed=lambda result: _report_install(result, out, err),
+    )
+    return 0
+
+
+def export_model(store: ModelStore, name: str, folder: Path, out: TextIO, err: TextIO) -> int:
+    destination = store.export(name, folder, progress=err)
+    print(
+        f"exported {name} to {destination} (import it with `interpreter models import {folder}`)",
+        file=out,
+    )
+    return 0

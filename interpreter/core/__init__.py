@@ -1,0 +1,1 @@
+"""Shared vocabulary: values between stages, the clock, errors, languages, sentences, scripts."""

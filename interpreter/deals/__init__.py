@@ -1,0 +1,1 @@
+"""The record of what was agreed: the deal log and the deal sheet."""

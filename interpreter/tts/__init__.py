@@ -1,0 +1,1 @@
+"""Text to speech: the voices, and amounts written out the way a voice says them."""
