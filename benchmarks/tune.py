@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.latency import ENGLISH_VOICE, RESULTS_DIR, save_result
+from benchmarks.latency import ENGLISH_VOICE, RESULTS_DIR, save_result, select
 from benchmarks.replay import ReplayItem, build_replay, load_references
 from benchmarks.scoring import error_rate
 from interpreter.asr.early import EarlyOptions, EarlyRecognizer
@@ -155,11 +155,8 @@ def evaluate(
 
 
 def dev_items(store: ModelStore, limit: int | None) -> list[ReplayItem]:
-    references = [r for r in load_references() if r.split == "dev" and not r.voice]
-    if limit:
-        references = [r for r in references if r.language == "zh"][:limit] + [
-            r for r in references if r.language == "en"
-        ][:limit]
+    dev = [r for r in load_references() if r.split == "dev" and not r.voice]
+    references = select(dev, limit, per_language=True)
     english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
     return build_replay(references, english, EndpointerOptions())
 
