@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-live bench-room system-deps venv clean
+.PHONY: demo test test-fast lint bench bench-live bench-room system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: $(STAMP)
 
 test: system-deps lint
 	$(BIN)/pytest -q
+
+# The logic alone, in under a minute: no model weights, no real-time session, no browser.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not models and not slow and not realtime"
 
 # End of speech to first translated audio, ours against the stock wiring (see README).
 bench: system-deps $(STAMP)

@@ -177,7 +177,7 @@ def book() -> Phrasebook:
 def shipped_phrases() -> list[dict]:
     import tomllib
 
-    path = Path(__file__).resolve().parents[1] / "interpreter/translate/data/phrases.toml"
+    path = Path(__file__).resolve().parents[2] / "interpreter/translate/data/phrases.toml"
     with path.open("rb") as handle:
         return tomllib.load(handle)["phrase"]
 

@@ -28,6 +28,9 @@ from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.turn.pipeline import Interpreter
 
+# Sessions here run on the wall clock: seconds each, so `make test-fast` leaves them out.
+pytestmark = pytest.mark.realtime
+
 RATE = 16_000
 FRAME = 512
 SPEECH_S = 3.0

@@ -25,7 +25,7 @@ from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.deals.log import DealLog
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 from tests.conftest import needs_espeak, speech
-from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, KIOSK, half, screenshot
+from tests.kiosk.test_browser import CHROMIUM, CHROMIUM_ARGS, KIOSK, half, screenshot
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 expect = sync_api.expect

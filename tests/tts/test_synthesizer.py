@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import needs_espeak
 
 from interpreter.core.types import Method, Translation
 from interpreter.tts.synthesizer import EspeakVoice, Synthesizer, SynthesizerOptions
+from tests.conftest import needs_espeak
 
 
 def translation(text: str, target: str) -> Translation:

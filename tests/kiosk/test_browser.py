@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from interpreter.kiosk.server import KioskServer, serve
-from tests.test_kiosk_server import Stall
+from tests.kiosk.test_server import Stall
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 expect = sync_api.expect
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -37,10 +37,13 @@ CHROMIUM_ARGS = [
 KIOSK = {"width": 1024, "height": 600}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: `make system-deps` as root installs Debian's chromium",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: `make system-deps` as root installs Debian's chromium",
+    ),
+    pytest.mark.realtime,
+]
 
 
 @pytest.fixture(scope="module")

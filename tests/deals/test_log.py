@@ -32,7 +32,7 @@ from interpreter.deals.sheet import agreed_numbers, deal_sheet
 from interpreter.live.parties import Party
 from interpreter.turn.pipeline import StageTimings, Turn
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOON = datetime(2026, 12, 3, 6, 25, 1, tzinfo=timezone.utc)
 
 

@@ -13,7 +13,7 @@ from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.numbers import format_number, parse_number
 from interpreter.amounts.slots import UNIT_TABLES, SlotValue, Terms, number_pattern
 
-TERMS_PATH = Path(__file__).resolve().parents[1] / "interpreter/amounts/data/terms.toml"
+TERMS_PATH = Path(__file__).resolve().parents[2] / "interpreter/amounts/data/terms.toml"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
-from test_live_partials import RATE, LevelVad, Microphone, SlowWhisper
+import pytest
 
 from interpreter.asr.transcriber import Decoded, Draft
 from interpreter.asr.vad import Endpointer, EndpointerOptions
@@ -21,6 +21,10 @@ from interpreter.live.session import LiveOptions, LiveSession
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer
 from interpreter.turn.pipeline import Interpreter
+from tests.live.test_partials import RATE, LevelVad, Microphone, SlowWhisper
+
+# Sessions here run on the wall clock: seconds each, so `make test-fast` leaves them out.
+pytestmark = pytest.mark.realtime
 
 TRANSLATION_S = 0.3
 

@@ -171,7 +171,7 @@ def test_the_cli_refuses_a_bad_folder_in_one_line_before_loading_models(tmp_path
 def test_the_product_never_imports_the_test_voices() -> None:
     """The natural test voice's licence is non-commercial: the product takes its lines
     only as recordings, so no module of the product may import benchmarks."""
-    package = Path(__file__).resolve().parents[1] / "interpreter"
+    package = Path(__file__).resolve().parents[2] / "interpreter"
     importing = [
         str(path.relative_to(package.parent))
         for path in package.rglob("*.py")

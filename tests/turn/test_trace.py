@@ -10,7 +10,7 @@ from interpreter.core.clock import ManualClock
 from interpreter.core.types import Utterance
 from interpreter.turn.budget import BudgetLadder, LatencyBudget
 from interpreter.turn.trace import DroppedTrace, TurnTrace
-from tests.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
+from tests.turn.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
 
 
 def test_a_trace_line_times_each_stage_from_the_end_of_speech() -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import speech
 
 from interpreter.asr.transcriber import Transcriber
 from interpreter.core.errors import InputError
 from interpreter.core.types import Utterance
 from interpreter.translate.glossary import Glossary, GlossaryEntry, GlossaryFile
 from interpreter.tts.synthesizer import PiperVoiceModel
+from tests.conftest import speech
 
 FLASK = GlossaryEntry({"zh": ("保温杯", "保温瓶"), "en": ("vacuum flask", "thermos")})
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import needs_espeak
 
 from interpreter.audio.files import write_wav
+from tests.conftest import needs_espeak
 
 pytestmark = pytest.mark.models
 

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from conftest import ENGLISH_SENTENCES, needs_espeak
 
 from benchmarks.zhbaker import baker_available, baker_folder
+from tests.conftest import ENGLISH_SENTENCES, needs_espeak
 
 if TYPE_CHECKING:
     from benchmarks.session import Heard, Played
 
 pytestmark = [pytest.mark.models, pytest.mark.slow]
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @needs_espeak

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from conftest import needs_espeak
 
 from interpreter.amounts.finder import AmountFinder
 from interpreter.asr.transcriber import Transcriber
@@ -15,6 +14,7 @@ from interpreter.audio.files import resample
 from interpreter.core.types import Method, Translation, Utterance
 from interpreter.tts.readaloud import NumberReader, en_number_words, zh_number_words
 from interpreter.tts.synthesizer import PiperVoiceModel, Synthesizer
+from tests.conftest import needs_espeak
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from interpreter.live.parties import Parties, Party
 from interpreter.live.session import PairChange
 from interpreter.translate.chain import TranslatorChain
 from interpreter.turn.stages import StageOptions
-from tests.test_live_session import ScriptedInterpreter, session_with, utterance
+from tests.live.test_session import ScriptedInterpreter, session_with, utterance
 
 
 class WatchingHub:

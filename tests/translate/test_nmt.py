@@ -12,11 +12,11 @@ from pathlib import Path
 import ctranslate2
 import pytest
 import sentencepiece
-from conftest import TRANSLATOR_CORPUS
 
 from interpreter.core.errors import ModelError
 from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.random_models import build_random_translator
+from tests.conftest import TRANSLATOR_CORPUS
 
 
 def test_marian_output_is_what_ctranslate2_gives_for_the_right_tokens(tiny_translator_dir) -> None:

@@ -61,7 +61,7 @@ def test_a_halls_babble_gives_no_text(whisper, hall, level_dbfs: float) -> None:
 
 def test_a_party_is_still_heard_over_the_babble(whisper, joe_voice, hall) -> None:
     """The guard against babble does not deafen the stall to the person at the counter."""
-    from conftest import speech
+    from tests.conftest import speech
 
     voice = speech(joe_voice, ("I want to order five hundred pieces.",), pause_s=1.0)
     background = scaled_to(np.resize(hall, len(voice)), -35.0)

@@ -1,0 +1,1 @@
+"""The test suite, in folders that mirror interpreter/ (bench/ for benchmarks/)."""
