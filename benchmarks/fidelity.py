@@ -33,7 +33,6 @@ Counts are kept per split, language and ladder, and dev and test are printed apa
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from collections import Counter
@@ -44,25 +43,26 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common.machine import machine
+from benchmarks.common.memory import peak_rss_mb
+from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, english_voice, installed, open_store
+from benchmarks.common.results import RESULTS_DIR, result_path, write_json
 from benchmarks.fidelity_set import FidelityItem, Split, load_set
 from benchmarks.fidelity_verdict import Fidelity, Verdict, heard_problems, judge
-from benchmarks.latency import machine, machine_slug, peak_rss_mb
 from benchmarks.noise import babble, breathing, music, pink_noise, white_noise
 from benchmarks.replay import speak
 from benchmarks.zhbaker import BakerVoice
 from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
-from interpreter.core.types import Method, Transcript, Translation, Utterance
-from interpreter.store import ModelStore, default_store_dir, load_catalog
+from interpreter.core.types import Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method
+from interpreter.store import ModelStore
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.translate.random_models import RandomModelShape, build_random_translator
 from interpreter.tts.synthesizer import PiperVoiceModel, Voice
 
-RESULTS_DIR = Path(__file__).with_name("results")
-ASR_MODEL = "whisper-base"
-ENGLISH_VOICE = "piper-en_US-joe-medium"
 CHINESE_VOICE = "zh-baker (natural test voice)"
 LANGUAGES = ("zh", "en")
 TARGET = {"zh": "en", "en": "zh"}
@@ -329,16 +329,14 @@ def run(
     log: Callable[[str], None] = print,
 ) -> Path:
     started = time.monotonic()
-    for name in (ASR_MODEL, ENGLISH_VOICE):
-        if not store.is_installed(name):
-            store.fetch(name)
+    installed(store, ASR_MODEL, ENGLISH_VOICE)
     items = select(load_set(), split, limit)
     # The natural voice first: it raises, naming its folder, when it is not beside the
     # checkout, before any time is spent.
     chinese = BakerVoice()
     whisper = Transcriber(store.path(ASR_MODEL), name=ASR_MODEL)
     whisper.warm_up()
-    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
+    english = english_voice(store)
     with tempfile.TemporaryDirectory(prefix="interpreter-fidelity-") as temporary:
         ladders = build_ladders(Path(temporary), whisper, items)
         log(f"text: translating {len(items)} sentences ...")
@@ -377,10 +375,8 @@ def run(
         "speech_rows": [row.as_json() for row in speech_rows],
         "noise": noise_report,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    suffix = f"-{label}" if label else ""
-    path = out_dir / f"{date.today().isoformat()}-{machine_slug(description)}-fidelity{suffix}.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path = result_path(out_dir, date.today(), description, "fidelity", label)
+    write_json(result, path)
     for part in Split:
         if split in (part.value, "all"):
             log(table(part.value, tallies, heard))
@@ -402,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="")
     parser.add_argument("--models-dir", type=Path, default=None)
     args = parser.parse_args(argv)
-    store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
+    store = open_store(args.models_dir)
     run(store, args.out_dir, args.label, args.split, args.limit, not args.no_noise)
     return 0
 

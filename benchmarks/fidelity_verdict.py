@@ -36,7 +36,8 @@ from decimal import Decimal
 from enum import Enum
 
 from benchmarks.said_values import Said, said_values
-from interpreter.core.types import Method, Transcript, Translation
+from interpreter.core.types import Transcript, Translation
+from interpreter.core.vocabulary import Method
 
 _WHOLE = Decimal(100)
 

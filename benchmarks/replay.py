@@ -80,6 +80,21 @@ def load_references(path: Path = REPLAY_SET) -> list[Reference]:
     return references
 
 
+def select(references: list[Reference], limit: int | None, per_language: bool) -> list[Reference]:
+    """The first `limit` of the set, or of each language in it."""
+    if limit is None:
+        return references
+    if not per_language:
+        return references[:limit]
+    taken: dict[str, int] = {}
+    chosen = []
+    for reference in references:
+        if taken.get(reference.language, 0) < limit:
+            taken[reference.language] = taken.get(reference.language, 0) + 1
+            chosen.append(reference)
+    return chosen
+
+
 def speak(voice: Voice, text: str) -> np.ndarray:
     """The sentence at 16 kHz, with room noise and silence around it as a mic hears it."""
     spoken = np.concatenate(

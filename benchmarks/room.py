@@ -28,14 +28,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import re
 import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -43,15 +39,18 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.latency import RESULTS_DIR, save_result
-from benchmarks.live import ENGLISH_VOICE, EXCHANGE, match_traces, memory_mb, store_for_live
+from benchmarks.common.exchange import EXCHANGE, match_traces
+from benchmarks.common.liveproc import console_lines, follow, start_live, traces_in
+from benchmarks.common.memory import memory_mb
+from benchmarks.common.models import ENGLISH_VOICE, english_voice, store_for_live
+from benchmarks.common.results import RESULTS_DIR, save_result
 from benchmarks.roombed import ROOM_RATE_HZ, Room, device_track
 from benchmarks.scoring import percentiles
 from benchmarks.zhbaker import BakerVoice, baker_available
 from interpreter.asr.vad import Endpointer, EndpointerOptions, split_utterances
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, to_int16
 from interpreter.store import ModelStore
-from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel, Voice
+from interpreter.tts.synthesizer import EspeakVoice, Voice
 from interpreter.turn.stages import build_vad
 
 VOICED_DBFS = -50.0
@@ -94,8 +93,7 @@ def merchant_voice() -> Voice:
 def make_clips(store: ModelStore, count: int, merchant: Voice) -> list[Clip]:
     """`count` turns of the two-party exchange (benchmarks/live.py), in order, round
     after round, the merchant's in the voice given."""
-    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
-    voices = {"en": english, "zh": merchant}
+    voices: dict[str, Voice] = {"en": english_voice(store), "zh": merchant}
     endpointer = Endpointer(build_vad(store), EndpointerOptions())
     rendered: dict[str, Clip] = {}
     clips = []
@@ -178,7 +176,7 @@ def analyse(
     recording: np.ndarray, traces: list[dict],
 ) -> list[TurnResult]:  # fmt: skip
     """The room's latency, the trace's and the holes, turn by turn."""
-    matched = match_traces(clips, traces)  # type: ignore[arg-type]
+    matched = match_traces(clips, traces)
     ends = [track_at + start for start in starts[1:]] + [len(parties)]
     results, offset = [], 0
     for clip, start, end, trace in zip(clips, starts, ends, matched, strict=True):
@@ -239,25 +237,16 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
     """Play `turns` turns of the exchange in the room with `interpreter live` listening."""
     merchant = merchant_voice()
     clips = make_clips(store, turns, merchant)
-    command = [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en", "--trace"]
     with Room(work) as room:
         answers = len(clips) * int(ANSWER_WINDOW_S * ROOM_RATE_HZ)
         length = int(LEAD_IN_S * ROOM_RATE_HZ) + sum(len(c.samples) for c in clips) + answers
         track, starts = party_track(clips, room.tone(length))
         env = {**room.environment(), "INTERPRETER_MODELS_DIR": str(store.root)}
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True, env=env,
-        )  # fmt: skip
+        process = start_live(env)
         out: list[str] = []
         err: list[str] = []
         try:
-            readers = [
-                threading.Thread(target=lambda: out.extend(process.stdout), daemon=True),
-                threading.Thread(target=lambda: err.extend(process.stderr), daemon=True),
-            ]
-            for reader in readers:
-                reader.start()
+            readers = [follow(process.stdout, out), follow(process.stderr, err)]
             deadline = time.monotonic() + 180
             while not any(line.startswith("listening for") for line in err):
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -287,7 +276,7 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
         raise SystemExit(f"interpreter live failed ({process.returncode}): {''.join(err)[-500:]}")
     # Every utterance has a line, a silent or stale one too: matched in order by its
     # length, each turn finds its own (a silent turn's is a miss on both clocks).
-    traces = [json.loads(line) for line in out if line.startswith("{")]
+    traces = traces_in(out)
     results = analyse(clips, starts, track_at, parties, recording, traces)
     summary_line = next((line.strip() for line in reversed(err) if " turns; " in line), "")
     speaker_underruns = re.search(r"(\d+) speaker underruns", summary_line)
@@ -304,7 +293,7 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
         "turns": [
             {**asdict(result), "trace_minus_room_ms": result.disagreement_ms} for result in results
         ],
-        "console": [line.rstrip() for line in out if line.startswith(("[", "    ->"))],
+        "console": console_lines(out),
         "stderr_tail": [line.rstrip() for line in err[-20:]],
         "traces": traces,
     }

@@ -1,7 +1,7 @@
 """The numbers a text says, read without the interpreter's own number parsers.
 
 The fidelity benchmark grades the product's number check, so it must not read the
-output with that same check (AmountFinder, amounts/numbers.py, numwords.py): a bug
+output with that same check (AmountFinder, amounts/numbers.py, amounts/numwords/): a bug
 there would grade itself as right. This reader is independent: text2num turns English
 number words into digits and cn2an Chinese numerals, then a few explicit rules cover
 what they leave alone, and every run of digits is a value:

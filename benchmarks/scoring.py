@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 import numpy as np
 
@@ -30,7 +31,7 @@ _EN_NUMBER = re.compile(rf"(?<![a-z0-9]){EN_NUMBER_PATTERN}(?![a-z0-9])")
 _ZH_NUMBER = re.compile(ZH_NUMBER_PATTERN)
 
 
-def _digits(match: re.Match[str], parse) -> str:  # parse: str -> Decimal | None
+def _digits(match: re.Match[str], parse: Callable[[str], Decimal | None]) -> str:
     value = parse(match.group(0))
     return match.group(0) if value is None else f" {format_number(value, 'zh')} "
 

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,11 +34,14 @@ from interpreter.asr.vad import Endpointer, EndpointerOptions, SpeechProbability
 from interpreter.audio.files import ASR_SAMPLE_RATE
 from interpreter.core.clock import Clock
 from interpreter.core.types import Frame, SpeechChunk, Utterance
-from interpreter.live.parties import GateOptions, Parties, Party
-from interpreter.live.session import LiveOptions, LiveSession, SessionEvents, SessionSummary
+from interpreter.core.vocabulary import Party, Status
+from interpreter.live.config import StallConfig
+from interpreter.live.options import LiveOptions, endpointer_options, stall_options
+from interpreter.live.session import LiveSession, SessionEvents
+from interpreter.live.summary import SessionSummary
 from interpreter.turn.budget import LatencyBudget
 from interpreter.turn.pipeline import Interpreter, Turn
-from interpreter.turn.trace import SILENT, STALE, TurnTrace
+from interpreter.turn.trace import TurnTrace
 
 # One Silero window: what the stall's microphone delivers per read (StreamOptions).
 FRAME_SAMPLES = 512
@@ -46,30 +49,29 @@ FRAME_SAMPLES = 512
 # so the endpointer and the VAD never hear digital silence.
 NOISE_RMS = 0.002
 # A trace whose utterance left no turn.
-DROPPED = (SILENT, STALE)
+DROPPED = (Status.SILENT, Status.STALE)
 # An utterance still waiting for its trace when the runner gives up on its item.
 UNREPORTED = "unreported"
 
 
 def replay_live_options(pair: tuple[str, str]) -> LiveOptions:
-    """The session `interpreter live` runs (conversation mode, the default budget,
-    early recognition and preparation during the silence) for the merchant and buyer
-    languages of `pair`, with its trace on and the echo gate off.
+    """The session `interpreter live` runs for a stall configured with `pair` and
+    nothing else (`stall_options`: conversation mode, the default budget, early
+    recognition and preparation during the silence), with its trace on and the echo
+    gate off.
 
     The gate is off because a replay has no echo: the speaker stand-in plays nothing
     into the microphone. With it on, the session would be deaf while each translation
     "plays" (and its tail after), time the benchmark would spend waiting for nothing,
     and a stand-in would have to invent when playback stops. The gate's work per
     frame (a level) is not on the path from the voice's end to the first audio."""
-    return LiveOptions(parties=Parties(*pair), trace=True, gate=GateOptions(enabled=False))
+    return stall_options(StallConfig(pair=pair), trace=True, echo_gate=False)
 
 
 def live_endpointer_options(base: EndpointerOptions, budget: LatencyBudget) -> EndpointerOptions:
-    """The endpointer a session gets, as `interpreter live` makes it
-    (commands.live.open_session): the budget sets its silence and its longest utterance."""
-    return replace(
-        base, min_silence_ms=budget.endpoint_silence_ms, max_utterance_s=budget.max_utterance_s
-    )
+    """The endpointer a session gets, made by the function `interpreter live` calls
+    (interpreter.live.options.endpointer_options)."""
+    return endpointer_options(base, budget)
 
 
 @dataclass(frozen=True)
@@ -214,9 +216,9 @@ class HandedSpeaker:
 @dataclass(frozen=True)
 class Heard:
     """One utterance the session's endpointer cut from a recording, and what became of
-    it: `status` is its trace's (spoken, shown, silent, stale ...), or `unreported`
-    when no trace came before the runner gave up on the recording. `turn` and `trace`
-    are None for an utterance that left no turn."""
+    it: `status` is the text of its trace's `Status` (spoken, shown, silent, stale
+    ...), or `unreported` when no trace came before the runner gave up on the
+    recording. `turn` and `trace` are None for an utterance that left no turn."""
 
     utterance_id: int
     status: str
@@ -239,7 +241,7 @@ class _Entry:
     utterance_id: int
     start_s: float
     end_s: float
-    status: str | None = None
+    status: Status | None = None
     turn: Turn | None = None
     trace: TurnTrace | None = None
 
@@ -279,9 +281,9 @@ class _Ledger(SessionEvents):
             return
         data = json.loads(text)
         if data.get("status") in DROPPED:
-            self._settle(int(data["utterance"]), str(data["status"]), None)
+            self._settle(int(data["utterance"]), Status(data["status"]), None)
 
-    def _settle(self, utterance_id: int, status: str, trace: TurnTrace | None) -> None:
+    def _settle(self, utterance_id: int, status: Status, trace: TurnTrace | None) -> None:
         with self._changed:
             entry = self._entries.get(utterance_id)
             if entry is not None:
@@ -312,7 +314,7 @@ class _Ledger(SessionEvents):
                 del self._entries[entry.utterance_id]
                 self.stray += int(entry.utterance_id not in taken)
         heard = tuple(
-            Heard(e.utterance_id, e.status or UNREPORTED, e.turn, e.trace)
+            Heard(e.utterance_id, e.status.value if e.status else UNREPORTED, e.turn, e.trace)
             for e in sorted(mine, key=lambda e: e.start_s)
         )
         return Played(playing, heard, timed_out)

@@ -31,17 +31,22 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.latency import ENGLISH_VOICE, RESULTS_DIR, save_result, select
-from benchmarks.replay import ReplayItem, build_replay, load_references
+from benchmarks.common.models import (
+    ASR_MODEL,
+    PAIR,
+    english_voice,
+    open_store,
+    stock_transcribe,
+    stock_whisper,
+)
+from benchmarks.common.results import RESULTS_DIR, save_result
+from benchmarks.replay import ReplayItem, build_replay, load_references, select
 from benchmarks.scoring import error_rate
 from interpreter.asr.early import EarlyOptions, EarlyRecognizer
 from interpreter.asr.transcriber import Transcriber, TranscriberOptions
 from interpreter.asr.vad import EndpointerOptions
-from interpreter.store import ModelStore, default_store_dir, load_catalog
-from interpreter.tts.synthesizer import PiperVoiceModel
+from interpreter.store import ModelStore
 
-ASR_MODEL = "whisper-base"
-PAIR = ("zh", "en")
 STOCK = "stock"
 
 
@@ -128,17 +133,12 @@ def read_as_the_product(
 
 
 def stock_reader(store: ModelStore, threads: int) -> Callable[[ReplayItem], tuple[str, str, float]]:
-    from faster_whisper import WhisperModel
-
-    model = WhisperModel(
-        str(store.path(ASR_MODEL)), device="cpu", compute_type="int8", cpu_threads=threads
-    )
+    model = stock_whisper(store, ASR_MODEL, threads)
 
     def read(item: ReplayItem) -> tuple[str, str, float]:
         started = time.perf_counter()
-        segments, info = model.transcribe(item.utterance.samples, vad_filter=True)
-        text = "".join(segment.text for segment in segments).strip()
-        return text, info.language, time.perf_counter() - started
+        text, language = stock_transcribe(model, item.utterance.samples)
+        return text, language, time.perf_counter() - started
 
     return read
 
@@ -157,8 +157,7 @@ def evaluate(
 def dev_items(store: ModelStore, limit: int | None) -> list[ReplayItem]:
     dev = [r for r in load_references() if r.split == "dev" and not r.voice]
     references = select(dev, limit, per_language=True)
-    english = PiperVoiceModel(store.path(ENGLISH_VOICE), "en", ENGLISH_VOICE, vary=False)
-    return build_replay(references, english, EndpointerOptions())
+    return build_replay(references, english_voice(store), EndpointerOptions())
 
 
 def line(score: Score) -> str:
@@ -183,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [c for c in candidates() if args.only in (None, c.constant) or c.name == "defaults"]
     if len(chosen) == 1 and args.only:
         parser.error(f"--only {args.only}: no candidates; pick one of {constants()}")
-    store = ModelStore(args.models_dir or default_store_dir(), load_catalog())
+    store = open_store(args.models_dir)
     items = dev_items(store, args.limit)
     print(f"{len(items)} dev items; {len(chosen)} candidates and stock", flush=True)
     scores = []

@@ -17,12 +17,15 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from interpreter.amounts.finder import AmountFinder
 from interpreter.tts.readaloud import NumberReader, zh_number_words
+
+if TYPE_CHECKING:
+    from pypinyin.core import Pinyin
 
 SAMPLE_RATE = 24_000
 CLAUSE_PAUSE_S = 0.2
@@ -61,7 +64,7 @@ def written_out(text: str, reader: NumberReader) -> str:
     return re.sub(r"\d", lambda m: _ZH_DIGITS[int(m.group())], text)
 
 
-def neutral_tone_pinyin():  # -> pypinyin.core.Pinyin
+def neutral_tone_pinyin() -> Pinyin:
     """Readings with the neutral tone as 5 (的 -> de5), each clause read as one phrase so
     that a polyphone takes its context."""
     from pypinyin.contrib.neutral_tone import NeutralToneWith5Mixin

@@ -226,8 +226,8 @@ class AmountFinder:
         if kind == "num":
             if not _is_bare_number(text, language):
                 return None
-            value = parse_number(text, language)
-            return None if value is None else Amount("num", value)
+            number = parse_number(text, language)
+            return None if number is None else Amount("num", number)
         if kind == "code":
             return Amount("code", None, text)
         if kind == "discount":
@@ -272,8 +272,9 @@ def _parse_discount(text: str, language: str, terms: Terms) -> Amount | None:
         if body.replace(".", "").isdigit():
             tenths = Decimal(body)
         else:
-            digits = [ZH_DIGITS.get(char) for char in body]
-            if any(d is None for d in digits):
+            found = [ZH_DIGITS.get(char) for char in body]
+            digits = [d for d in found if d is not None]
+            if len(digits) != len(found):
                 return None
             tenths = Decimal(digits[0]) + (Decimal(digits[1]) / 10 if len(digits) > 1 else 0)
         if not 0 < tenths < 10:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from interpreter.amounts import numwords
+from interpreter.amounts.numwords.digits import format_digits
+from interpreter.amounts.numwords.parser import parse_numwords
+from interpreter.amounts.numwords.tables import NUMWORD_LANGUAGES
 
 ZH_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -203,14 +205,14 @@ def parse_number(text: str, language: str) -> Decimal | None:
         return parse_zh_number(text)
     if language == "en":
         return parse_en_number(text)
-    if language in numwords.LANGUAGES:
-        return numwords.parse(text, language)
+    if language in NUMWORD_LANGUAGES:
+        return parse_numwords(text, language)
     return parse_digits(text)
 
 
 def format_number(value: Decimal, language: str, money: bool = False) -> str:
     """Digits in the target language's convention: 1,200 in English, 1200 in Chinese,
-    1.200,50 in Spanish (the others: `numwords.DIGIT_CONVENTION`).
+    1.200,50 in Spanish (the others: `numwords.digits.DIGIT_CONVENTION`).
 
     Money with a fraction always gets two decimals (3.5 yuan is written 3.50).
     """
@@ -221,8 +223,8 @@ def format_number(value: Decimal, language: str, money: bool = False) -> str:
     text = f"{value:f}"
     if language == "zh":
         return text
-    if language in numwords.LANGUAGES:
-        return numwords.format_digits(text, language)
+    if language in NUMWORD_LANGUAGES:
+        return format_digits(text, language)
     whole, dot, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")

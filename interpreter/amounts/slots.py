@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from interpreter.amounts import numwords
 from interpreter.amounts.numbers import (
     EN_NUMBER_PATTERN,
     ZH_DIGITS,
@@ -21,6 +20,8 @@ from interpreter.amounts.numbers import (
     format_number,
     parse_number,
 )
+from interpreter.amounts.numwords.grammar import numword_pattern
+from interpreter.amounts.numwords.tables import NUMWORD_LANGUAGES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,7 +63,7 @@ class Term:
         if language == "en" and self.table in ("unit", "time") and len(forms) > 1:
             return forms[1] if plural else forms[0]
         inflected = self.table in UNIT_TABLES.values()
-        if language in numwords.LANGUAGES and inflected and len(forms) > 1:
+        if language in NUMWORD_LANGUAGES and inflected and len(forms) > 1:
             return forms[1] if plural else forms[0]
         return forms[0]
 
@@ -233,6 +234,6 @@ def number_pattern(language: str) -> str:
         return ZH_NUMBER_PATTERN
     if language == "en":
         return EN_NUMBER_PATTERN
-    if language in numwords.LANGUAGES:
-        return numwords.number_pattern(language)
+    if language in NUMWORD_LANGUAGES:
+        return numword_pattern(language)
     return r"(?:\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?)"

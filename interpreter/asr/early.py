@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from interpreter.asr.transcriber import Decoded, Draft, Transcriber
+from interpreter.asr.readings import Decoded, Draft
+from interpreter.asr.transcriber import Transcriber
 from interpreter.core.types import Transcript, Utterance
 
 
 @dataclass(frozen=True)
 class EarlyOptions:
-    # Read the growing utterance at most this often; each reading costs an encoder
-    # pass and a greedy decode (about 100 ms for base on two cores).
+    # Read the growing utterance at most this often: each reading costs an encoder pass
+    # and a greedy decode.
     interval_s: float = 0.5
     # Less audio than this holds no word worth settling.
     min_audio_s: float = 1.0
@@ -31,20 +32,12 @@ class EarlyOptions:
     # Settled tokens kept back from the forced prefix: forced to the very end of a
     # sentence, Whisper reads the sentence again instead of stopping.
     hold_back_tokens: int = 2
-    # The reading asked for as the voice stops (`now`) is skipped when less than this
-    # is unread: the endpointer adds about 130 ms of post-roll after that moment, and
-    # the last draft still covers the utterance within `tail_tolerance_s`. A reading
-    # costs as much as the decode it saves. Also when that draft looks degenerate on a
-    # shorter window than the whole utterance gets: reading again then, during the
-    # silence, was faster, but its fresh language detection (or, kept, its second
-    # pass) read a robotic Chinese sentence worse than the decode after the endpoint
-    # with the settled tokens forced (benchmarks/README.md, runs 25 and 29).
+    # The reading asked for as the voice stops (`now`) is skipped when less than this is
+    # unread, even when the last draft looks degenerate: that reading would cost as much
+    # as the decode it saves.
     now_min_unread_s: float = 0.15
-    # Once this many readings in a row heard the same language, the next drafts keep
-    # it instead of detecting it again (a detection is a fifth of a short reading's
-    # cost), so the listener keeps up with the microphone. Kept on the last reading too
-    # (benchmark run 12), it was faster, but the live replay heard the merchant's
-    # robotic "这个多少钱？" as English: the first drafts had agreed on it.
+    # Once this many readings in a row heard the same language, the next drafts keep it
+    # instead of detecting it again, so the listener keeps up with the microphone.
     language_agreed_readings: int = 2
 
 

@@ -1,20 +1,21 @@
-"""Speech to text with Whisper on CTranslate2.
+"""Speech to text with Whisper, as a stall needs it.
 
-faster-whisper loads the model, its tokenizer and its feature extractor; the decoding
-itself is driven here, on CTranslate2 directly, because a stall needs what the stock
-`transcribe()` does not give: language detection limited to the two parties'
-languages from the same encoder pass, an output length capped by the audio duration,
-and guards against text Whisper invents.
+The model is driven on CTranslate2 directly (`whisper`) because a stall needs what
+faster-whisper's stock `transcribe()` does not give: language detection limited to the
+two parties' languages from the same encoder pass, an output length capped by the
+audio duration, and guards against text Whisper invents. This module is that policy:
+the level gate, the encoder window (the utterance plus a margin, and a wider one when
+the first reading looks degenerate), drafts of speech still going, and the cleaning of
+what was read.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,92 +27,58 @@ from interpreter.asr.hallucination import (
     restarts_itself,
     said_once,
 )
+from interpreter.asr.readings import WINDOW_S, Decoded, Draft, as_written, compression_ratio
+from interpreter.asr.whisper import Whisper
 from interpreter.core.chinese import SimplifiedChinese
 from interpreter.core.clock import Clock, MonotonicClock
-from interpreter.core.compute import resolve_compute_type, resolve_device
+from interpreter.core.compute import resolve_device
 from interpreter.core.errors import ModelError
-from interpreter.core.languages import LANGUAGES, scripts_of
 from interpreter.core.types import Transcript, Utterance
 
-WINDOW_S = 30.0
-# Earlier context given to Whisper (the glossary's words) is cut to this many tokens:
-# each one is decoded before the first word, on every utterance.
-MAX_CONTEXT_TOKENS = 96
+if TYPE_CHECKING:
+    from ctranslate2 import StorageView
 
 
 @dataclass(frozen=True)
 class TranscriberOptions:
+    # "cpu", "cuda" or "auto" (core/compute.py): the CPU by default, as a stall device
+    # has no GPU.
     device: str = "cpu"
+    # "default": int8 on a CPU, float16 on a GPU, the fast settings for Whisper.
     compute_type: str = "default"
+    # 0: one thread per core, since the transcript is on the path to the first sound.
     cpu_threads: int = 0
-    # Greedy: on the replay set beam 5 gave the same word error rate at twice the cost.
+    # Greedy: a wider beam cost twice as much for no fewer word errors.
     beam_size: int = 1
-    # The encoder window is the utterance plus a margin (at least min_window_s), not
-    # Whisper's 30 s: the encoder's cost grows with the window, and a stall utterance
-    # lasts a few seconds. Output that looks degenerate is decoded again on a wider
-    # window (fallback_margin_s).
+    # The encoder reads the utterance plus a margin, not Whisper's 30 s, because its
+    # cost grows with the window and a stall utterance lasts a few seconds.
     adaptive_window: bool = True
-    # Whisper needs a few seconds of padding after the words to know they ended;
-    # with 1 s it read a third of English utterances twice (benchmarks/README.md).
+    # Whisper needs a few seconds of padding after the words to know they ended.
     window_margin_s: float = 3.0
+    # The shortest window, so that a word or two still comes with padding.
     min_window_s: float = 2.0
-    # Decode again on the wider window when the short one's text is this unlikely (None: only
-    # loops, restarts and runaway length send it back). -1.5 kept the replay set's
-    # Chinese error rate at the full window's while 9 of 46 utterances fell back;
-    # -1.0 sent 19 back for no gain.
+    # Decode again on the wider window when the short one's text is this unlikely
+    # (None: only loops, restarts and runaway length send it back).
     fallback_log_prob: float | None = -1.5
-    # The second pass's window: the utterance plus this margin (None: Whisper's full
-    # 30 s). A longer margin than the first pass's is what stops most loops; the
-    # encoder's cost grows with the window, so every second not encoded counts. 8 s
-    # took the replay set's second passes from 2.6-3.8 s to 1.8-2.6 s with English
-    # unchanged and no Chinese loss (benchmarks/README.md, run 19).
+    # The second pass's window is the utterance plus this margin (None: Whisper's full
+    # 30 s): longer than the first pass's, which stops most loops, and no longer,
+    # since the encoder's cost grows with the window.
     fallback_margin_s: float | None = 8.0
+    # The output limit is min_tokens plus this many tokens per second of audio, so a
+    # decode stuck in a loop stops near the length of what was said.
     tokens_per_s: float = 12.0
     min_tokens: int = 16
+    # Whisper's own thresholds: a reading it thinks holds no speech and is unsure of is
+    # silence, and text that compresses this well is a loop.
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     # The loudest 100 ms must reach this; quieter is an empty room, not a quiet voice.
     min_peak_dbfs: float = -55.0
-    # Whisper's probability for the allowed languages together. Below this the
-    # utterance is in a language nobody at the stall chose. Measured with whisper base
-    # on the replay set: Piper English scores zh below 0.004 but for one line (0.013,
-    # "Thank you, goodbye!"); espeak-ng's robotic Mandarin scores zh from 0.002 to 0.99
-    # (often heard as Thai). Real Mandarin is not that ambiguous; the threshold only
-    # keeps a third language's speech out. 0 skips detection when only one language is
-    # allowed (a push-to-talk button).
+    # Whisper's probability for the allowed languages together must reach this, kept
+    # low because it only has to keep out a third language (0: no detection when one
+    # language is allowed, as with a push-to-talk button).
     min_language_prob: float = 0.003
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    avg_logprob: float
-    no_speech_prob: float
-    hit_length_limit: bool = False
-    window_s: float = WINDOW_S
-    tokens: tuple[int, ...] = ()
-    language: str = ""
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A quick reading of an utterance that is still being spoken."""
-
-    decoded: Decoded
-    audio_s: float
-
-    @property
-    def text(self) -> str:
-        return self.decoded.text
-
-    @property
-    def tokens(self) -> tuple[int, ...]:
-        return self.decoded.tokens
-
-    @property
-    def language(self) -> str:
-        return self.decoded.language
 
 
 def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> float:
@@ -124,27 +91,6 @@ def peak_dbfs(samples: np.ndarray, sample_rate: int, window_ms: int = 100) -> fl
         windows = samples[: count * window].reshape(count, window)
     rms = np.sqrt(np.mean(np.square(windows, dtype=np.float64), axis=1))
     return 20.0 * math.log10(max(float(rms.max()), 1e-6))
-
-
-def as_written(decoded: Decoded, languages: tuple[str, ...]) -> Decoded:
-    """A reading in the language its words are written in. Told <|zh|>, Whisper base
-    writes English speech as English words (Piper's "Please send a sample." was heard
-    as zh, then routed as the merchant's and translated from Chinese): a reading with
-    no letter in its language's script, all in the script of one other language of
-    the stall, is that language's. Mixed writing ("USB接口") stays as detected."""
-    written = scripts_of(decoded.text)
-    own = LANGUAGES.get(decoded.language)
-    if not written or own is None or own.script in written:
-        return decoded
-    others = [c for c in languages if c in LANGUAGES and LANGUAGES[c].script in written]
-    if len(written) == 1 and len(others) == 1:
-        return replace(decoded, language=others[0])
-    return decoded
-
-
-def compression_ratio(text: str) -> float:
-    data = text.encode("utf-8")
-    return len(data) / max(1, len(zlib.compress(data)))
 
 
 class Transcriber:
@@ -161,38 +107,24 @@ class Transcriber:
     ) -> None:
         """`context` gives, for a language, words Whisper should expect (the merchant's
         glossary); it is asked on every decode, so a glossary edit applies at once."""
-        from faster_whisper import WhisperModel
-
         self.options = options or TranscriberOptions()
         self.name = name or model_dir.name
         self._clock = clock or MonotonicClock()
         self._context = context
-        self._context_cache: tuple[str, list[int]] = ("", [])
         device = resolve_device(self.options.device)
         self.device = device
-        threads = self.options.cpu_threads or (os.cpu_count() or 1)
-        try:
-            self._whisper = WhisperModel(
-                str(model_dir),
-                device=device,
-                compute_type=resolve_compute_type(device, self.options.compute_type),
-                cpu_threads=threads,
-                local_files_only=True,
-            )
-        except (RuntimeError, ValueError, OSError) as error:
-            raise ModelError(
-                f"cannot load Whisper model from {str(model_dir)!r} ({error}); "
-                f"run `interpreter models verify {self.name}`"
-            ) from None
-        self._model = self._whisper.model
-        self._tokenizer = self._whisper.hf_tokenizer
-        self._features = self._whisper.feature_extractor
+        self._whisper = Whisper(
+            model_dir,
+            device=device,
+            compute_type=self.options.compute_type,
+            cpu_threads=self.options.cpu_threads,
+            name=self.name,
+        )
         self._simplified = SimplifiedChinese()
-        self._suppress = self._suppressed_tokens()
 
     @property
     def is_multilingual(self) -> bool:
-        return bool(self._model.is_multilingual)
+        return self._whisper.is_multilingual
 
     def check_languages(self, languages: tuple[str, ...]) -> None:
         if not self.is_multilingual and tuple(languages) != ("en",):
@@ -221,7 +153,7 @@ class Transcriber:
         if level < self.options.min_peak_dbfs:
             return self._transcript(utterance, "", languages[0], 0.0)
         window_s = self.window_for(utterance.duration_s)
-        encoded = self._encode(utterance.samples, window_s)
+        encoded = self._whisper.encode(utterance.samples, window_s)
         if language is None:
             language, allowed_prob = self._pick_language(encoded, languages)
             if allowed_prob < self.options.min_language_prob:
@@ -249,11 +181,11 @@ class Transcriber:
         reading made stale (the voice stopped and the whole utterance wants reading)
         is given up there (None) instead of holding that reading up. A running step
         cannot be stopped, so the wait is the rest of one step, not of the reading."""
-        if peak_dbfs(samples, self._features.sampling_rate) < self.options.min_peak_dbfs:
+        if peak_dbfs(samples, self._whisper.sampling_rate) < self.options.min_peak_dbfs:
             return None
-        duration_s = len(samples) / self._features.sampling_rate
+        duration_s = len(samples) / self._whisper.sampling_rate
         window_s = self.window_for(duration_s)
-        encoded = self._encode(samples, window_s)
+        encoded = self._whisper.encode(samples, window_s)
         if keep_going is not None and not keep_going():
             return None
         if language is None:
@@ -298,21 +230,18 @@ class Transcriber:
         if not self.is_multilingual:
             raise ModelError(f"model {self.name!r} cannot translate speech; use whisper-base")
         window_s = self.window_for(utterance.duration_s)
-        encoded = self._encode(utterance.samples, window_s)
+        encoded = self._whisper.encode(utterance.samples, window_s)
         decoded = self._recognise(utterance, encoded, window_s, language, "translate")
         return self._clean(decoded, "en"), math.exp(decoded.avg_logprob)
 
     def detect_language(self, utterance: Utterance, languages: tuple[str, ...]) -> str:
-        encoded = self._encode(utterance.samples, self.window_for(utterance.duration_s))
+        encoded = self._whisper.encode(utterance.samples, self.window_for(utterance.duration_s))
         return self._pick_language(encoded, languages)[0]
 
     def warm_up(self) -> None:
         """Run the encoder and a few decoder steps once, so the first customer's turn
         does not pay for memory allocation and kernel selection."""
-        noise = np.random.default_rng(0).normal(0.0, 0.05, 16_000).astype(np.float32)
-        for window_s in {self.window_for(1.0), WINDOW_S}:
-            encoded = self._encode(noise, window_s)
-            self._model.generate(encoded, [self._prompt("en", "transcribe")], max_length=8)
+        self._whisper.warm_up({self.window_for(1.0), WINDOW_S})
 
     def window_for(self, duration_s: float) -> float:
         """The encoder window for an utterance: its length plus the margin, in half
@@ -326,7 +255,7 @@ class Transcriber:
     def _recognise(
         self,
         utterance: Utterance,
-        encoded,
+        encoded: StorageView,
         window_s: float,
         language: str,
         task: str,
@@ -351,7 +280,7 @@ class Transcriber:
         self,
         utterance: Utterance,
         first_s: float,
-        encoded,
+        encoded: StorageView | None,
         language: str,
         task: str,
         redetect: tuple[str, ...],
@@ -360,7 +289,7 @@ class Transcriber:
         when the two are the same), the language picked again among `redetect`."""
         second_s = self._fallback_window(utterance.duration_s, first_s)
         if second_s != first_s or encoded is None:
-            encoded = self._encode(utterance.samples, second_s)
+            encoded = self._whisper.encode(utterance.samples, second_s)
         if len(redetect) > 1:
             language, _ = self._pick_language(encoded, redetect)
         return self._decode(encoded, language, task, utterance.duration_s, second_s)
@@ -415,52 +344,17 @@ class Transcriber:
             encoder_window_s=window_s,
         )
 
-    def _encode(self, samples: np.ndarray, window_s: float):  # -> ctranslate2.StorageView
-        import ctranslate2
-
-        rate = self._features.sampling_rate
-        frames_per_s = self._features.nb_max_frames / WINDOW_S
-        frames = round(window_s * frames_per_s)
-        window = int(window_s * rate)
-        mel = self._features(samples[:window])[:, :frames]
-        if mel.shape[1] < frames:
-            mel = np.pad(mel, ((0, 0), (0, frames - mel.shape[1])))
-        batch = np.ascontiguousarray(mel[np.newaxis].astype(np.float32))
-        return self._model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
-
-    def _pick_language(self, encoded, languages: tuple[str, ...]) -> tuple[str, float]:
+    def _pick_language(self, encoded: StorageView, languages: tuple[str, ...]) -> tuple[str, float]:
         """The most likely of the allowed languages (never one nobody at the stall speaks),
         and the probability Whisper gives the allowed languages together."""
         single = len(languages) == 1 and self.options.min_language_prob <= 0.0
         if single or not self.is_multilingual:
             return languages[0], 1.0
-        scores = dict(self._model.detect_language(encoded)[0])
-        allowed = {code: scores.get(f"<|{code}|>", 0.0) for code in languages}
-        best = max(allowed, key=lambda code: allowed[code])
-        return best, sum(allowed.values())
-
-    def _prompt(self, language: str, task: str, context: str = "") -> list[int]:
-        """Whisper's task tokens, after the context words as "previous text" when
-        there are any: the way Whisper was trained to carry names across segments."""
-        token = self._tokenizer.token_to_id
-        prompt = []
-        if context:
-            prompt = [token("<|startofprev|>"), *self._context_tokens(context)]
-        prompt.append(token("<|startoftranscript|>"))
-        if self.is_multilingual:
-            prompt += [token(f"<|{language}|>"), token(f"<|{task}|>")]
-        prompt.append(token("<|notimestamps|>"))
-        return prompt
-
-    def _context_tokens(self, context: str) -> list[int]:
-        if context != self._context_cache[0]:
-            ids = self._tokenizer.encode(" " + context.strip(), add_special_tokens=False).ids
-            self._context_cache = (context, ids[:MAX_CONTEXT_TOKENS])
-        return self._context_cache[1]
+        return self._whisper.pick_language(encoded, languages)
 
     def _decode(
         self,
-        encoded,
+        encoded: StorageView,
         language: str,
         task: str,
         duration_s: float,
@@ -471,43 +365,19 @@ class Transcriber:
     ) -> Decoded:
         options = self.options
         context = self._context(language) if self._context and task == "transcribe" else ""
-        prompt = self._prompt(language, task, context)
         # Short: about as many tokens as fast speech has (8 a second), not the options'
         # generous limit; a runaway decode then stops sooner.
         tokens_per_s = min(options.tokens_per_s, 8.0) if short else options.tokens_per_s
         new_tokens = int(options.min_tokens + tokens_per_s * duration_s)
-        max_length = min(len(prompt) + max(new_tokens, len(prefix) + 4), 448)
-        result = self._model.generate(
+        return self._whisper.decode(
             encoded,
-            [prompt + list(prefix)],
+            language,
+            task,
+            window_s,
+            new_tokens=new_tokens,
             beam_size=beam_size or options.beam_size,
-            max_length=max_length,
-            return_scores=True,
-            return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=list(self._suppress),
-            repetition_penalty=1.0,
-            no_repeat_ngram_size=0,
-        )[0]
-        # CTranslate2 returns a forced prefix as part of the result.
-        tokens = [t for t in result.sequences_ids[0] if t < self._eot_id]
-        if tuple(tokens[: len(prefix)]) != tuple(prefix):
-            tokens = [*prefix, *tokens]
-        generated = tokens[len(prefix) :]
-        text = self._tokenizer.decode(tokens).strip()
-        # Scores cover what was generated (the end token included), not a forced prefix.
-        scored = len(generated) + 1
-        avg_logprob = result.scores[0] * len(generated) / scored if tokens else -10.0
-        if prefix and not generated:
-            avg_logprob = result.scores[0]
-        return Decoded(
-            text=text,
-            avg_logprob=avg_logprob,
-            no_speech_prob=result.no_speech_prob,
-            hit_length_limit=len(tokens) >= new_tokens,
-            window_s=window_s,
-            tokens=tuple(tokens),
-            language=language,
+            prefix=prefix,
+            context=context,
         )
 
     def _clean(self, decoded: Decoded, language: str) -> str:
@@ -534,32 +404,3 @@ class Transcriber:
         if language == "zh":
             text = self._simplified.convert(text)
         return text
-
-    @property
-    def _eot_id(self) -> int:
-        return self._tokenizer.token_to_id("<|endoftext|>")
-
-    def _suppressed_tokens(self) -> tuple[int, ...]:
-        """Speaker tags, music notes and bracketed captions are never speech at a stall."""
-        token = self._tokenizer.token_to_id
-        encode = self._tokenizer.encode
-        suppressed: set[int] = set()
-        symbols = [*'"#()*;<=>@[\\]^_`{|}~「」『』', "♪", "♪♪", "<<", ">>", "--"]
-        for symbol in symbols:
-            for variant in (symbol, " " + symbol):
-                ids = encode(variant, add_special_tokens=False).ids
-                if len(ids) == 1:
-                    suppressed.add(ids[0])
-        for special in (
-            "<|transcribe|>",
-            "<|translate|>",
-            "<|startoftranscript|>",
-            "<|startofprev|>",
-            "<|startoflm|>",
-            "<|nospeech|>",
-            "<|nocaptions|>",
-        ):
-            found = token(special)
-            if found is not None:
-                suppressed.add(found)
-        return tuple(sorted(suppressed))

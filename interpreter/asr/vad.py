@@ -89,12 +89,24 @@ class SileroVad:
 
 @dataclass(frozen=True)
 class EndpointerOptions:
+    # A window at least this likely to be speech starts (or resumes) an utterance:
+    # Silero's own default threshold.
     start_threshold: float = 0.5
+    # Only a window below this counts as silence, so speech that wavers between the two
+    # thresholds is not cut (Silero's own default, 0.15 under the start).
     end_threshold: float = 0.35
+    # Speech this long (three windows) confirms an utterance, so a click or a knock
+    # does not start one.
     min_speech_ms: int = 96
+    # The pause that ends an utterance: every turn waits this long after the last word.
     min_silence_ms: int = 400
+    # Audio kept from before speech was detected, since Silero notices speech a window
+    # or two late and the first syllable must not be cut.
     pre_roll_ms: int = 320
+    # Trailing silence kept, so Whisper hears the last word end without a long quiet tail.
     post_roll_ms: int = 160
+    # A party who never pauses is cut into utterances this long: recognition time grows
+    # with the audio.
     max_utterance_s: float = 15.0
 
 

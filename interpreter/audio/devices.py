@@ -8,14 +8,63 @@ speaker.py, which reach PortAudio through `portaudio()` here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from interpreter.core.errors import InputError
 
 
-def portaudio():  # -> the sounddevice module
+class SoundStream(Protocol):
+    """A sounddevice stream, as far as the live streams use one."""
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class CaptureStream(SoundStream, Protocol):
+    """A sounddevice `InputStream`."""
+
+    def read(self, frames: int) -> tuple[np.ndarray, bool]:
+        """`frames` samples per channel, and whether the device overflowed before them."""
+        ...
+
+
+class PlaybackStream(SoundStream, Protocol):
+    """A sounddevice `OutputStream`, fed by its callback."""
+
+    @property
+    def active(self) -> bool:
+        """False once the device has stopped (unplugged, say)."""
+        ...
+
+
+class PortAudio(Protocol):
+    """The sounddevice module, as far as this package uses it: a Protocol, so that
+    naming the type imports neither sounddevice nor PortAudio."""
+
+    PortAudioError: type[Exception]
+    # `default.device`: the default (input, output) device indices.
+    default: Any
+
+    def query_devices(self) -> Sequence[Mapping[str, Any]]: ...
+
+    def query_hostapis(self) -> Sequence[Mapping[str, Any]]: ...
+
+    def play(
+        self, data: np.ndarray, samplerate: int, *, device: int | str | None, blocking: bool
+    ) -> None: ...
+
+    def InputStream(self, **settings: Any) -> CaptureStream: ...
+
+    def OutputStream(self, **settings: Any) -> PlaybackStream: ...
+
+
+def portaudio() -> PortAudio:
+    """The sounddevice module, imported on first use: the import loads PortAudio."""
     try:
         import sounddevice
     except OSError:

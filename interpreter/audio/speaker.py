@@ -16,11 +16,12 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from interpreter.audio import devices
-from interpreter.audio.devices import DeviceInfo
+from interpreter.audio.devices import DeviceInfo, PlaybackStream, PortAudio
 from interpreter.audio.files import to_int16
 from interpreter.audio.resample import StreamResampler
 from interpreter.audio.streams import DeviceStream, Pacer, StreamOptions
@@ -36,6 +37,23 @@ class Sounded:
 
     utterance_id: int | None
     t_s: float
+
+
+class CallbackTime(Protocol):
+    """PortAudio's times for a callback's block (sounddevice passes its C struct)."""
+
+    @property
+    def currentTime(self) -> float: ...
+
+    @property
+    def outputBufferDacTime(self) -> float: ...
+
+
+class CallbackFlags(Protocol):
+    """sounddevice's `CallbackFlags`, as far as the speaker reads them."""
+
+    @property
+    def output_underflow(self) -> bool: ...
 
 
 class Tape:
@@ -110,7 +128,7 @@ class Tape:
         return changes
 
 
-class Speaker(DeviceStream):
+class Speaker(DeviceStream[PlaybackStream]):
     """Plays speech chunks in order; `interrupt` drops what is queued and what the
     device has not taken yet (a party talking over the device)."""
 
@@ -159,7 +177,7 @@ class Speaker(DeviceStream):
         keep_ahead_s = 2.0 * self._options.output_block_ms / 1000.0
         self._pacer, self._delivered = Pacer(keep_ahead_s=keep_ahead_s), 0
 
-    def _make(self, sd, info: DeviceInfo):
+    def _make(self, sd: PortAudio, info: DeviceInfo) -> PlaybackStream:
         self._restart_pacing()
         return sd.OutputStream(
             device=info.index,
@@ -171,7 +189,9 @@ class Speaker(DeviceStream):
             callback=self._callback,
         )
 
-    def _callback(self, outdata, frames: int, time_info, status) -> None:
+    def _callback(
+        self, outdata: np.ndarray, frames: int, time_info: CallbackTime, status: CallbackFlags
+    ) -> None:
         """PortAudio's thread: copy, note, and pace a device that runs ahead."""
         now_s = self._clock.now()
         self.underruns += int(bool(status.output_underflow))
@@ -220,7 +240,7 @@ class Speaker(DeviceStream):
                 return
             self._stop.wait(self._options.retry_s)
 
-    def _feed(self, stream) -> None:
+    def _feed(self, stream: PlaybackStream) -> None:
         """Resample what the worker says onto the tape, each utterance as one stream,
         keeping at most `output_ahead_s` there; report what the callback saw."""
         rate = self.device_rate

@@ -20,11 +20,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from interpreter.audio import devices
-from interpreter.audio.devices import DeviceInfo, find_device, list_devices
+from interpreter.audio.devices import (
+    CaptureStream,
+    DeviceInfo,
+    PortAudio,
+    SoundStream,
+    find_device,
+    list_devices,
+)
 from interpreter.audio.files import ASR_SAMPLE_RATE
 from interpreter.audio.resample import StreamResampler
 from interpreter.core.clock import Clock
@@ -39,12 +47,14 @@ class StreamOptions:
     block_ms: int = 32
     # Frames waiting for the listener; beyond this they are dropped and counted.
     queue_s: float = 2.0
-    # A missing, busy or unplugged device is tried again this often, this many times.
+    # A missing, busy or unplugged device is tried again after this pause (a cable
+    # pushed back in is found without a restart),
     retry_s: float = 2.0
+    # this many times before the session stops with a one-line error.
     retries: int = 5
-    # PortAudio's suggested speaker latency, seconds: its buffer rides out a callback
-    # kept waiting by a busy CPU ("low" underruns on a sound server); the time is
-    # counted in every latency the session reports.
+    # PortAudio's suggested speaker latency in seconds, a buffer that rides out a
+    # callback kept waiting by a busy CPU (its time is counted in every latency the
+    # session reports).
     output_latency: str | float = 0.05
     # Samples the speaker's callback moves at a time: the device's buffer holds a few
     # of them, so a speech's first sample waits that much longer to sound.
@@ -124,7 +134,10 @@ class SampleClock:
         return min(self._origins) + first / self._rate
 
 
-class DeviceStream:
+_Stream = TypeVar("_Stream", bound=SoundStream)
+
+
+class DeviceStream(Generic[_Stream]):
     """Opening with retries and naming the device in every message, for both ends."""
 
     kind = "input"
@@ -146,7 +159,8 @@ class DeviceStream:
         self.device_name = "default"
         self.device_rate = 0
 
-    def _open(self):  # -> an open sounddevice stream, or None when stopping
+    def _open(self) -> _Stream | None:
+        """An open, started stream; None when stopping."""
         sd = devices.portaudio()
         tries = 0
         while not self._stop.is_set():
@@ -177,7 +191,7 @@ class DeviceStream:
     def _label(self) -> str:
         return repr(self._wanted) if self._wanted is not None else "(default)"
 
-    def _make(self, sd, info: DeviceInfo):  # -> stream
+    def _make(self, sd: PortAudio, info: DeviceInfo) -> _Stream:
         raise NotImplementedError
 
     def start(self) -> None:
@@ -197,7 +211,7 @@ class DeviceStream:
         raise NotImplementedError
 
 
-class Microphone(DeviceStream):
+class Microphone(DeviceStream[CaptureStream]):
     """16 kHz mono frames from an input device, stamped on the pipeline's clock."""
 
     kind = "input"
@@ -215,7 +229,7 @@ class Microphone(DeviceStream):
         self.device_overflows = 0
         self.dropped_frames = 0
 
-    def _make(self, sd, info: DeviceInfo):
+    def _make(self, sd: PortAudio, info: DeviceInfo) -> CaptureStream:
         # 16-bit, the format nearly every microphone delivers: with float32, ALSA's
         # plug converter drops frames on some capture paths (alsa-lib 1.2.8).
         return sd.InputStream(

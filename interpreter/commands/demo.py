@@ -14,6 +14,7 @@ it only roughly, and the merchant's turns show that honestly.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass, field
@@ -25,9 +26,11 @@ import numpy as np
 
 from interpreter.asr.vad import split_utterances
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, write_wav
+from interpreter.commands.common import Subcommands, model_store, stage_options
 from interpreter.commands.demo_lines import RecordedVoice, load_recorded_voice
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
+from interpreter.core.vocabulary import Party
 from interpreter.store import ModelStore
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel, Voice, espeak_path
 from interpreter.turn.pipeline import Directions, Turn
@@ -41,7 +44,7 @@ LEAD_SILENCE_S = 0.5
 
 @dataclass(frozen=True)
 class Line:
-    party: str
+    party: Party
     language: str
     text: str
 
@@ -51,27 +54,33 @@ class Line:
 # hears far better), so with either voice the demo shows the ladder and the numbers
 # rather than an accent.
 SCRIPT: tuple[Line, ...] = (
-    Line("buyer", "en", "Hello! How much is this?"),
-    Line("merchant", "zh", "二十块一个。"),
-    Line("buyer", "en", "Can you make it cheaper?"),
-    Line("merchant", "zh", "你要多少个？"),
-    Line("buyer", "en", "I want to order 500 pieces."),
-    Line("merchant", "zh", "十二块一个。"),
-    Line("buyer", "en", "Can you deliver in 20 days?"),
-    Line("merchant", "zh", "没问题。"),
-    Line("buyer", "en", "Thank you, goodbye!"),
+    Line(Party.BUYER, "en", "Hello! How much is this?"),
+    Line(Party.MERCHANT, "zh", "二十块一个。"),
+    Line(Party.BUYER, "en", "Can you make it cheaper?"),
+    Line(Party.MERCHANT, "zh", "你要多少个？"),
+    Line(Party.BUYER, "en", "I want to order 500 pieces."),
+    Line(Party.MERCHANT, "zh", "十二块一个。"),
+    Line(Party.BUYER, "en", "Can you deliver in 20 days?"),
+    Line(Party.MERCHANT, "zh", "没问题。"),
+    Line(Party.BUYER, "en", "Thank you, goodbye!"),
 )
 
 
 def merchant_lines() -> list[tuple[int, str]]:
     """The script's merchant lines as (number in the script, text): what a
     --merchant-audio folder must hold a recording of."""
-    return [(n, line.text) for n, line in enumerate(SCRIPT, start=1) if line.party == "merchant"]
+    return [
+        (n, line.text) for n, line in enumerate(SCRIPT, start=1) if line.party is Party.MERCHANT
+    ]
 
 
 @dataclass(frozen=True)
 class DemoOptions:
+    # Where each line's audio and the transcript are written; None: a new time-stamped
+    # folder under demo-output/, so that no earlier run is overwritten.
     out_dir: Path | None = None
+    # The command line's stage options; the demo always recognises with whisper-base,
+    # the model it installs.
     stages: StageOptions = field(default_factory=StageOptions)
     # Recordings of the merchant's lines (interpreter/commands/demo_lines.py) instead of espeak-ng.
     merchant_audio: Path | None = None
@@ -226,3 +235,28 @@ def _summary(turns: list[Turn], out_dir: Path, out: TextIO) -> None:
         file=out,
     )
     print(f"audio written to {out_dir}/ (conversation.wav has it all in order)", file=out)
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("demo", help="a scripted counter conversation, end to end")
+    parser.add_argument("--out", help="folder for the audio (default: demo-output/<time>)")
+    parser.add_argument(
+        "--merchant-audio",
+        metavar="DIR",
+        help="play the merchant's lines from recordings instead of espeak-ng: in DIR, "
+        "NN.wav for script line NN (16 kHz mono 16-bit PCM, the speech alone) and "
+        'lines.json: {"voice": "who speaks", "lines": {"02.wav": "二十块一个。", ...}}, '
+        "checked against the script (make demo renders them with the natural test voice "
+        "when ../shared/voices/zh-baker is present)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = DemoOptions(
+        out_dir=Path(args.out) if args.out else None,
+        stages=stage_options(args),
+        merchant_audio=Path(args.merchant_audio) if args.merchant_audio else None,
+    )
+    run_demo(options, model_store(args))
+    return 0

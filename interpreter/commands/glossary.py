@@ -7,11 +7,16 @@ from the next utterance on, while the interpreter keeps running.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
+from interpreter.commands.common import Subcommands
 from interpreter.core.errors import InputError
 
+if TYPE_CHECKING:
+    from interpreter.translate.glossary import GlossaryEntry, GlossaryFile
 
-def _file(args: argparse.Namespace):  # -> GlossaryFile
+
+def _file(args: argparse.Namespace) -> GlossaryFile:
     from interpreter.translate.glossary import GlossaryFile, default_glossary_path
 
     return GlossaryFile(args.glossary or default_glossary_path())
@@ -35,13 +40,13 @@ def parse_spellings(items: list[str]) -> dict[str, tuple[str, ...]]:
     return {code: tuple(words) for code, words in forms.items()}
 
 
-def describe(entry) -> str:  # entry: GlossaryEntry
+def describe(entry: GlossaryEntry) -> str:
     parts = [f"{code}: {' / '.join(words)}" for code, words in entry.forms.items()]
     note = f"  ({entry.note})" if entry.note else ""
     return "  ·  ".join(parts) + note
 
 
-def cmd_glossary_list(args: argparse.Namespace) -> int:
+def run_list(args: argparse.Namespace) -> int:
     glossary_file = _file(args)
     glossary = glossary_file.current()
     if not len(glossary):
@@ -55,7 +60,7 @@ def cmd_glossary_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_glossary_add(args: argparse.Namespace) -> int:
+def run_add(args: argparse.Namespace) -> int:
     from interpreter.translate.glossary import GlossaryEntry
 
     entry = GlossaryEntry(parse_spellings(args.words), note=args.note or "")
@@ -65,7 +70,7 @@ def cmd_glossary_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_glossary_remove(args: argparse.Namespace) -> int:
+def run_remove(args: argparse.Namespace) -> int:
     glossary_file = _file(args)
     before = glossary_file.current()
     after = glossary_file.remove(args.word)
@@ -75,19 +80,19 @@ def cmd_glossary_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_glossary_parser(commands: argparse._SubParsersAction) -> None:
-    glossary = commands.add_parser(
+def add_parser(subcommands: Subcommands) -> None:
+    glossary = subcommands.add_parser(
         "glossary", help="the stall's own words: products, materials, SKUs, brands"
     )
     actions = glossary.add_subparsers(dest="glossary_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every term, in every language")
-    listing.set_defaults(handler=cmd_glossary_list)
+    listing.set_defaults(run=run_list)
     add = actions.add_parser(
         "add", help='add a term: LANG=WORD ... e.g. zh=保温杯 en="vacuum flask" es=termo'
     )
     add.add_argument("words", nargs="+", metavar="LANG=WORD")
     add.add_argument("--note", help="a note kept with the term (SKU, supplier)")
-    add.set_defaults(handler=cmd_glossary_add)
+    add.set_defaults(run=run_add)
     remove = actions.add_parser("remove", help="remove the term with this spelling")
     remove.add_argument("word", metavar="WORD")
-    remove.set_defaults(handler=cmd_glossary_remove)
+    remove.set_defaults(run=run_remove)

@@ -2,26 +2,37 @@
 
 The same session as `interpreter live` (push-to-talk by default: the stall's two
 buttons say who speaks), plus: a local web page for a full-screen browser facing both
-parties (kiosk/server.py), every finished turn written to the deal log before the page
-shows it, and metrics at /metrics. The web server runs on its own thread; the session
-keeps the main one, and Ctrl-C stops both cleanly.
+parties (kiosk/app.py, kiosk/websocket.py), every finished turn written to the deal log
+before the page shows it, and metrics at /metrics. The web server runs on its own
+thread; the session keeps the main one, and Ctrl-C stops both cleanly.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
+from interpreter.commands.common import (
+    Subcommands,
+    add_live_arguments,
+    live_job,
+    model_store,
+    whole_number,
+)
 from interpreter.commands.live import LiveJob, open_session, run_session
-from interpreter.deals.log import DealLog, default_log_path
+from interpreter.core.vocabulary import Mode
+from interpreter.deals.database import default_log_path
+from interpreter.deals.log import DealLog
+from interpreter.kiosk.app import build_app
 from interpreter.kiosk.bridge import KioskBridge, StallControls
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
-from interpreter.kiosk.server import DEFAULT_PORT, build_app, serve
-from interpreter.live.session import PUSH_TO_TALK, SessionSummary
+from interpreter.kiosk.serve import DEFAULT_PORT, serve
+from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
 
 
@@ -32,7 +43,7 @@ class KioskJob:
     lan: bool = False
     log_path: Path | None = None
     # A party's button is pressed on the page (or a key, or a GPIO button) by default.
-    mode: str = PUSH_TO_TALK
+    mode: Mode = Mode.PUSH_TO_TALK
 
 
 def run_kiosk(
@@ -81,3 +92,36 @@ def run_kiosk(
             return run_session(opened, config, warn, stop or threading.Event())
     finally:
         deal_log.close()
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "kiosk", help="live, with the stall's two-sided web page and the deal log"
+    )
+    add_live_arguments(parser, mode_help="turn taking (default: push-to-talk, the page's buttons)")
+    parser.add_argument("--port", type=whole_number(0), default=DEFAULT_PORT, help="web page port")
+    parser.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve the page to the stall's network too, with a pairing token",
+    )
+    parser.add_argument(
+        "--log",
+        type=Path,
+        default=None,
+        help="deal log file (default: ~/.local/share/interpreter/deals.sqlite; "
+        "env INTERPRETER_DEAL_LOG)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    job = KioskJob(
+        live=live_job(args),
+        port=args.port,
+        lan=args.lan,
+        log_path=args.log,
+        mode=Mode(args.mode) if args.mode else Mode.PUSH_TO_TALK,
+    )
+    run_kiosk(job, model_store(args))
+    return 0

@@ -8,6 +8,7 @@ one-line summary of the turns.
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 import threading
@@ -17,17 +18,14 @@ from typing import TextIO
 
 from interpreter.audio.speaker import Speaker
 from interpreter.audio.streams import Microphone, StreamOptions
+from interpreter.commands.common import Subcommands, add_live_arguments, live_job, model_store
 from interpreter.core.clock import MonotonicClock
+from interpreter.core.vocabulary import Mode, Party
 from interpreter.live.config import StallConfig
 from interpreter.live.keys import KeyControl, cbreak
-from interpreter.live.parties import Parties, Party
-from interpreter.live.session import (
-    PUSH_TO_TALK,
-    LiveOptions,
-    LiveSession,
-    SessionEvents,
-    SessionSummary,
-)
+from interpreter.live.options import endpointer_options, stall_options
+from interpreter.live.session import LiveSession, SessionEvents
+from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
 from interpreter.turn.pipeline import Directions, Interpreter
 from interpreter.turn.stages import (
@@ -72,12 +70,9 @@ def open_session(
     merchant, buyer = config.pair
     budget = config.budget
     clock = MonotonicClock()
-    endpointer_options = replace(
-        job.stages.endpointer,
-        min_silence_ms=budget.endpoint_silence_ms,
-        max_utterance_s=budget.max_utterance_s,
+    endpointer, vad_name = build_endpointer(
+        store, endpointer_options(job.stages.endpointer, budget)
     )
-    endpointer, vad_name = build_endpointer(store, endpointer_options)
     microphone = Microphone(config.input_device, clock, job.streams, say=warn)
     warn(f"loading models for {merchant}-{buyer} ...")
     stages = replace(job.stages, voices={**job.stages.voices, **config.voices})
@@ -92,9 +87,7 @@ def open_session(
     smaller = interpreter.smaller_transcriber
     asr = used.asr + (f" (over budget: {smaller.name})" if smaller is not None else "")
     warn(f"models: {asr}; translation {', '.join(used.mt) or 'phrasebook'}; voices {voices}")
-    options = LiveOptions(
-        parties=Parties(merchant, buyer), mode=config.mode, budget=budget, trace=job.trace
-    )
+    options = stall_options(config, trace=job.trace)
     session = LiveSession(
         interpreter,
         endpointer,
@@ -131,7 +124,7 @@ def run_session(
         with cbreak(sys.stdin):
             back = {config.back_key: session.request_back_translation}
             back_note = f"; {config.back_key!r} puts the last translation back"
-            if config.mode == PUSH_TO_TALK:
+            if config.mode is Mode.PUSH_TO_TALK:
                 keys = {config.merchant_key: Party.MERCHANT, config.buyer_key: Party.BUYER}
                 KeyControl(session.presses, keys, stop, actions=back).start()
                 warn(
@@ -171,3 +164,14 @@ def run_live(
 
     opened = open_session(job, store, say, warn)
     return run_session(opened, job.config, warn, stop or threading.Event())
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("live", help="listen and interpret at the counter until Ctrl-C")
+    add_live_arguments(parser, mode_help="turn taking")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    run_live(live_job(args), model_store(args))
+    return 0

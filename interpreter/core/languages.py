@@ -34,7 +34,7 @@ _SCRIPT_NAMES = (("CJK", "Hans"), ("LATIN", "Latn"), ("CYRILLIC", "Cyrl"), ("ARA
 
 def scripts_of(text: str) -> frozenset[str]:
     """The scripts of a text's letters (digits and punctuation have none)."""
-    found = set()
+    found: set[str] = set()
     for char in text:
         if not char.isalpha():
             continue

@@ -8,18 +8,10 @@ Arrays are float32 mono in [-1, 1]; dataclasses that hold them compare by identi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
 
-
-class Method(str, Enum):
-    """Which rung of the translation ladder produced the text."""
-
-    PHRASEBOOK = "phrasebook"
-    NMT = "nmt"
-    WHISPER_TRANSLATE = "whisper-translate"
-    NONE = "none"
+from interpreter.core.vocabulary import Method, Party
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +28,8 @@ class Utterance:
     sample_rate: int
     t_start_s: float
     t_end_s: float
-    speaker_hint: str | None = None
+    # The party whose button cut it (push-to-talk); None: the endpointer did.
+    speaker_hint: Party | None = None
     # The end of the last window the endpointer heard as voice, before the silence it
     # kept (post-roll): where the listener's wait begins. None: the utterance's end
     # (a push-to-talk release, a file cut by hand).

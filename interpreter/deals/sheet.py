@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from interpreter.core.errors import InputError
-from interpreter.deals.log import LoggedTurn, SessionInfo
+from interpreter.deals.records import PARTIES, LoggedTurn, SessionInfo
 
 FORMATS = ("html", "csv", "json")
 SHEET_SCHEMA = 1
@@ -311,7 +311,7 @@ def sheet_html(session: SessionInfo, turns: Sequence[LoggedTurn]) -> str:
 
 
 def _party(party: str | None, langs: Sequence[str]) -> str:
-    return _e(_label(party, langs)) if party in ("merchant", "buyer") else ""
+    return _e(_label(party, langs)) if party in PARTIES else ""
 
 
 def _cells(turn: LoggedTurn, langs: Sequence[str]) -> list[str]:

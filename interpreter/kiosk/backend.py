@@ -1,6 +1,6 @@
 """What the kiosk page and the live runner say to each other, and nothing more.
 
-The live runner (live/session.py) knows nothing of HTTP; the web server (server.py) knows
+The live runner (live/session.py) knows nothing of HTTP; the web server (app.py) knows
 nothing of audio. They meet here: the runner reports what happens through
 `KioskEvents` (a status change, partial text, a finished turn), and the page acts
 through `KioskControls` (a push-to-talk press, a new language pair or voice, applied
@@ -13,14 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from interpreter.deals.log import LoggedTurn
-
-# What the status strip shows.
-LISTENING = "listening"  # waiting for someone to speak
-HEARING = "hearing"  # someone is speaking (partial text comes)
-THINKING = "thinking"  # recognising and translating a finished turn
-SPEAKING = "speaking"  # the translation is playing
-STATES = (LISTENING, HEARING, THINKING, SPEAKING)
+from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.deals.records import LoggedTurn
 
 
 @dataclass(frozen=True)
@@ -34,15 +28,19 @@ class StallSettings:
     # Languages the installed models can serve, and voices installed per language.
     languages: tuple[str, ...] = ()
     voice_choices: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-    mode: str = "push-to-talk"
+    mode: Mode = Mode.PUSH_TO_TALK
 
 
 class KioskEvents(Protocol):
     """Told by the live runner, from its own threads; must never block."""
 
-    def status(self, state: str, last_latency_ms: float | None = None) -> None: ...
+    def status(self, state: State, last_latency_ms: float | None = None) -> None:
+        """What the status strip shows: listening (waiting for someone to speak),
+        hearing (someone is speaking; partial text comes), thinking (recognising and
+        translating a finished turn), speaking (the translation is playing)."""
+        ...
 
-    def partial(self, party: str | None, language: str, text: str) -> None: ...
+    def partial(self, party: Party | None, language: str, text: str) -> None: ...
 
     def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
         """A finished turn, already in the deal log."""
@@ -54,7 +52,7 @@ class KioskEvents(Protocol):
 class KioskControls(Protocol):
     """Asked by the web server, from its own thread."""
 
-    def press(self, party: str, down: bool) -> None:
+    def press(self, party: Party, down: bool) -> None:
         """A party's push-to-talk button: down starts their turn, up ends it."""
         ...
 

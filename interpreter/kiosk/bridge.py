@@ -21,11 +21,14 @@ from dataclasses import replace
 from interpreter.core.clock import Clock
 from interpreter.core.errors import InputError
 from interpreter.core.languages import LANGUAGES, language
-from interpreter.deals.log import DealLog, DealLogError, logged_turn
+from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.deals.database import DealLogError
+from interpreter.deals.log import DealLog
+from interpreter.deals.records import logged_turn
 from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
-from interpreter.live.parties import Parties, Party
+from interpreter.live.parties import Parties
 from interpreter.live.session import LiveSession, PairChange, Press, SessionEvents
 from interpreter.store import ModelStore
 from interpreter.turn.pipeline import Directions, Interpreter, Turn
@@ -57,13 +60,13 @@ class KioskBridge(SessionEvents):
         self._last_latency_ms: float | None = None
         self._log_failed = False
 
-    def status(self, state: str, last_latency_ms: float | None = None) -> None:
+    def status(self, state: State, last_latency_ms: float | None = None) -> None:
         if last_latency_ms is not None:
             self._last_latency_ms = last_latency_ms
         self._hub.status(state, self._last_latency_ms)
 
     def partial(self, party: Party | None, language: str | None, text: str) -> None:
-        self._hub.partial(party.value if party else None, language or "", text)
+        self._hub.partial(party, language or "", text)
 
     def finished(self, turn: Turn, party: Party | None, trace: TurnTrace) -> None:
         try:
@@ -71,7 +74,7 @@ class KioskBridge(SessionEvents):
                 turn,
                 session_id=self.session_id,
                 turn_number=self._log.next_turn_number(self.session_id),
-                party=party.value if party else None,
+                party=party,
                 latency_ms=trace.first_audio_made_ms,
             )
             self._log.record(logged)
@@ -85,7 +88,7 @@ class KioskBridge(SessionEvents):
                 turn,
                 session_id=self.session_id,
                 turn_number=1,
-                party=party.value if party else None,
+                party=party,
                 latency_ms=trace.first_audio_made_ms,
             )
         self._hub.turn(logged, unsure=turn.unsure)
@@ -147,7 +150,7 @@ class StallControls:
         parties = session.parties
         self._pair = (parties.merchant_language, parties.buyer_language)
 
-    def press(self, party: str, down: bool) -> None:
+    def press(self, party: Party, down: bool) -> None:
         # A full queue: the button was mashed faster than the listener reads.
         with contextlib.suppress(queue.Full):
             self._session.presses.put_nowait(Press(Party(party), down=down))
@@ -163,7 +166,7 @@ class StallControls:
             voices=dict(self._voices),
             languages=tuple(LANGUAGES),
             voice_choices=self._voice_choices(),
-            mode="push-to-talk",
+            mode=Mode.PUSH_TO_TALK,
         )
 
     def change_settings(

@@ -26,18 +26,21 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import asdict
 
 from interpreter.core.languages import LANGUAGES
-from interpreter.deals.log import LoggedTurn
-from interpreter.kiosk.backend import LISTENING, STATES, StallSettings
+from interpreter.core.vocabulary import Party, State
+from interpreter.deals.records import LoggedTurn
+from interpreter.kiosk.backend import StallSettings
 
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_SIZE = 256
 # Unsure marks are kept for this many sessions (the current one is what matters).
 _UNSURE_SESSIONS = 8
+_STATES = tuple(state.value for state in State)
 
 
 def turn_message(turn: LoggedTurn, unsure: bool = False) -> dict[str, object]:
@@ -119,7 +122,7 @@ class EventHub:
         self._clients: set[HubClient] = set()  # touched on the loop only
         self._status: dict[str, object] = {
             "type": "status",
-            "state": LISTENING,
+            "state": State.LISTENING,
             "last_latency_ms": None,
         }
         self._settings: dict[str, object] | None = None
@@ -171,10 +174,11 @@ class EventHub:
 
     # -- KioskEvents: called by the live runner from any thread ----------------------
 
-    def status(self, state: str, last_latency_ms: float | None = None) -> None:
-        if state not in STATES:
-            log.warning("kiosk status %r ignored; it is none of %s", state, ", ".join(STATES))
+    def status(self, state: State, last_latency_ms: float | None = None) -> None:
+        if state not in _STATES:
+            log.warning("kiosk status %r ignored; it is none of %s", state, ", ".join(_STATES))
             return
+        state = State(state)
         with self._lock:
             # The strip keeps showing the last turn's latency until a newer one comes.
             if last_latency_ms is None:
@@ -183,18 +187,23 @@ class EventHub:
                 latency = round(float(last_latency_ms), 1)
             message = {"type": "status", "state": state, "last_latency_ms": latency}
             self._status = message
-            if state == LISTENING:
+            if state is State.LISTENING:
                 self._partial = None
             self._publish_locked(message)
 
-    def partial(self, party: str | None, language: str, text: str) -> None:
-        message = {"type": "partial", "party": party, "language": language, "text": text}
+    def partial(self, party: Party | None, language: str, text: str) -> None:
+        message: dict[str, object] = {
+            "type": "partial",
+            "party": party,
+            "language": language,
+            "text": text,
+        }
         with self._lock:
             self._partial = message if text else None
             self._publish_locked(message)
 
     def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
-        message = {"type": "turn", "turn": turn_message(turn, unsure)}
+        message: dict[str, object] = {"type": "turn", "turn": turn_message(turn, unsure)}
         with self._lock:
             self._partial = None
             if unsure:
@@ -212,14 +221,14 @@ class EventHub:
 
     # -- from the server itself --------------------------------------------------------
 
-    def pressed(self, party: str, down: bool) -> None:
+    def pressed(self, party: Party, down: bool) -> None:
         """A button went down or up on one page; every page shows it."""
         with self._lock:
             self._publish_locked({"type": "press", "party": party, "down": bool(down)})
 
     # -- internals ---------------------------------------------------------------------
 
-    def _publish_locked(self, message: dict[str, object]) -> None:
+    def _publish_locked(self, message: Mapping[str, object]) -> None:
         """Hand `message` to the loop. Under the lock, so that the order pages receive
         events in is the order they changed the remembered state."""
         loop = self._loop

@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from interpreter.core.vocabulary import Method, Party
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 STAGES = ("asr", "mt", "first_audio", "total")
 # The rungs that are the plan rather than a fallback (budget.AsrRung / budget.MtRung).
 FULL_ASR_RUNG = "configured"
 FULL_MT_RUNG = "full"
-_PARTIES = ("merchant", "buyer")
-_METHODS = ("phrasebook", "nmt", "whisper-translate", "none")
+_PARTIES = tuple(party.value for party in Party)
+_METHODS = tuple(method.value for method in Method)
 _ASR_RUNGS = ("configured", "greedy-short", "smaller-model")
 _MT_RUNGS = ("full", "phrasebook-only")
 # From a quick phrasebook turn (tens of ms) to a slow second pass (seconds).
@@ -107,8 +109,8 @@ class KioskMetrics:
 
     def observe_turn(
         self,
-        party: str | None,
-        method: str,
+        party: Party | str | None,
+        method: Method | str,
         *,
         asr_ms: float | None,
         mt_ms: float | None,
@@ -139,8 +141,8 @@ class KioskMetrics:
         if mt != FULL_MT_RUNG:
             self.fallbacks.labels(stage="mt", rung=mt).inc()
         for violation in violations:
-            stage = getattr(violation, "stage", violation)
-            self.violations.labels(stage=_known(stage, STAGES)).inc()
+            violated = getattr(violation, "stage", violation)  # a Violation or its name
+            self.violations.labels(stage=_known(violated, STAGES)).inc()
 
     def set_audio_overflows(self, count: int) -> None:
         """The runner's running count of overflows; only the increase is added, so it

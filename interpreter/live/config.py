@@ -32,6 +32,7 @@ from pathlib import Path
 
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language
+from interpreter.core.vocabulary import Mode, Party
 from interpreter.turn.budget import LatencyBudget
 
 if sys.version_info >= (3, 11):
@@ -39,13 +40,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-MODES = ("conversation", "push-to-talk")
-
 
 @dataclass(frozen=True)
 class StallConfig:
     pair: tuple[str, str] = ("zh", "en")
-    mode: str = "conversation"
+    mode: Mode = Mode.CONVERSATION
     input_device: int | str | None = None
     output_device: int | str | None = None
     voices: dict[str, str] = field(default_factory=dict, hash=False)
@@ -53,6 +52,10 @@ class StallConfig:
     buyer_key: str = "2"
     back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
+
+    def __post_init__(self) -> None:
+        # A mode given as its text (a flag, a test) is kept as the Mode it names.
+        object.__setattr__(self, "mode", Mode(self.mode))
 
 
 def parse_pair(text: str, where: str = "--pair") -> tuple[str, str]:
@@ -103,16 +106,14 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
     pair = config.pair
     if "pair" in data:
         pair = parse_pair(str(data["pair"]), f"{name}: pair")
-    mode = str(data.get("mode", config.mode))
-    if mode not in MODES:
-        raise InputError(f"{name}: mode {mode!r} is not one of {', '.join(MODES)}")
+    mode = _mode(data.get("mode", config.mode.value), name)
     devices = _table(data, "devices", name, {"input", "output"})
     voices = _table(data, "voices", name, None)
     for code, voice in voices.items():
         _code(code, f"{name}: voices")
         if not isinstance(voice, str):
             raise InputError(f"{name}: voices.{code} must be a voice name, not {voice!r}")
-    keys = _table(data, "keys", name, {"merchant", "buyer", "back"})
+    keys = _table(data, "keys", name, {Party.MERCHANT.value, Party.BUYER.value, "back"})
     for party, key in keys.items():
         if not isinstance(key, str) or len(key) != 1:
             raise InputError(f"{name}: keys.{party} must be one character, not {key!r}")
@@ -122,8 +123,8 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         budget = LatencyBudget(**budget_data)
     except (TypeError, ValueError) as error:
         raise InputError(f"{name}: {error}") from None
-    merchant_key = keys.get("merchant", config.merchant_key)
-    buyer_key = keys.get("buyer", config.buyer_key)
+    merchant_key = keys.get(Party.MERCHANT.value, config.merchant_key)
+    buyer_key = keys.get(Party.BUYER.value, config.buyer_key)
     back_key = keys.get("back", config.back_key)
     if len({merchant_key.lower(), buyer_key.lower(), back_key.lower()}) < 3:
         raise InputError(f"{name}: the merchant, the buyer and back need different keys")
@@ -138,6 +139,14 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         back_key=back_key,
         budget=budget,
     )
+
+
+def _mode(value: object, name: str) -> Mode:
+    try:
+        return Mode(str(value))
+    except ValueError:
+        allowed = ", ".join(mode.value for mode in Mode)
+        raise InputError(f"{name}: mode {str(value)!r} is not one of {allowed}") from None
 
 
 def _table(data: dict, key: str, name: str, allowed: set[str] | None) -> dict:

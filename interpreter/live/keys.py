@@ -16,8 +16,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from interpreter.live.parties import Party
-from interpreter.live.session import Press
+from interpreter.core.vocabulary import Party
+from interpreter.live.events import Press
 
 
 @contextlib.contextmanager

@@ -6,17 +6,12 @@ the live runner feeds them, the tests drive them frame by frame.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
 from interpreter.core.types import Frame, Utterance
-
-
-class Party(str, enum.Enum):
-    MERCHANT = "merchant"
-    BUYER = "buyer"
+from interpreter.core.vocabulary import Party
 
 
 @dataclass(frozen=True)
@@ -42,8 +37,9 @@ class Parties:
 class PushToTalkOptions:
     # A press shorter than this is a slip of the finger, not a turn.
     min_utterance_ms: int = 300
+    # A longer turn goes on as the next piece: recognition time grows with the audio.
     max_utterance_s: float = 15.0
-    # Audio from just before the press: people start talking as they press.
+    # Audio from just before the press is kept: people start talking as they press.
     pre_roll_ms: int = 200
 
 
@@ -112,7 +108,7 @@ class PushToTalk:
             sample_rate=self._rate,
             t_start_s=self._start_s,
             t_end_s=self._start_s + len(samples) / self._rate,
-            speaker_hint=party.value,
+            speaker_hint=party,
         )
         self._next_id += 1
         return [utterance]
@@ -124,16 +120,16 @@ class GateOptions:
     enabled: bool = True
     # After the speaker stops, the room still rings and the last syllable echoes.
     tail_ms: int = 300
-    # Barge-in: speech this many dB above what the microphone hears of the playback,
-    # for this long, is a party talking over the device.
+    # Speech this many dB above what the microphone hears of the playback is a party's.
     barge_in_margin_db: float = 10.0
+    # That loud for this long (a syllable or two) is a party talking over the device.
     barge_in_ms: int = 250
-    # The echo's level is learnt from the loudest of the first frames of a playback
-    # (the sound card's latency and the voice's first syllable fit in this), then held
-    # at its peaks: falling this fast through the pauses between words, and rising at
-    # most this fast, so a party's voice coming in is not taken for the echo's.
+    # The echo's level is learnt from the loudest frames this early in a playback,
+    # where the sound card's latency and the voice's first syllable fit.
     echo_settle_ms: int = 300
+    # The echo's level is held at its peaks, falling only this fast between words.
     echo_decay_db_per_s: float = 3.0
+    # It rises at most this fast, so a party's voice coming in is not taken for the echo's.
     echo_rise_db_per_s: float = 6.0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ class Catalog:
         self._entries = {entry.name: entry for entry in entries}
         self.path = path
 
-    def __iter__(self):  # -> Iterator[ModelEntry]
+    def __iter__(self) -> Iterator[ModelEntry]:
         return iter(self._entries.values())
 
     def __len__(self) -> int:

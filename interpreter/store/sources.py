@@ -10,7 +10,7 @@ import importlib.util
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from interpreter.store.catalog import FileSpec, HuggingFaceSource, ModelEntry, PackageSource
 from interpreter.store.transfer import (
@@ -132,7 +132,7 @@ class HuggingFaceProvider:
         return None
 
 
-def read_manifest(folder: Path) -> dict | None:
+def read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

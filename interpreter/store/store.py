@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from interpreter.core.errors import ModelError, StoreError
 from interpreter.store.catalog import Catalog, FileSpec, ModelEntry
@@ -57,8 +57,10 @@ from interpreter.store.transfer import (
 
 try:
     import fcntl
+
+    _HAS_FLOCK = True
 except ImportError:  # Windows: installs work, leftovers stay (see the module docstring)
-    fcntl = None  # type: ignore[assignment]
+    _HAS_FLOCK = False
 
 PARTIAL_PREFIX = ".partial-"
 OLD_PREFIX = ".old-"
@@ -116,7 +118,7 @@ class ModelStore:
     def installed(self) -> Iterator[ModelEntry]:
         return (entry for entry in self.catalog if self.is_installed(entry.name))
 
-    def manifest(self, name: str) -> dict | None:
+    def manifest(self, name: str) -> dict[str, Any] | None:
         return read_manifest(self.model_dir(name))
 
     # ---- getting models ----------------------------------------------------------
@@ -433,7 +435,7 @@ def _flock(handle: int, exclusive: bool) -> bool:
     """Lock an open folder: shared waits for a sweep to end, exclusive never waits.
 
     True when the lock is held; False when another holds it or locks are unsupported."""
-    if fcntl is None:
+    if not _HAS_FLOCK:
         return False
     mode = fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH
     try:

@@ -16,7 +16,8 @@ from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.guard import Checked, NumberGuard
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.text import speakable_pieces
-from interpreter.core.types import Method, Transcript, Translation, Utterance
+from interpreter.core.types import Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
 
@@ -32,11 +33,17 @@ class SpeechTranslator(Protocol):
 
 @dataclass(frozen=True)
 class TranslatorOptions:
+    # The hand-checked phrasebook is the first rung: a line it knows is right.
     use_phrasebook: bool = True
+    # Whisper's own speech translation is the rung into English when no text model
+    # serves the direction.
     use_whisper_translate: bool = True
     # A text model translates sentence by sentence, and a long sentence clause by
-    # clause, so the first piece can be spoken while the rest is translated.
+    # clause, so the first piece can be spoken while the rest is translated: the
+    # shortest piece, in characters, by source language (a Chinese character carries
+    # about three English ones),
     piece_min_chars: dict[str, int] = field(default_factory=lambda: {"zh": 8}, hash=False)
+    # and for every language not named there.
     piece_min_chars_default: int = 24
 
     def min_chars(self, language: str) -> int:

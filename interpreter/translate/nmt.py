@@ -25,16 +25,22 @@ _SHARED_SPM = ("sentencepiece.bpe.model", "spm.128k.model", "sentencepiece.model
 
 @dataclass(frozen=True)
 class NmtOptions:
+    # "cpu", "cuda" or "auto" (core/compute.py): the CPU by default, as a stall
+    # device has no GPU.
     device: str = "cpu"
+    # "default": int8 on a CPU, int8_float16 on a GPU, the fast settings for each.
     compute_type: str = "default"
+    # 0: one thread per core, since a translation is on the path to the first sound.
     cpu_threads: int = 0
-    # Greedy: the first translated piece is on the path to the first sound, and beam 2
-    # doubled its cost (the quality cost needs real weights to measure; see README).
+    # Greedy: the first translated piece is on the path to the first sound.
     beam_size: int = 1
+    # The absolute limit on a translation's length in pieces, for any sentence.
     max_decoding_length: int = 200
     # A sentence's translation is rarely three times its length in pieces; a model
     # stuck in a loop is stopped there instead of at the absolute limit.
     output_ratio: float = 3.0
+    # A sentence longer than this many pieces is cut, so that a run-on transcript
+    # costs a bounded time (the encoder's cost grows with its input).
     max_input_tokens: int = 256
 
 

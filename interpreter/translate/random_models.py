@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -81,7 +82,15 @@ def _pieces(model_bytes: bytes) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def _fill(spec: object, shape: RandomModelShape, vocab: int, rng: np.random.Generator) -> None:
+class WeightSpec(Protocol):
+    """What `_fill` asks of a CTranslate2 model spec (`ctranslate2.specs.LayerSpec`)."""
+
+    def variables(self) -> Mapping[str, object]:
+        """Every weight by its path (encoder/layer_0/...), None where not yet set."""
+        ...
+
+
+def _fill(spec: WeightSpec, shape: RandomModelShape, vocab: int, rng: np.random.Generator) -> None:
     """Give every weight the spec still lacks a random value of the right shape."""
     width, ffn = shape.width, shape.ffn_width
     shapes = {
@@ -104,13 +113,13 @@ def _fill(spec: object, shape: RandomModelShape, vocab: int, rng: np.random.Gene
         if shape.tie_embeddings
         else None
     )
-    for name, value in spec.variables().items():  # type: ignore[attr-defined]
+    for name, value in spec.variables().items():
         if value is not None:
             continue
         dims = next((dims for pattern, dims in shapes.items() if re.search(pattern, name)), None)
         if dims is None:
             raise ValueError(f"no random shape for {name}")
-        if dims == (vocab, width) and shape.tie_embeddings:
+        if dims == (vocab, width) and tied is not None:  # tied: shape.tie_embeddings
             array = tied
         elif name.endswith("gamma"):
             array = np.ones(dims, dtype=np.float32)

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -24,11 +24,20 @@ from interpreter.core.languages import language
 from interpreter.core.text import bounded_pieces, lead_and_rest, split_sentences
 from interpreter.core.types import SpeechChunk, Translation
 
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
 
 class Voice(Protocol):
-    name: str
-    language: str
-    sample_rate: int
+    # Read-only, so that a frozen dataclass (the demo's recorded voice) is a Voice too.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def sample_rate(self) -> int: ...
 
     def speak(self, text: str) -> Iterator[np.ndarray]:
         """Float32 mono audio, one array per sentence."""
@@ -37,18 +46,17 @@ class Voice(Protocol):
 
 @dataclass(frozen=True)
 class SynthesizerOptions:
+    # espeak-ng speaks a language no Piper voice is installed for: robotic, but heard.
     use_espeak: bool = True
+    # espeak-ng's speaking rate (its `-s`), a little under its default of 175 so that
+    # its robotic voice is easier to follow.
     espeak_words_per_minute: int = 150
-    # A Piper voice renders a whole sentence before its first sample (about 0.1 s of
-    # work per second of speech on two cores); the first words of a long first
-    # sentence are spoken on their own so the listener hears sooner (Chinese, with no
-    # spaces, only at a comma with this many characters on each side). Four words
-    # (about 1.2 s of speech, time enough to render the rest) made the first English
-    # audio 80 ms sooner than six (benchmarks/README.md, run 18).
+    # A Piper voice renders a whole sentence before its first sample, so the first words
+    # of a long first sentence are spoken on their own and the listener hears sooner
+    # (Chinese, with no spaces, only at a comma with this many characters on each side).
     lead_words: int = 4
-    # Piper renders a sentence in one pass and holds all of it in memory at once:
-    # about 1.6 MB per character (a 108-character sentence peaked 170 MB above idle),
-    # so a long sentence is spoken in pieces to keep the device under 1 GB.
+    # Piper holds all of a sentence in memory while it renders it, so a long sentence
+    # is spoken in pieces to keep the device under 1 GB.
     max_sentence_chars: int = 90
 
 
@@ -95,7 +103,7 @@ class PiperVoiceModel:
             yield chunk.audio_float_array.astype(np.float32, copy=False)
 
 
-def _load_piper(onnx_path: Path):  # -> piper.PiperVoice
+def _load_piper(onnx_path: Path) -> PiperVoice:
     """Piper's own loader keeps onnxruntime's memory arena, which holds on to the
     buffers of the longest sentence ever spoken: a day at the counter only grows it.
     Without the arena, memory returns after each sentence at no measured cost."""

@@ -18,10 +18,18 @@ from dataclasses import dataclass
 class LatencyBudget:
     """Milliseconds; the defaults are for a 2-core x86 CPU and Whisper base."""
 
+    # The pause that ends an utterance (the endpointer's `min_silence_ms` in a live
+    # session): every turn waits it out before any stage starts.
     endpoint_silence_ms: int = 400
+    # Recognition's share: a rung predicted to take longer gives way to a faster one.
     asr_ms: int = 600
+    # The first translated piece's share, plus whatever recognition left unused.
     mt_ms: int = 150
+    # From the first translated piece to its first audio: kept back from the stages
+    # before it, so that the voice still has its time.
     first_audio_ms: int = 200
+    # From the start of recognition to the first audio, all stages together: the wait
+    # the listener notices.
     total_ms: int = 1200
     # Longer utterances are cut here: recognition time grows with the audio.
     max_utterance_s: float = 15.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, split_utterances
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
-from interpreter.core.types import Method, SpeechChunk, Transcript, Translation, Utterance
+from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer, speech_audio
 from interpreter.turn.budget import AsrRung, BudgetLadder, MtRung, Violation
@@ -279,7 +281,7 @@ class Interpreter:
             ),
             total_ms=ms(end_s, started_s),
         )
-        violations = ()
+        violations: tuple[Violation, ...] = ()
         if ladder is not None:
             violations = tuple(
                 ladder.violations(
@@ -327,7 +329,13 @@ class Interpreter:
         return self.synthesizer.synthesize(piece)
 
 
-def _restamped(made: Iterable, transcript: Transcript, clock: Clock) -> Iterator:
+# What a turn prepares ahead: its translated pieces and their speech.
+_Prepared = TypeVar("_Prepared", Translation, SpeechChunk)
+
+
+def _restamped(
+    made: Iterable[_Prepared], transcript: Transcript, clock: Clock
+) -> Iterator[_Prepared]:
     """Pieces or speech prepared before the utterance ended, as this turn's: its id,
     and ready no earlier than now (the turn cannot use them before it exists)."""
     for item in made:

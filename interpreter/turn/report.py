@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from interpreter.core.types import Method, Translation
+from interpreter.core.types import Translation
+from interpreter.core.vocabulary import Method
 from interpreter.turn.pipeline import StageTimings, Turn
 
 

@@ -17,7 +17,7 @@ from interpreter.asr.transcriber import Transcriber, TranscriberOptions
 from interpreter.asr.vad import Endpointer, EndpointerOptions, SileroVad
 from interpreter.core.clock import Clock
 from interpreter.core.errors import ModelError
-from interpreter.core.types import Method
+from interpreter.core.vocabulary import Method
 from interpreter.store import Catalog, ModelEntry, ModelStore
 from interpreter.translate.chain import PIVOT_LANGUAGE, TranslatorChain, TranslatorOptions
 from interpreter.translate.glossary import GlossaryFile, default_glossary_path
@@ -34,21 +34,23 @@ VAD_MODEL = "silero-vad-v6"
 
 @dataclass(frozen=True)
 class StageOptions:
+    # A whisper-* model from the store; None: the first of ASR_PREFERENCE installed
+    # that knows every language of the conversation.
     asr_model: str | None = None
+    # Each stage's own options, gathered so that one object sets up a whole pipeline.
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
     translator: TranslatorOptions = field(default_factory=TranslatorOptions)
     nmt: NmtOptions = field(default_factory=NmtOptions)
     synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
+    # False: no voice is loaded and translations are only shown (or written).
     speak: bool = True
     # A voice per target language (a store name, or "espeak-ng"); else the installed one.
     voices: dict[str, str] = field(default_factory=dict, hash=False)
     # The merchant's glossary (see translate/glossary.py); None: the default file, if it exists.
     glossary_path: Path | None = None
     # Whisper's confidence (exp of the mean token log-probability) below which a turn
-    # is shown with a marker instead of spoken. Measured with whisper base: clear
-    # English speech 0.60-0.96; the robotic Chinese test voice 0.13-0.79, and below
-    # 0.4 its transcripts were mostly wrong words ("我要登入海天" for 我要订五百件).
+    # is shown with a marker instead of spoken: a misheard number spoken aloud is a wrong deal.
     min_speak_confidence: float = 0.4
 
 

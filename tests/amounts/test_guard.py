@@ -15,7 +15,8 @@ import pytest
 
 from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.guard import NumberGuard
-from interpreter.core.types import Method, Transcript, Utterance
+from interpreter.core.types import Transcript, Utterance
+from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.glossary import Glossary, GlossaryEntry, GlossaryFile
 from interpreter.translate.nmt import NmtModel

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from interpreter.asr.early import EarlyOptions, EarlyRecognizer, agreed
-from interpreter.asr.transcriber import Decoded, Draft, Transcriber
+from interpreter.asr.readings import Decoded, Draft
+from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
 from interpreter.audio.files import read_recording
 from interpreter.core.types import Transcript, Utterance

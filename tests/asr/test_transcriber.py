@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.asr.transcriber import Decoded, Draft, Transcriber
+from interpreter.asr.readings import Decoded, Draft
+from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
 from interpreter.audio.files import read_recording
 from interpreter.core.chinese import SimplifiedChinese
@@ -146,13 +147,13 @@ def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_w
     )
     utterance = english_utterances[0]
     windows: list[float] = []
-    encode = doubting._encode
+    encode = doubting._whisper.encode
 
     def counted(samples, window_s):
         windows.append(window_s)
         return encode(samples, window_s)
 
-    doubting._encode = counted  # type: ignore[method-assign]
+    doubting._whisper.encode = counted  # type: ignore[method-assign]
     reading = doubting.draft(utterance.samples, ("zh", "en"))
     assert reading is not None and doubting.transcript_from_draft(utterance, reading) is None
     wider_s = doubting._fallback_window(utterance.duration_s, reading.decoded.window_s)

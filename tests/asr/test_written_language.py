@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interpreter.asr.transcriber import Decoded, as_written
+from interpreter.asr.readings import Decoded, as_written
 from interpreter.core.languages import scripts_of
 
 PAIR = ("zh", "en")

@@ -26,7 +26,8 @@ from benchmarks.fidelity_verdict import (
 )
 from benchmarks.said_values import said_values
 from interpreter.amounts.finder import AmountFinder
-from interpreter.core.types import Method, Transcript, Translation
+from interpreter.core.types import Transcript, Translation
+from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
 
 # --- the set and its splits ---------------------------------------------------------

@@ -74,7 +74,8 @@ def test_a_setting_that_cannot_be_timed_is_refused_in_one_line(flag, value, caps
 
 
 def test_second_passes_count_the_wider_windows_and_not_the_turns_without_text() -> None:
-    from benchmarks.latency import Measurement, summarise
+    from benchmarks.latency_pipelines import Measurement
+    from benchmarks.latency_summary import summarise
     from benchmarks.replay import Reference
 
     def row(speech_s: float, measured: Measurement) -> dict:
@@ -173,7 +174,7 @@ def played(*pieces: Heard) -> Played:
 
 
 def test_ours_is_the_sessions_own_trace_from_the_last_voiced_sample() -> None:
-    from benchmarks.latency import ours_measurement
+    from benchmarks.latency_pipelines import ours_measurement
 
     measured = ours_measurement(played(heard(1, "How much is this?")))
     assert measured.first_audio_ms == 450.0, "first audio out, its endpoint wait included"
@@ -185,7 +186,7 @@ def test_ours_is_the_sessions_own_trace_from_the_last_voiced_sample() -> None:
 
 
 def test_an_item_the_session_cut_in_two_is_timed_by_its_last_piece() -> None:
-    from benchmarks.latency import ours_measurement
+    from benchmarks.latency_pipelines import ours_measurement
 
     measured = ours_measurement(played(heard(1, "Hello,", out_ms=300.0), heard(2, "how much?")))
     assert measured.first_audio_ms == 450.0
@@ -194,7 +195,7 @@ def test_an_item_the_session_cut_in_two_is_timed_by_its_last_piece() -> None:
 
 
 def test_whatever_the_session_did_not_speak_after_the_voice_stopped_is_a_miss() -> None:
-    from benchmarks.latency import ours_measurement
+    from benchmarks.latency_pipelines import ours_measurement
     from benchmarks.session import Heard
 
     shown = ours_measurement(played(heard(1, "How much?", status="shown")))
@@ -213,11 +214,7 @@ def test_ours_is_the_live_session_hearing_real_recordings(
     model_store, tiny_translator_dir, joe_voice
 ) -> None:
     """Two English items, each heard whole in real time by the product's session."""
-    from benchmarks.latency import (
-        BenchOptions,
-        OursPipeline,
-        ours_measurement,
-    )
+    from benchmarks.latency_pipelines import BenchOptions, OursPipeline, ours_measurement
     from benchmarks.replay import Reference, build_replay
 
     # Whisper base hears Piper's "Please send a sample." as Chinese (in English words).
@@ -255,7 +252,7 @@ class SteppedClock:
 
 
 def test_stock_starts_at_the_endpoint_so_it_pays_the_whole_wait() -> None:
-    from benchmarks.latency import StockPipeline
+    from benchmarks.latency_pipelines import StockPipeline
     from interpreter.core.types import Utterance
 
     clock = SteppedClock()
@@ -281,14 +278,14 @@ def test_stock_starts_at_the_endpoint_so_it_pays_the_whole_wait() -> None:
 
 
 def measured(first_audio_ms: float | None) -> dict:
-    from benchmarks.latency import Measurement
+    from benchmarks.latency_pipelines import Measurement
 
     method = "nmt" if first_audio_ms is not None else "no-text"
     return asdict(Measurement("", "en", "", method, 0.0, 0.0, first_audio_ms, 5.0))
 
 
 def compared(ours: list[float | None], stock: list[float | None]) -> dict:
-    from benchmarks.latency import compare
+    from benchmarks.latency_summary import compare
     from benchmarks.replay import Reference
 
     rows = [
@@ -319,7 +316,7 @@ def test_a_turn_without_audio_is_a_miss_and_infinitely_slow() -> None:
 
 
 def test_the_results_write_an_infinite_figure_as_the_string_inf(tmp_path) -> None:
-    from benchmarks.latency import write_json
+    from benchmarks.common.results import write_json
 
     path = tmp_path / "run.json"
     write_json({"summary": {"p50": 300.0, "p95": math.inf}, "first_audio_ms": None}, path)

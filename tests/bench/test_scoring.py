@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from benchmarks.latency import headline, machine_slug, vector_extensions
+from benchmarks.common.machine import machine_slug, vector_extensions
+from benchmarks.latency_summary import headline
 from benchmarks.scoring import edit_distance, error_rate, normalise, percentiles
 
 

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +19,12 @@ import pytest
 
 from interpreter.commands.log import write_atomically
 from interpreter.core.errors import InputError
-from interpreter.core.types import Method, Transcript, Translation, Utterance
-from interpreter.deals.log import (
-    DealLog,
-    DealLogError,
-    LoggedTurn,
-    SessionInfo,
-    default_log_path,
-    logged_turn,
-)
+from interpreter.core.types import Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method, Party
+from interpreter.deals.database import SCHEMA, DealLogError, default_log_path
+from interpreter.deals.log import DealLog
+from interpreter.deals.records import LoggedTurn, SessionInfo, logged_turn
 from interpreter.deals.sheet import agreed_numbers, deal_sheet
-from interpreter.live.parties import Party
 from interpreter.turn.pipeline import StageTimings, Turn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -207,7 +202,7 @@ def test_a_turn_that_cannot_be_kept_is_refused_before_the_database(changes, word
 
 def test_a_pipeline_turn_becomes_a_logged_turn() -> None:
     turn = Turn(
-        utterance=Utterance(7, np.zeros(1600, np.float32), 16_000, 10.0, 10.1, "merchant"),
+        utterance=Utterance(7, np.zeros(1600, np.float32), 16_000, 10.0, 10.1, Party.MERCHANT),
         transcript=Transcript(7, "我要订五百件", "zh", 0.88, 10.4),
         translation=Translation(
             7,
@@ -223,7 +218,7 @@ def test_a_pipeline_turn_becomes_a_logged_turn() -> None:
         timings=StageTimings(asr_ms=300.0, mt_ms=2.0, tts_first_audio_ms=None, total_ms=302.0),
     )
     logged = logged_turn(
-        turn, session_id="20261203-142501", turn_number=4, party="merchant", latency_ms=None
+        turn, session_id="20261203-142501", turn_number=4, party=Party.MERCHANT, latency_ms=None
     )
     assert (logged.transcript, logged.translation) == (
         "我要订五百件",
@@ -236,7 +231,17 @@ def test_a_pipeline_turn_becomes_a_logged_turn() -> None:
     )
     assert (logged.numbers, logged.numbers_said) == (("500 pieces",), ("五百件",))
     assert logged.confidence == pytest.approx(0.88)
-    assert datetime.fromisoformat(logged.time_utc).utcoffset().total_seconds() == 0
+    assert datetime.fromisoformat(logged.time_utc).utcoffset() == timedelta(0)
+
+
+def test_the_log_schema_accepts_every_party_and_method() -> None:
+    """The table's CHECKs are written out (a database keeps them as created); a party
+    or method added to the vocabulary needs them changed, and a schema version."""
+    schema = " ".join(SCHEMA)
+    parties = ", ".join(f"'{party.value}'" for party in Party)
+    methods = ", ".join(f"'{method.value}'" for method in Method)
+    assert f"party IN ({parties})" in schema
+    assert f"method IN ({methods})" in schema
 
 
 def test_the_web_thread_reads_while_the_worker_writes(log_path: Path) -> None:
@@ -323,7 +328,8 @@ def test_the_default_log_is_in_the_users_data_folder(monkeypatch, tmp_path: Path
 
 KILLED_MID_TURN = """
 import os, signal, sys
-from interpreter.deals.log import DealLog, LoggedTurn, utc_now
+from interpreter.deals.log import DealLog
+from interpreter.deals.records import LoggedTurn, utc_now
 
 def turn(session, number):
     return LoggedTurn(session, number, utc_now(), "merchant", "zh", "en",

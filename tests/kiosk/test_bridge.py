@@ -7,10 +7,12 @@ import pytest
 
 from interpreter.core.clock import ManualClock
 from interpreter.core.errors import InputError
-from interpreter.deals.log import DealLog, DealLogError
+from interpreter.core.vocabulary import Party
+from interpreter.deals.database import DealLogError
+from interpreter.deals.log import DealLog
 from interpreter.kiosk.bridge import KioskBridge, StallControls
 from interpreter.kiosk.metrics import KioskMetrics
-from interpreter.live.parties import Parties, Party
+from interpreter.live.parties import Parties
 from interpreter.live.session import PairChange
 from interpreter.translate.chain import TranslatorChain
 from interpreter.turn.stages import StageOptions
@@ -50,11 +52,11 @@ def test_a_finished_turn_is_on_record_before_the_page_shows_it(deal_log) -> None
     hub = WatchingHub(deal_log, session_id)
     metrics = KioskMetrics()
     clock = ManualClock()
-    session, _, _ = session_with(clock)
-    session._events = KioskBridge(hub, deal_log, session_id, metrics)  # type: ignore[arg-type]
+    bridge = KioskBridge(hub, deal_log, session_id, metrics)  # type: ignore[arg-type]
+    session, _, _ = session_with(clock, events=bridge)
     for number in (1, 2):
-        session._submit(utterance(number), None, Party.BUYER)
-        session._handle(session._work.get_nowait())
+        session.listener.submit(utterance(number), None, Party.BUYER)
+        session.worker.handle(session.worker.jobs.get_nowait())
 
     turns = [event for event in hub.events if event[0] == "turn"]
     assert turns == [("turn", 1, (1,)), ("turn", 2, (1, 2))]
@@ -83,11 +85,10 @@ def test_a_deal_log_that_fails_is_said_once_and_the_page_still_shows_the_turns()
     hub = WatchingHub(full, "20261203-080000")  # type: ignore[arg-type]
     warnings: list[str] = []
     bridge = KioskBridge(hub, full, "20261203-080000", KioskMetrics(), warnings.append)  # type: ignore[arg-type]
-    session, _, _ = session_with(ManualClock())
-    session._events = bridge
+    session, _, _ = session_with(ManualClock(), events=bridge)
     for number in (1, 2):
-        session._submit(utterance(number), None, Party.BUYER)
-        session._handle(session._work.get_nowait())
+        session.listener.submit(utterance(number), None, Party.BUYER)
+        session.worker.handle(session.worker.jobs.get_nowait())
     assert len([e for e in hub.events if e[0] == "turn"]) == 2
     assert len(warnings) == 1 and "disk is full" in warnings[0]
 
@@ -124,9 +125,9 @@ def test_a_new_pair_is_made_ready_then_switched_between_turns(model_store) -> No
     settings = controls.change_settings(pair=("zh", "it"))
     assert (settings.merchant_language, settings.buyer_language) == ("zh", "it")
     assert session.parties == Parties("zh", "en"), "not before the next turn"
-    session._apply_change()
+    session.worker.apply_change()
     assert session.parties == Parties("zh", "it")
-    assert session._directions.target("zh") == "it"
+    assert session.worker.directions.target("zh") == "it"
 
 
 @pytest.mark.models
@@ -143,7 +144,7 @@ def test_a_bad_change_is_refused_and_nothing_changes(model_store, pair, voices, 
     controls = controls_for(model_store, session)
     with pytest.raises(InputError, match=message):
         controls.change_settings(pair=pair, voices=voices)
-    session._apply_change()
+    session.worker.apply_change()
     assert session.parties == Parties("zh", "en")
 
 
@@ -160,7 +161,7 @@ def test_a_pair_change_is_applied_by_the_worker_between_turns() -> None:
     session, interpreter, _ = session_with(ManualClock())
     translator = object()
     session.change_pair(PairChange(Parties("zh", "ru"), translator, None))
-    session._submit(utterance(1), None, Party.BUYER)
-    session._apply_change()
+    session.listener.submit(utterance(1), None, Party.BUYER)
+    session.worker.apply_change()
     assert interpreter.translator is translator  # type: ignore[attr-defined]
     assert session.parties.buyer_language == "ru"

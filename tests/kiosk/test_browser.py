@@ -4,7 +4,7 @@ Debian's chromium (apt package `chromium`, installed by `make system-deps` as ro
 driven by Playwright for Python with that executable; Playwright's own browser
 downloads are never used. The server is the real one, served by uvicorn on a free
 localhost port in a thread; the live runner is `StandInRunner` from
-test_kiosk_server.py, which logs a scripted turn in a real deal log when a button is
+tests/kiosk/test_server.py, which logs a scripted turn in a real deal log when a button is
 released. Screenshots are kept in test-artifacts/ at the repository root.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from interpreter.kiosk.server import KioskServer, serve
+from interpreter.kiosk.serve import KioskServer, serve
 from tests.kiosk.test_server import Stall
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")

@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from interpreter.deals.log import LoggedTurn
-from interpreter.kiosk.backend import HEARING, LISTENING, SPEAKING, THINKING, StallSettings
+from interpreter.core.vocabulary import State
+from interpreter.deals.records import LoggedTurn
+from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
 
 SESSION = "20261203-142501"
@@ -101,8 +102,8 @@ def test_a_new_page_starts_in_the_current_state() -> None:
     hub = EventHub()  # no loop yet: events only update what a page will start with
     settings = StallSettings("zh", "en", voices={"en": "en_US-joe-medium"})
     hub.settings(settings)
-    hub.status(SPEAKING, 512.34)
-    hub.status(HEARING)
+    hub.status(State.SPEAKING, 512.34)
+    hub.status(State.HEARING)
     hub.partial("buyer", "en", "How much for")
 
     by_type = {m["type"]: m for m in hub.snapshot()}
@@ -115,11 +116,11 @@ def test_a_new_page_starts_in_the_current_state() -> None:
     assert by_type["status"] == {"type": "status", "state": "hearing", "last_latency_ms": 512.3}
     assert by_type["partial"]["text"] == "How much for"
 
-    hub.status(THINKING)
+    hub.status(State.THINKING)
     hub.turn(turn(1))
     assert "partial" not in {m["type"] for m in hub.snapshot()}
     hub.partial("merchant", "zh", "五")
-    hub.status(LISTENING, 280)
+    hub.status(State.LISTENING, 280)
     assert [m["type"] for m in hub.snapshot()] == ["settings", "status"]
 
 
@@ -135,7 +136,7 @@ def test_unsure_turns_are_remembered_for_a_page_that_reloads() -> None:
 def test_a_status_the_page_does_not_know_is_not_passed_on() -> None:
     hub = EventHub()
     hub.status("exploding")
-    assert hub.snapshot() == [{"type": "status", "state": LISTENING, "last_latency_ms": None}]
+    assert hub.snapshot() == [{"type": "status", "state": State.LISTENING, "last_latency_ms": None}]
 
 
 def test_shutting_down_closes_every_page() -> None:
@@ -146,7 +147,7 @@ def test_shutting_down_closes_every_page() -> None:
         assert hub.client_count == 3
         hub.detach()
         assert hub.client_count == 0
-        hub.status(HEARING)  # after detach: remembered, sent to nobody
+        hub.status(State.HEARING)  # after detach: remembered, sent to nobody
         return [await asyncio.wait_for(c.next(), 5) for c in clients]
 
     assert asyncio.run(scenario()) == [None, None, None]

@@ -29,12 +29,16 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from interpreter.core.errors import InputError
-from interpreter.deals.log import DealLog, LoggedTurn, utc_now
-from interpreter.kiosk.backend import HEARING, LISTENING, THINKING, StallSettings
+from interpreter.core.vocabulary import State
+from interpreter.deals.log import DealLog
+from interpreter.deals.records import LoggedTurn, utc_now
+from interpreter.kiosk.access import deal_key
+from interpreter.kiosk.app import build_app
+from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
 from interpreter.kiosk.qr import lan_address
-from interpreter.kiosk.server import build_app, deal_key, serve
+from interpreter.kiosk.serve import serve
 
 LOCAL = "http://127.0.0.1:8780"
 WS = "ws://127.0.0.1:8780/ws"
@@ -94,14 +98,14 @@ class StandInRunner:
     def press(self, party: str, down: bool) -> None:
         self.presses.append((party, down))
         if down:
-            self.hub.status(HEARING)
+            self.hub.status(State.HEARING)
             line = SCRIPT[party][self._said[party] % len(SCRIPT[party])]
             self.hub.partial(party, self._language(party), line[0].split()[0])
             return
-        self.hub.status(THINKING)
+        self.hub.status(State.THINKING)
         turn, unsure = self.say(party)
         self.hub.turn(turn, unsure=unsure)
-        self.hub.status(LISTENING, turn.latency_ms)
+        self.hub.status(State.LISTENING, turn.latency_ms)
 
     def say(self, party: str) -> tuple[LoggedTurn, bool]:
         """Log the party's next scripted turn (as the runner does before showing it)."""
@@ -231,7 +235,7 @@ def test_a_page_that_connects_gets_the_state_and_the_session_so_far(
     stall: Stall, client: TestClient
 ) -> None:
     earlier, _ = stall.runner.say("merchant")
-    stall.hub.status(LISTENING, 380.0)
+    stall.hub.status(State.LISTENING, 380.0)
 
     with client.websocket_connect(WS) as ws:
         first = opening(ws)
@@ -468,6 +472,16 @@ def test_with_lan_every_request_needs_the_pairing_token(stall: Stall) -> None:
         assert phone.get(f"/qr/{session}.svg?key={key}").status_code == 403
         other = deal_key("s3cret-token", "20991231-235959")
         assert phone.get(f"/deal/{session}?key={other}").status_code == 403
+
+
+def test_a_token_or_key_with_non_ascii_characters_is_refused_not_an_error(
+    stall: Stall,
+) -> None:
+    session = stall.runner.session
+    app = stall.app(lan=True, token="s3cret-token")
+    with TestClient(app, base_url=LAN) as client:
+        assert client.get("/?token=s3cr%C3%A9t-token").status_code == 403
+        assert client.get(f"/deal/{session}?key=%C3%A9%C3%A9").status_code == 403
 
 
 def test_lan_mode_makes_a_token_when_none_is_given(stall: Stall) -> None:

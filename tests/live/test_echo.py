@@ -21,7 +21,8 @@ from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.types import Frame, SpeechChunk
 from interpreter.live.parties import GateOptions, Parties
-from interpreter.live.session import LiveOptions, LiveSession, SessionSummary
+from interpreter.live.session import LiveOptions, LiveSession
+from interpreter.live.summary import SessionSummary
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 from interpreter.turn.pipeline import Directions
 from interpreter.turn.stages import StageOptions, build_endpointer, build_interpreter, build_vad

@@ -40,7 +40,7 @@ def test_a_live_session_gets_the_smaller_rung_and_a_file_does_not(model_store) -
     assert live.smaller_transcriber.name == "whisper-tiny.en"
     options = LiveOptions(parties=Parties("zh", "en"))
     session = LiveSession(live, None, None, options, clock=clock)  # type: ignore[arg-type]
-    assert session._ladder.has_smaller_model
+    assert session.worker.ladder.has_smaller_model
 
     file_mode, _ = build_interpreter(model_store, english, TEXT_ONLY, clock, "vad")
     assert file_mode.smaller_transcriber is None

@@ -18,11 +18,12 @@ import numpy as np
 import pytest
 
 from interpreter.asr.early import EarlyRecognizer
-from interpreter.asr.transcriber import Decoded, Draft
+from interpreter.asr.readings import Decoded, Draft
 from interpreter.asr.vad import Endpointer, EndpointerOptions
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.types import Frame, Transcript, Utterance
-from interpreter.live.parties import Parties, Party
+from interpreter.core.vocabulary import Mode, Party
+from interpreter.live.parties import Parties
 from interpreter.live.session import LiveOptions, LiveSession, Press
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.phrasebook import Phrasebook
@@ -235,7 +236,7 @@ def test_a_party_who_takes_over_does_not_take_the_last_turn_with_them() -> None:
     silence = np.zeros(RATE // 2, np.float32)
     microphone = Microphone(np.concatenate([silence, voice, voice, silence, silence]), clock)
     lines: list[str] = []
-    options = LiveOptions(parties=Parties("zh", "en"), mode="push-to-talk")
+    options = LiveOptions(parties=Parties("zh", "en"), mode=Mode.PUSH_TO_TALK)
     endpointer = Endpointer(LevelVad(), EndpointerOptions())
     session = LiveSession(interpreter, endpointer, microphone, options, lines.append, clock)
 

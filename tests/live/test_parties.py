@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from interpreter.core.types import Frame
-from interpreter.live.parties import GateOptions, Parties, Party, PlaybackGate, PushToTalk
+from interpreter.core.vocabulary import Party
+from interpreter.live.parties import GateOptions, Parties, PlaybackGate, PushToTalk
 
 RATE = 16_000
 FRAME_S = 0.032

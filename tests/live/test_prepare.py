@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from interpreter.asr.transcriber import Decoded, Draft
+from interpreter.asr.readings import Decoded, Draft
 from interpreter.asr.vad import Endpointer, EndpointerOptions
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.types import Transcript, Utterance

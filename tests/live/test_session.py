@@ -1,7 +1,7 @@
 """The live session's bookkeeping, driven step by step with the models faked: what it
 keeps over a long day, which turns it drops as stale, and the trace line every
 utterance leaves. The listener and worker threads are not started; the test plays
-them, calling the session as they do."""
+them, calling the session's listener and worker as their threads do."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from collections import Counter
 import numpy as np
 
 from interpreter.core.clock import ManualClock
-from interpreter.core.types import Method, SpeechChunk, Transcript, Translation, Utterance
-from interpreter.live.parties import Parties, Party
-from interpreter.live.session import MAX_WAITING_TURNS, LiveOptions, LiveSession
+from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method, Party
+from interpreter.live.events import SessionEvents
+from interpreter.live.parties import Parties
+from interpreter.live.playback import MAX_WAITING_TURNS
+from interpreter.live.session import LiveOptions, LiveSession
 from interpreter.turn.budget import AsrRung
 from interpreter.turn.pipeline import StageTimings, Turn, TurnEvents
 
@@ -112,7 +115,10 @@ def utterance(number: int, seconds: float = 1.0, end_s: float = 0.0) -> Utteranc
 
 
 def session_with(
-    clock: ManualClock, queue_size: int = 4, speaker: Speaker | None = None
+    clock: ManualClock,
+    queue_size: int = 4,
+    speaker: Speaker | None = None,
+    events: SessionEvents | None = None,
 ) -> tuple[LiveSession, ScriptedInterpreter, list[dict]]:
     interpreter = ScriptedInterpreter(clock)
     traces: list[dict] = []
@@ -122,7 +128,15 @@ def session_with(
             traces.append(json.loads(line))
 
     options = LiveOptions(parties=Parties("zh", "en"), trace=True, work_queue_size=queue_size)
-    session = LiveSession(interpreter, None, QuietMicrophone(), options, out, clock)  # type: ignore[arg-type]
+    session = LiveSession(
+        interpreter,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        QuietMicrophone(),
+        options,
+        out,
+        clock,
+        events=events,
+    )
     if speaker is not None:
         speaker.session = session
         session.attach_speaker(speaker)
@@ -130,40 +144,40 @@ def session_with(
 
 
 def next_job(session: LiveSession):
-    return session._work.get_nowait()
+    return session.worker.jobs.get_nowait()
 
 
 def test_a_turn_goes_stale_once_the_other_party_has_spoken_since() -> None:
     session, interpreter, traces = session_with(ManualClock())
-    session._submit(utterance(1), None, Party.MERCHANT)
-    session._submit(utterance(2), None, Party.MERCHANT)
+    session.listener.submit(utterance(1), None, Party.MERCHANT)
+    session.listener.submit(utterance(2), None, Party.MERCHANT)
     merchant, merchant_again = next_job(session), next_job(session)
-    assert not session._is_stale(merchant)  # the same party going on is no new turn
+    assert not session.worker.is_stale(merchant)  # the same party going on is no new turn
 
-    session._submit(utterance(3), None, Party.BUYER)  # the buyer answered
+    session.listener.submit(utterance(3), None, Party.BUYER)  # the buyer answered
     buyer = next_job(session)
-    assert session._is_stale(merchant) and session._is_stale(merchant_again)
-    assert not session._is_stale(buyer)
+    assert session.worker.is_stale(merchant) and session.worker.is_stale(merchant_again)
+    assert not session.worker.is_stale(buyer)
 
-    session._handle(merchant)
-    session._handle(buyer)
+    session.worker.handle(merchant)
+    session.worker.handle(buyer)
     assert interpreter.asked == [3]  # the stale turn never reached the models
     assert session.summary.stale_dropped == 1 and session.summary.turns == 1
     assert [(t["utterance"], t["status"]) for t in traces] == [(1, "stale"), (3, "spoken")]
     assert "1 turns;" in session.summary.line()
     assert "1 stale dropped" in session.summary.line()
 
-    session._submit(utterance(4), None, None)  # whose it is is not known yet
-    session._submit(utterance(5), None, Party.MERCHANT)
-    assert not session._is_stale(next_job(session))
+    session.listener.submit(utterance(4), None, None)  # whose it is is not known yet
+    session.listener.submit(utterance(5), None, Party.MERCHANT)
+    assert not session.worker.is_stale(next_job(session))
 
 
 def test_a_worker_that_falls_behind_drops_the_oldest_utterances() -> None:
     session, interpreter, traces = session_with(ManualClock(), queue_size=2)
     for number in range(1, 6):
-        session._submit(utterance(number), None, Party.BUYER)
-    while not session._work.empty():
-        session._handle(next_job(session))
+        session.listener.submit(utterance(number), None, Party.BUYER)
+    while not session.worker.jobs.empty():
+        session.worker.handle(next_job(session))
 
     assert interpreter.asked == [4, 5]  # the newest two were waiting
     assert session.summary.stale_dropped == 3 and session.summary.turns == 2
@@ -178,10 +192,10 @@ def test_every_utterance_leaves_a_trace_line_with_what_became_of_it() -> None:
     clock = ManualClock(start_s=10.0)
     session, interpreter, traces = session_with(clock)
     interpreter.silent.add(1)
-    session._submit(utterance(1, end_s=9.8), None, None)  # a cough
-    session._handle(next_job(session))
-    session._submit(utterance(2, end_s=10.0), None, None)
-    session._handle(next_job(session))
+    session.listener.submit(utterance(1, end_s=9.8), None, None)  # a cough
+    session.worker.handle(next_job(session))
+    session.listener.submit(utterance(2, end_s=10.0), None, None)
+    session.worker.handle(next_job(session))
 
     silent, spoken = traces
     assert silent["status"] == "silent" and silent["wait_ms"] is None
@@ -206,12 +220,12 @@ def test_a_day_of_turns_keeps_nothing_but_counts() -> None:
         speaker.play_at_once = kind == 0
         if kind == 4:
             interpreter.silent.add(number)
-        session._submit(utterance(number, end_s=clock.now()), None, party)
+        session.listener.submit(utterance(number, end_s=clock.now()), None, party)
         if kind == 5:  # the other party speaks before the worker gets to it
             other = Party.MERCHANT if party is Party.BUYER else Party.BUYER
-            session._submit(utterance(-number, end_s=clock.now()), None, other)
-        while not session._work.empty():
-            session._handle(next_job(session))
+            session.listener.submit(utterance(-number, end_s=clock.now()), None, other)
+        while not session.worker.jobs.empty():
+            session.worker.handle(next_job(session))
         if kind == 1:
             session.playback_started(number, clock.now() + 0.1)
         elif kind == 2:
@@ -240,7 +254,7 @@ def test_a_day_of_turns_keeps_nothing_but_counts() -> None:
     # Of every six: two spoken, one silent, one stale (and the answer that made it so),
     # and three whose speech a party talked over before it sounded; the last two of
     # those still wait for the speaker.
-    assert len(session._playback) == 2
+    assert session.playback.held == 2
     assert statuses == {"spoken": 240, "interrupted": 358, "silent": 120, "stale": 120}
     summary = session.summary
     assert summary.turns == 600 and summary.interrupted == 358
@@ -253,10 +267,10 @@ def test_a_speaker_that_never_plays_holds_only_a_few_turns() -> None:
     clock = ManualClock()
     session, _, traces = session_with(clock, speaker=Speaker(clock))
     for number in range(1, 21):
-        session._submit(utterance(number, end_s=clock.now()), None, Party.BUYER)
-        session._handle(next_job(session))
+        session.listener.submit(utterance(number, end_s=clock.now()), None, Party.BUYER)
+        session.worker.handle(next_job(session))
         clock.advance(5.0)
-    assert len(session._playback) == MAX_WAITING_TURNS
+    assert session.playback.held == MAX_WAITING_TURNS
     assert [t["utterance"] for t in traces] == list(range(1, 21 - MAX_WAITING_TURNS))
     assert {t["status"] for t in traces} == {"unplayed"}
     assert session.summary.first_audio_ms.count == 0

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from interpreter.core.clock import ManualClock
-from interpreter.core.types import Method, Transcript, Utterance
+from interpreter.core.types import Transcript, Utterance
+from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook

@@ -11,7 +11,8 @@ import pytest
 from interpreter.amounts.finder import AmountFinder
 from interpreter.asr.transcriber import Transcriber
 from interpreter.audio.files import resample
-from interpreter.core.types import Method, Translation, Utterance
+from interpreter.core.types import Translation, Utterance
+from interpreter.core.vocabulary import Method
 from interpreter.tts.readaloud import NumberReader, en_number_words, zh_number_words
 from interpreter.tts.synthesizer import PiperVoiceModel, Synthesizer
 from tests.conftest import needs_espeak

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interpreter.core.types import Method, Translation
+from interpreter.core.types import Translation
+from interpreter.core.vocabulary import Method
 from interpreter.tts.synthesizer import EspeakVoice, Synthesizer, SynthesizerOptions
 from tests.conftest import needs_espeak
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from interpreter.core.clock import ManualClock
 from interpreter.core.types import Utterance
+from interpreter.core.vocabulary import Party, Status
 from interpreter.turn.budget import BudgetLadder, LatencyBudget
 from interpreter.turn.trace import DroppedTrace, TurnTrace
 from tests.turn.test_budget import FREE_SPEECH, PAIR, SlowTranscriber, interpreter_with, utterance
@@ -20,7 +21,9 @@ def test_a_trace_line_times_each_stage_from_the_end_of_speech() -> None:
     turn = interpreter.interpret(utterance(3.0), PAIR, ladder=BudgetLadder(LatencyBudget()))
     assert turn is not None
 
-    trace = TurnTrace.of(turn, endpoint_s=3.4, first_audio_out_s=clock.now() + 0.01, party="buyer")
+    trace = TurnTrace.of(
+        turn, endpoint_s=3.4, first_audio_out_s=clock.now() + 0.01, party=Party.BUYER
+    )
     line = json.loads(trace.json_line())
 
     assert line["party"] == "buyer" and line["language"] == "en" and line["method"] == "nmt"
@@ -40,20 +43,20 @@ def test_a_turn_line_says_whether_its_translation_was_spoken() -> None:
     turn = interpreter.interpret(utterance(3.0), PAIR)
     assert turn is not None and turn.speech
 
-    line = json.loads(TurnTrace.of(turn, endpoint_s=3.4, party="buyer").json_line())
+    line = json.loads(TurnTrace.of(turn, endpoint_s=3.4, party=Party.BUYER).json_line())
     assert line["status"] == "spoken"
     keys_before_status = {
         "utterance", "party", "language", "method", "rungs", "speech_s",
         "ms_after_speech_end", "wait_ms", "violations", "confidence", "numbers",
     }  # fmt: skip
     assert set(line) == keys_before_status | {"status"}
-    interrupted = TurnTrace.of(turn, endpoint_s=3.4, status="interrupted")
+    interrupted = TurnTrace.of(turn, endpoint_s=3.4, status=Status.INTERRUPTED)
     assert json.loads(interrupted.json_line())["status"] == "interrupted"
 
 
 def test_an_utterance_that_left_no_turn_still_leaves_a_line() -> None:
     cough = Utterance(7, np.zeros(8_000, np.float32), 16_000, 11.5, 12.0)
-    trace = DroppedTrace.of(cough, endpoint_s=12.25, dropped_s=12.4, status="silent")
+    trace = DroppedTrace.of(cough, endpoint_s=12.25, dropped_s=12.4, status=Status.SILENT)
     line = json.loads(trace.json_line())
     assert line == {
         "utterance": 7,

@@ -2,7 +2,7 @@
 // stall device has no network, and this file is all the page runs.
 //
 // The server sends events over one WebSocket (/ws): hello, settings, status, partial,
-// turn, history, press, error (see interpreter/kiosk/server.py for the schema). The
+// turn, history, press, error (see interpreter/kiosk/protocol.py for the schema). The
 // page sends press and settings. Everything a party reads is written with
 // textContent, never as HTML: a transcript is whatever someone said.
 "use strict";

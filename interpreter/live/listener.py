@@ -1,0 +1,223 @@
+"""The listener: turns microphone frames into utterances, on its own thread.
+
+The endpointer (a conversation) or the push-to-talk buttons say where an utterance
+ends; the echo gate keeps the microphone deaf to the device's own voice, except to a
+party talking over it. It never reads words itself: a reading takes longer than the
+frames it waits for, and a listener busy reading ends every utterance late. It asks
+the reader instead, for the newest audio, as often as the `ReadingPolicy` says.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from interpreter.asr.early import EarlyRecognizer
+from interpreter.asr.vad import Endpointer, SpeechProbability
+from interpreter.asr.vad import State as EndpointerState
+from interpreter.core.clock import Clock
+from interpreter.core.types import Frame, Utterance
+from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.live.events import Press, SessionEvents
+from interpreter.live.options import LiveOptions
+from interpreter.live.parties import GateOptions, PlaybackGate, PushToTalk
+from interpreter.live.reader import Reader
+from interpreter.live.reading import ReadingPolicy
+
+# Where an ended utterance goes: the utterance, the recognizer that read it, its party
+# when a button said it, and when it ended on the session's clock.
+HandOn = Callable[[Utterance, EarlyRecognizer | None, Party | None, float], None]
+
+
+class Microphone(Protocol):
+    """What the session asks of a microphone (audio/streams.py's, or a stand-in)."""
+
+    @property
+    def frames(self) -> queue.Queue[Frame]: ...
+
+    @property
+    def error(self) -> BaseException | None: ...
+
+    @property
+    def dropped_frames(self) -> int: ...
+
+    @property
+    def device_overflows(self) -> int: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class EchoGuard:
+    """The frames to listen to: none while the device speaks, unless a party is
+    talking over it, when the frames that showed it are heard too."""
+
+    def __init__(
+        self, gate: PlaybackGate, options: GateOptions, vad: SpeechProbability | None
+    ) -> None:
+        """`vad`: what tells a party's voice from noise (None: nothing is speech, so
+        nobody ever talks over the device)."""
+        self._gate = gate
+        self._options = options
+        self._vad = vad
+        self._carry = np.zeros(0, np.float32)
+        self._probability = 0.0
+        # The frames the gate kept from the listener lately: when a party turns out to
+        # be talking over the device, they are the start of their words (the loud time
+        # that proves it builds up over a syllable or two; see PlaybackGate).
+        self._held: deque[Frame] = deque()
+        self._held_s = 0.0
+
+    def hear(self, frame: Frame) -> tuple[list[Frame], bool]:
+        """(the frames to listen to, whether a party has just barged in)."""
+        if not self._options.enabled or not self._gate.playing:
+            self._held.clear()
+            self._held_s = 0.0
+            self._carry = self._carry[:0]
+            listen, _ = self._gate.hear(frame, 0.0)
+            return ([frame] if listen else []), False
+        listen, barge_in = self._gate.hear(frame, self._speech_probability(frame))
+        self._hold(frame)
+        if not barge_in:
+            return ([frame] if listen else []), False
+        held = list(self._held)
+        self._held.clear()
+        self._held_s = 0.0
+        return held, True
+
+    def _hold(self, frame: Frame) -> None:
+        keep_s = (4 * self._options.barge_in_ms) / 1000.0
+        self._held.append(frame)
+        self._held_s += len(frame.samples) / frame.sample_rate
+        while len(self._held) > 1 and self._held_s > keep_s:
+            oldest = self._held.popleft()
+            self._held_s -= len(oldest.samples) / oldest.sample_rate
+
+    def _speech_probability(self, frame: Frame) -> float:
+        """Silero reads whole windows; a microphone's frames need not be whole windows
+        (44.1 kHz resampled to 16 kHz is not), so the remainder waits for the next."""
+        vad = self._vad
+        if vad is None:
+            return 0.0
+        samples = np.concatenate([self._carry, frame.samples.astype(np.float32)])
+        window = vad.window_samples
+        usable = len(samples) // window * window
+        self._carry = samples[usable:]
+        if usable:
+            self._probability = float(np.max(vad.probabilities(samples[:usable])))
+        return self._probability
+
+
+class Listener:
+    def __init__(
+        self,
+        options: LiveOptions,
+        policy: ReadingPolicy,
+        microphone: Microphone,
+        endpointer: Endpointer,
+        guard: EchoGuard,
+        reader: Reader,
+        hand_on: HandOn,
+        interrupt: Callable[[], None],
+        barged_in: Callable[[], None],
+        events: SessionEvents,
+        clock: Clock,
+        stop: threading.Event,
+    ) -> None:
+        """`hand_on`: takes each utterance to the worker; `interrupt`: stops the
+        playback (a press); `barged_in`: a party talks over the device."""
+        self._options = options
+        self._policy = policy
+        self._microphone = microphone
+        self._endpointer = endpointer
+        self._guard = guard
+        self._reader = reader
+        self._hand_on = hand_on
+        self._interrupt = interrupt
+        self._barged_in = barged_in
+        self._events = events
+        self._clock = clock
+        self._stop = stop
+        self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
+
+    def submit(
+        self, utterance: Utterance, early: EarlyRecognizer | None, party: Party | None
+    ) -> None:
+        """Hand an utterance on once the reader is done with it. The wait for the
+        reader counts as the turn's time after its endpoint."""
+        endpoint_s = self._clock.now()
+        self._reader.end()
+        self._hand_on(utterance, early, party, endpoint_s)
+
+    def run(self) -> None:
+        ptt = PushToTalk() if self._options.mode is Mode.PUSH_TO_TALK else None
+        early = self._reader.begin(None)
+        stopping = read_now = False
+        while not self._stop.is_set():
+            for press in self._drain_presses():
+                self._interrupt()
+                if ptt is not None:
+                    before = ptt.speaking
+                    if press.down:
+                        done = ptt.press(press.party, self._clock.now(), toggle=press.toggle)
+                    else:
+                        done = ptt.release(press.party, self._clock.now())
+                    if ptt.speaking is not None:
+                        self._events.status(State.HEARING)
+                    # The turn that ended goes with the recognizer that heard it; the
+                    # one that starts (the other party taking over) gets its own.
+                    for utterance in done:
+                        self.submit(utterance, early, utterance.speaker_hint)
+                    if done or ptt.speaking is not before:
+                        early = self._reader.begin(self._language_of(ptt.speaking))
+            try:
+                frame = self._microphone.frames.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if ptt is not None:
+                finished = ptt.push(frame)
+                for utterance in finished:  # a turn cut at the maximum length goes on
+                    self.submit(utterance, early, utterance.speaker_hint)
+                    early = self._reader.begin(self._language_of(ptt.speaking))
+                audio = ptt.current_audio()
+            else:
+                heard, barged_in = self._guard.hear(frame)
+                if barged_in:
+                    self._barged_in()
+                if not heard:
+                    continue
+                for piece in heard:
+                    for utterance in self._endpointer.push(piece):
+                        self.submit(utterance, early, None)
+                        early, read_now = self._reader.begin(None), False
+                audio = self._endpointer.current_audio()
+                voice_stopped = self._endpointer.state is EndpointerState.STOPPING
+                read_now = read_now or self._policy.voice_just_stopped(voice_stopped, stopping)
+                stopping = voice_stopped
+            if audio is None or self._behind(frame):
+                continue
+            party = ptt.speaking if ptt is not None else None
+            self._reader.ask(early, audio, frame.sample_rate, now=read_now, party=party)
+            read_now = False
+
+    def _language_of(self, party: Party | None) -> str | None:
+        """The language a push-to-talk button says (None: nobody holds one)."""
+        return self._options.parties.language(party) if party else None
+
+    def _behind(self, frame: Frame) -> bool:
+        waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate
+        return self._policy.behind(waiting_s)
+
+    def _drain_presses(self) -> list[Press]:
+        presses = []
+        while True:
+            try:
+                presses.append(self.presses.get_nowait())
+            except queue.Empty:
+                return presses
