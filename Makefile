@@ -37,6 +37,7 @@ demo: system-deps $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check interpreter tests benchmarks
 	$(BIN)/ruff format --check interpreter tests benchmarks
+	$(BIN)/mypy
 
 test: system-deps lint
 	$(BIN)/pytest -q

@@ -10,12 +10,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol, cast
 
 import numpy as np
 import pytest
 
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample, write_wav
 from interpreter.store import ModelStore, load_catalog
+from interpreter.translate.nmt import NmtModel
 from interpreter.translate.random_models import build_random_translator
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 
@@ -31,6 +33,22 @@ ENGLISH_SENTENCES = (
 # and 0.98); its "你好，欢迎光临" scores zh at 0.006 and was lost on a CPU that rounds
 # differently.
 CHINESE_SENTENCES = ("这个多少钱？", "二十天可以交货。")
+
+
+class TextModel(Protocol):
+    """What `TranslatorChain` asks of a text model when it translates."""
+
+    def supports(self, source: str, target: str) -> bool: ...
+
+    def translate(self, text: str, source: str, target: str) -> str: ...
+
+
+def text_models(*models: TextModel) -> list[NmtModel]:
+    """Fake text models in `NmtModel`'s place: `TranslatorChain` takes that class,
+    though it asks no more of one than `TextModel` (and `warm_up`, which only a test
+    that warms the chain up needs)."""
+    return [cast(NmtModel, model) for model in models]
+
 
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None,
@@ -70,7 +88,7 @@ def joe_voice(model_store: ModelStore) -> PiperVoiceModel:
 def speech(voice, sentences: tuple[str, ...], pause_s: float = 1.0) -> np.ndarray:
     """Sentences spoken with pauses between them, as a 16 kHz recording."""
     silence = np.zeros(int(pause_s * ASR_SAMPLE_RATE), dtype=np.float32)
-    parts = [silence]
+    parts: list[np.ndarray] = [silence]
     for sentence in sentences:
         for audio in voice.speak(sentence):
             parts.append(0.8 * resample(audio, voice.sample_rate, ASR_SAMPLE_RATE))

@@ -148,7 +148,8 @@ def default_catalog_path() -> Path:
     root = source_checkout_root()
     if root is not None:
         return root / "models" / "catalog.toml"
-    return Path(__file__).resolve().parents[1] / "catalog.toml"
+    # An installed wheel carries the catalog beside this module (pyproject's force-include).
+    return Path(__file__).resolve().parent / "catalog.toml"
 
 
 def default_store_dir() -> Path:

@@ -20,6 +20,7 @@ from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.glossary import Glossary, GlossaryEntry, GlossaryFile
 from interpreter.translate.nmt import NmtModel
+from tests.conftest import text_models
 
 
 class FakeModel:
@@ -56,7 +57,7 @@ def said(text: str, language: str) -> Transcript:
 
 
 def chain_with(model: FakeModel | NmtModel, **kwargs) -> TranslatorChain:
-    return TranslatorChain(None, [model], **kwargs)  # type: ignore[list-item]
+    return TranslatorChain(None, text_models(model), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +215,7 @@ def test_two_numbers_said_apart_are_never_joined_by_the_phrasebook() -> None:
     from interpreter.translate.phrasebook import Phrasebook
 
     model = FakeModel("zh", "en", word_for_word)
-    chain = TranslatorChain(Phrasebook.load(), [model])  # type: ignore[list-item]
+    chain = TranslatorChain(Phrasebook.load(), text_models(model))
     result = chain.translate(said("3500 1个,最少2500套", "zh"), "en")
     assert "35,001" not in result.text and "35001" not in result.text
     assert result.method is Method.NMT

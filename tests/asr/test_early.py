@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 import numpy as np
 import pytest
 
@@ -18,7 +21,7 @@ RATE = 16_000
 class ScriptedDrafts:
     """Drafts read from a script; records how the final transcript was asked for."""
 
-    def __init__(self, drafts: list[Draft | None]) -> None:
+    def __init__(self, drafts: Sequence[Draft | None]) -> None:
         self.drafts = list(drafts)
         self.read_at_s: list[float] = []
         self.asked_language: list[str | None] = []
@@ -53,6 +56,11 @@ class ScriptedDrafts:
         return Transcript(utterance.id, decoded.text, decoded.language, 0.5, 0.0)
 
 
+def as_transcriber(fake: ScriptedDrafts) -> Transcriber:
+    """The fake in Whisper's place: the early recognizer asks for the Transcriber class."""
+    return cast(Transcriber, fake)
+
+
 def draft(
     tokens: tuple[int, ...], language: str = "en", log_prob: float = -0.1, window_s: float = 30.0
 ) -> Draft:
@@ -72,7 +80,9 @@ def test_agreement_is_the_common_beginning() -> None:
 
 def test_tokens_two_drafts_agree_on_are_forced_in_the_final_decode() -> None:
     fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 4, 5)), draft((1, 2, 4, 5, 6))])
-    early = EarlyRecognizer(fake, ("zh", "en"), EarlyOptions(interval_s=0.5, min_audio_s=1.0))  # type: ignore[arg-type]
+    early = EarlyRecognizer(
+        as_transcriber(fake), ("zh", "en"), EarlyOptions(interval_s=0.5, min_audio_s=1.0)
+    )
     for seconds in (0.5, 1.0, 1.2, 1.5, 2.0):
         early.hear(audio(seconds), RATE)
     assert fake.read_at_s == [1.0, 1.5, 2.0], "not before 1 s, not more than twice a second"
@@ -84,7 +94,7 @@ def test_tokens_two_drafts_agree_on_are_forced_in_the_final_decode() -> None:
 
 def test_a_draft_of_the_whole_utterance_is_the_transcript() -> None:
     fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 4))])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     transcript = early.finish(Utterance(4, audio(1.6), RATE, 0.0, 1.6))
@@ -94,7 +104,7 @@ def test_a_draft_of_the_whole_utterance_is_the_transcript() -> None:
 
 def test_a_whole_reading_that_looks_degenerate_goes_straight_to_the_second_pass() -> None:
     fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     ended = Utterance(4, audio(1.5), RATE, 0.0, 1.5)  # only the post-roll unread
@@ -109,7 +119,7 @@ def test_the_second_reading_is_made_as_the_voice_stops_and_used_when_it_ends() -
     """The endpointer's silence is time to read a doubtful utterance again on the wider
     window: the preview asked for as the voice stops makes it, the end uses it."""
     fake = ScriptedDrafts([draft((1, 2, 3)), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     preview = early.preview(Utterance(0, audio(1.4), RATE, 0.0, 1.4))
@@ -122,7 +132,7 @@ def test_the_second_reading_is_made_as_the_voice_stops_and_used_when_it_ends() -
 
 def test_a_doubtful_reading_that_missed_the_last_words_is_decoded_with_them() -> None:
     fake = ScriptedDrafts([draft((1, 2, 3), "zh"), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0)])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     early.finish(Utterance(4, audio(1.65), RATE, 0.0, 1.65))
@@ -133,7 +143,7 @@ def test_a_doubtful_reading_on_a_shorter_window_is_decoded_again_on_the_whole_on
     fake = ScriptedDrafts(
         [draft((1, 2, 3), "zh"), draft((1, 2, 3, 3, 3), "zh", log_prob=-2.0, window_s=5.0)]
     )
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.4), RATE, now=True)
     early.finish(Utterance(4, audio(1.5), RATE, 0.0, 1.5))  # the utterance's window: 30 s
@@ -142,7 +152,7 @@ def test_a_doubtful_reading_on_a_shorter_window_is_decoded_again_on_the_whole_on
 
 def test_a_change_of_language_settles_nothing() -> None:
     fake = ScriptedDrafts([draft((1, 2), "zh"), draft((1, 2), "en")])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     early.hear(audio(1.5), RATE)
     assert early.settled == () and early.language == "en"
@@ -150,7 +160,7 @@ def test_a_change_of_language_settles_nothing() -> None:
 
 def test_two_readings_that_agree_on_the_language_settle_it() -> None:
     fake = ScriptedDrafts([draft((1,), "zh")] + [draft((1, 2), "en")] * 4 + [draft((1,), "zh")])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     for seconds in (1.0, 1.5, 2.0, 2.5):
         early.hear(audio(seconds), RATE)
     assert fake.asked_language == [None, None, None, "en"], "detected until two agree"
@@ -163,7 +173,7 @@ def test_two_readings_that_agree_on_the_language_settle_it() -> None:
 
 def test_the_end_of_the_voice_is_read_at_once() -> None:
     fake = ScriptedDrafts([draft((1,)), draft((1, 2))])
-    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("en",))
     early.hear(audio(1.0), RATE)
     assert early.hear(audio(1.2), RATE) is None
     assert early.hear(audio(1.2), RATE, now=True) is not None
@@ -172,7 +182,7 @@ def test_the_end_of_the_voice_is_read_at_once() -> None:
 def test_a_draft_of_nearly_all_that_was_heard_is_not_given_up() -> None:
     """As the voice stops, a draft under way that will leave less unread than is worth
     reading again is the reading of the whole utterance, begun early."""
-    early = EarlyRecognizer(ScriptedDrafts([]), ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(ScriptedDrafts([])), ("zh", "en"))
     assert early.nearly_whole(6.0, stopped_s=6.08)
     assert not early.nearly_whole(5.5, stopped_s=6.08)
     assert not early.nearly_whole(6.2, stopped_s=6.08), "begun after the voice stopped"
@@ -182,7 +192,7 @@ def test_a_reading_given_up_leaves_its_audio_unread() -> None:
     """A draft still running as the voice stops is given up; the reading asked for
     then reads the whole utterance, however little came after the given-up one."""
     fake = ScriptedDrafts([draft((1,)), None, draft((1, 2, 3))])
-    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("en",))
     early.hear(audio(1.0), RATE)
     assert early.hear(audio(1.5), RATE, keep_going=lambda: False) is None
     reading = early.hear(audio(1.6), RATE, now=True)
@@ -193,7 +203,7 @@ def test_a_reading_given_up_leaves_its_audio_unread() -> None:
 
 def test_a_quiet_reading_is_not_read_again_at_once() -> None:
     fake = ScriptedDrafts([draft((1,)), None])
-    early = EarlyRecognizer(fake, ("en",))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("en",))
     early.hear(audio(1.0), RATE)
     assert early.hear(audio(1.5), RATE, keep_going=lambda: True) is None
     assert early.hear(audio(1.6), RATE, now=True) is None, "0.1 s unread: not worth it"
@@ -224,7 +234,7 @@ def test_early_recognition_gives_the_same_words_as_reading_at_the_end(
 
 def test_a_preview_is_the_last_draft_only_when_it_read_everything() -> None:
     fake = ScriptedDrafts([draft((1, 2)), draft((1, 2, 3))])
-    early = EarlyRecognizer(fake, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(fake), ("zh", "en"))
     early.hear(audio(1.0), RATE)
     assert early.preview(Utterance(0, audio(2.0), RATE, 0.0, 2.0)) is None, "a second unread"
     early.hear(audio(2.0), RATE, now=True)

@@ -137,7 +137,7 @@ def test_the_second_pass_window_is_the_utterance_plus_its_margin(base, model_sto
 
 
 def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_window(
-    model_store, english_utterances
+    model_store, english_utterances, monkeypatch
 ) -> None:
     from interpreter.asr.transcriber import TranscriberOptions
 
@@ -153,7 +153,7 @@ def test_a_whole_reading_that_looks_degenerate_is_decoded_once_more_on_a_wider_w
         windows.append(window_s)
         return encode(samples, window_s)
 
-    doubting._whisper.encode = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(doubting._whisper, "encode", counted)
     reading = doubting.draft(utterance.samples, ("zh", "en"))
     assert reading is not None and doubting.transcript_from_draft(utterance, reading) is None
     wider_s = doubting._fallback_window(utterance.duration_s, reading.decoded.window_s)

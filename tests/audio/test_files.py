@@ -25,6 +25,7 @@ def encode(path: Path, codec: str, samples: np.ndarray, rate: int, channels: int
     layout = "stereo" if channels == 2 else "mono"
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=rate)
+        assert isinstance(stream, av.AudioStream), codec
         stream.layout = layout
         planar = np.tile(samples, (channels, 1)).astype(np.float32)
         frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=layout)

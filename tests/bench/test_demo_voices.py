@@ -13,6 +13,7 @@ from benchmarks.demo_voices import VOICE_NAME, render
 from benchmarks.zhbaker import BakerVoice, baker_available, baker_folder
 from interpreter.commands import demo
 from interpreter.commands.demo import DemoOptions, Line, run_demo
+from interpreter.core.vocabulary import Party
 
 pytestmark = [
     pytest.mark.models,
@@ -27,7 +28,7 @@ pytestmark = [
 def test_the_demo_hears_a_line_in_the_natural_voice(model_store, tmp_path, monkeypatch) -> None:
     # One merchant line keeps it to a single turn; the script is the demo's own line.
     line = next(line for line in demo.SCRIPT if line.text == "二十块一个。")
-    monkeypatch.setattr(demo, "SCRIPT", (Line("merchant", "zh", line.text),))
+    monkeypatch.setattr(demo, "SCRIPT", (Line(Party.MERCHANT, "zh", line.text),))
     (recording,) = render(tmp_path / "merchant", BakerVoice())
     assert recording[:2] == (1, line.text)
 

@@ -29,6 +29,7 @@ from interpreter.amounts.finder import AmountFinder
 from interpreter.core.types import Transcript, Translation
 from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
+from tests.conftest import text_models
 
 # --- the set and its splits ---------------------------------------------------------
 
@@ -228,7 +229,7 @@ class Garbling:
 
 
 def garbled(items: list[FidelityItem]) -> list[Row]:
-    chain = TranslatorChain(None, [Garbling("zh", "en"), Garbling("en", "zh")])  # type: ignore[list-item]
+    chain = TranslatorChain(None, text_models(Garbling("zh", "en"), Garbling("en", "zh")))
     return measure_text(items, [Ladder("garble", chain)])
 
 

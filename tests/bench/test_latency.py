@@ -10,15 +10,19 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pytest
 
 from benchmarks.zhbaker import baker_available, baker_folder
+from interpreter.core.vocabulary import Method, Party, Status
 from tests.conftest import ENGLISH_SENTENCES, needs_espeak
 
 if TYPE_CHECKING:
+    from piper import PiperVoice
+    from sentencepiece import SentencePieceProcessor
+
     from benchmarks.session import Heard, Played
 
 pytestmark = [pytest.mark.models, pytest.mark.slow]
@@ -44,7 +48,10 @@ def test_the_benchmark_writes_results_and_a_plot(model_store, tmp_path) -> None:
     assert 300 < wait_ms < 500, "the endpointer waits about 400 ms of quiet"
 
     def ms(figure: float | str) -> float:  # a figure that reaches a miss is written "inf"
-        return math.inf if figure == "inf" else figure
+        if isinstance(figure, str):
+            assert figure == "inf", figure
+            return math.inf
+        return figure
 
     for side in ("ours", "stock"):
         spread = summary[side]["first_audio_ms"]
@@ -146,25 +153,29 @@ def test_a_fading_syllable_is_still_voice_and_a_pause_inside_the_sentence_is_not
     assert utterance.duration_s == pytest.approx((30 + 20 + 20) * 0.032 + 0.160 + 0.320)
 
 
-def heard(utterance_id: int, text: str, status: str = "spoken", out_ms: float = 450.0) -> Heard:
+def heard(
+    utterance_id: int, text: str, status: Status = Status.SPOKEN, out_ms: float = 450.0
+) -> Heard:
     """An utterance the live session cut from an item, with its turn and its trace: its
     endpoint 390 ms after the last voiced sample, its transcript 30 ms later."""
     from benchmarks.session import Heard
+    from interpreter.turn.pipeline import Turn
     from interpreter.turn.trace import TurnTrace
 
+    # Only what the benchmark reads of a turn.
     turn = SimpleNamespace(
         transcript=SimpleNamespace(text=text, language="en", encoder_window_s=5.0),
         translation=SimpleNamespace(text=f"<{text}>"),
         timings=SimpleNamespace(mt_ms=12.0),
     )
-    first_ms = out_ms if status == "spoken" else None
+    first_ms = out_ms if status is Status.SPOKEN else None
     trace = TurnTrace(
-        utterance_id, "buyer", "en", "nmt", "configured", "full", 2.0,
+        utterance_id, Party.BUYER, "en", Method.NMT, "configured", "full", 2.0,
         endpoint_ms=390.0, asr_done_ms=420.0, mt_done_ms=432.0,
         first_audio_made_ms=first_ms, first_audio_out_ms=first_ms, violations=(),
         status=status,
     )  # fmt: skip
-    return Heard(utterance_id, status, turn, trace)  # type: ignore[arg-type]
+    return Heard(utterance_id, status, cast(Turn, turn), trace)
 
 
 def played(*pieces: Heard) -> Played:
@@ -198,7 +209,7 @@ def test_whatever_the_session_did_not_speak_after_the_voice_stopped_is_a_miss() 
     from benchmarks.latency_pipelines import ours_measurement
     from benchmarks.session import Heard
 
-    shown = ours_measurement(played(heard(1, "How much?", status="shown")))
+    shown = ours_measurement(played(heard(1, "How much?", status=Status.SHOWN)))
     silent = ours_measurement(played(heard(1, "Hello,"), Heard(2, "silent")))
     late = ours_measurement(played(Heard(1, "unreported")))
     unheard = ours_measurement(played())
@@ -233,8 +244,10 @@ def test_ours_is_the_live_session_hearing_real_recordings(
     for item, ours_m in zip(items, measured, strict=True):
         assert (ours_m.status, ours_m.utterances, ours_m.language) == ("spoken", 1, "en")
         # The endpointer decides 12 quiet windows after the voice, live as offline.
-        assert ours_m.endpoint_ms >= item.endpoint_wait_ms == 384.0
-        assert ours_m.endpoint_ms <= ours_m.first_audio_ms < 10_000
+        endpoint_ms, first_audio_ms = ours_m.endpoint_ms, ours_m.first_audio_ms
+        assert endpoint_ms is not None and first_audio_ms is not None
+        assert endpoint_ms >= item.endpoint_wait_ms == 384.0
+        assert endpoint_ms <= first_audio_ms < 10_000
 
 
 class SteppedClock:
@@ -253,23 +266,30 @@ class SteppedClock:
 
 def test_stock_starts_at_the_endpoint_so_it_pays_the_whole_wait() -> None:
     from benchmarks.latency_pipelines import StockPipeline
+    from interpreter.core.clock import MonotonicClock
     from interpreter.core.types import Utterance
 
     clock = SteppedClock()
     stock = StockPipeline.__new__(StockPipeline)
-    stock.clock = clock
+    # Stand-ins for the models, moving the clock on; the pipeline asks for their classes.
+    stock.clock = cast(MonotonicClock, clock)
     segment = SimpleNamespace(text="你好")
     info = SimpleNamespace(language="zh")
     stock.whisper = SimpleNamespace(transcribe=lambda *_, **__: clock.takes(300, ([segment], info)))
-    stock.spm = SimpleNamespace(
-        encode=lambda text, out_type: ["▁你好"], decode_pieces=lambda pieces: "Hello"
+    stock.spm = cast(
+        "SentencePieceProcessor",
+        SimpleNamespace(
+            encode=lambda text, out_type: ["▁你好"], decode_pieces=lambda pieces: "Hello"
+        ),
     )
     hypotheses = SimpleNamespace(hypotheses=[["▁Hello"]])
     stock.translator = SimpleNamespace(
         translate_batch=lambda *_, **__: clock.takes(100, [hypotheses])
     )
     chunk = SimpleNamespace(audio_float_array=np.ones(100, np.float32))
-    stock.piper = SimpleNamespace(synthesize=lambda text: clock.takes(50, [chunk]))
+    stock.piper = cast(
+        "PiperVoice", SimpleNamespace(synthesize=lambda text: clock.takes(50, [chunk]))
+    )
 
     utterance = Utterance(1, np.zeros(16_000, np.float32), 16_000, 0.0, 1.0)
     timed = stock.run(utterance, 384.0)

@@ -3,20 +3,27 @@ new pair made ready and switched between turns."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from interpreter.core.clock import ManualClock
 from interpreter.core.errors import InputError
-from interpreter.core.vocabulary import Party
+from interpreter.core.vocabulary import Party, State
 from interpreter.deals.database import DealLogError
 from interpreter.deals.log import DealLog
+from interpreter.deals.records import LoggedTurn
+from interpreter.kiosk.backend import KioskEvents, StallSettings
 from interpreter.kiosk.bridge import KioskBridge, StallControls
+from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
 from interpreter.live.parties import Parties
 from interpreter.live.session import PairChange
+from interpreter.store import ModelStore
 from interpreter.translate.chain import TranslatorChain
+from interpreter.turn.pipeline import Interpreter
 from interpreter.turn.stages import StageOptions
-from tests.live.test_session import ScriptedInterpreter, session_with, utterance
+from tests.live.test_session import ScriptedInterpreter, next_job, session_with, utterance
 
 
 class WatchingHub:
@@ -26,18 +33,25 @@ class WatchingHub:
         self.log, self.session_id = log, session_id
         self.events: list[tuple] = []
 
-    def status(self, state: str, last_latency_ms: float | None = None) -> None:
+    def status(self, state: State, last_latency_ms: float | None = None) -> None:
         self.events.append(("status", state))
 
-    def partial(self, party: str | None, language: str, text: str) -> None:
+    def partial(self, party: Party | None, language: str, text: str) -> None:
         self.events.append(("partial", party, text))
 
-    def turn(self, turn, unsure: bool = False) -> None:
+    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
         on_record = [t.turn_number for t in self.log.turns(self.session_id)]
         self.events.append(("turn", turn.turn_number, tuple(on_record)))
 
-    def settings(self, settings) -> None:
+    def settings(self, settings: StallSettings) -> None:
         self.events.append(("settings", settings.merchant_language, settings.buyer_language))
+
+
+def page(hub: WatchingHub) -> EventHub:
+    """The watching hub as the bridge's page: it has the hub's `KioskEvents`, all the
+    bridge calls, but `KioskBridge` asks for the `EventHub` class."""
+    events: KioskEvents = hub
+    return cast(EventHub, events)
 
 
 @pytest.fixture
@@ -52,11 +66,11 @@ def test_a_finished_turn_is_on_record_before_the_page_shows_it(deal_log) -> None
     hub = WatchingHub(deal_log, session_id)
     metrics = KioskMetrics()
     clock = ManualClock()
-    bridge = KioskBridge(hub, deal_log, session_id, metrics)  # type: ignore[arg-type]
+    bridge = KioskBridge(page(hub), deal_log, session_id, metrics)
     session, _, _ = session_with(clock, events=bridge)
     for number in (1, 2):
         session.listener.submit(utterance(number), None, Party.BUYER)
-        session.worker.handle(session.worker.jobs.get_nowait())
+        session.worker.handle(next_job(session))
 
     turns = [event for event in hub.events if event[0] == "turn"]
     assert turns == [("turn", 1, (1,)), ("turn", 2, (1, 2))]
@@ -73,22 +87,22 @@ class FullDisk:
     def next_turn_number(self, session_id: str) -> int:
         return 1
 
-    def record(self, turn) -> None:
+    def record(self, turn: LoggedTurn) -> None:
         raise DealLogError("deal log /stall/deals.sqlite: database or disk is full")
 
-    def turns(self, session_id: str) -> tuple:
+    def turns(self, session_id: str) -> tuple[LoggedTurn, ...]:
         return ()
 
 
 def test_a_deal_log_that_fails_is_said_once_and_the_page_still_shows_the_turns() -> None:
-    full = FullDisk()
-    hub = WatchingHub(full, "20261203-080000")  # type: ignore[arg-type]
+    full = cast(DealLog, FullDisk())  # a stand-in; there is no Protocol for the deal log
+    hub = WatchingHub(full, "20261203-080000")
     warnings: list[str] = []
-    bridge = KioskBridge(hub, full, "20261203-080000", KioskMetrics(), warnings.append)  # type: ignore[arg-type]
+    bridge = KioskBridge(page(hub), full, "20261203-080000", KioskMetrics(), warnings.append)
     session, _, _ = session_with(ManualClock(), events=bridge)
     for number in (1, 2):
         session.listener.submit(utterance(number), None, Party.BUYER)
-        session.worker.handle(session.worker.jobs.get_nowait())
+        session.worker.handle(next_job(session))
     assert len([e for e in hub.events if e[0] == "turn"]) == 2
     assert len(warnings) == 1 and "disk is full" in warnings[0]
 
@@ -102,11 +116,11 @@ class Transcriber:
 
 def controls_for(model_store, session) -> StallControls:
     interpreter = ScriptedInterpreter(ManualClock())
-    interpreter.transcriber = Transcriber()  # type: ignore[assignment]
-    interpreter.translator = TranslatorChain(None, [])  # type: ignore[attr-defined]
+    interpreter.transcriber = Transcriber()
+    interpreter.translator = TranslatorChain(None, [])
     return StallControls(
         session,
-        interpreter,  # type: ignore[arg-type]
+        cast(Interpreter, interpreter),  # a stand-in; there is no Protocol for it
         model_store,
         StageOptions(),
         ManualClock(),
@@ -149,19 +163,27 @@ def test_a_bad_change_is_refused_and_nothing_changes(model_store, pair, voices, 
 
 
 def test_a_press_on_the_page_is_a_push_to_talk_press() -> None:
-    session, _, _ = session_with(ManualClock())
-    controls = StallControls(session, None, None, None, None, "x", {})  # type: ignore[arg-type]
-    controls.press("buyer", True)
-    controls.press("buyer", False)
+    session, interpreter, _ = session_with(ManualClock())
+    controls = StallControls(
+        session,
+        cast(Interpreter, interpreter),
+        cast(ModelStore, None),  # a press loads nothing
+        StageOptions(),
+        ManualClock(),
+        "x",
+        {},
+    )
+    controls.press(Party.BUYER, True)
+    controls.press(Party.BUYER, False)
     presses = [session.presses.get_nowait() for _ in range(2)]
     assert [(p.party, p.down) for p in presses] == [(Party.BUYER, True), (Party.BUYER, False)]
 
 
 def test_a_pair_change_is_applied_by_the_worker_between_turns() -> None:
     session, interpreter, _ = session_with(ManualClock())
-    translator = object()
+    translator = cast(TranslatorChain, object())  # only its identity is looked at
     session.change_pair(PairChange(Parties("zh", "ru"), translator, None))
     session.listener.submit(utterance(1), None, Party.BUYER)
     session.worker.apply_change()
-    assert interpreter.translator is translator  # type: ignore[attr-defined]
+    assert interpreter.translator is translator
     assert session.parties.buyer_language == "ru"

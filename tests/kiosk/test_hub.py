@@ -6,10 +6,11 @@ import asyncio
 import json
 import threading
 import time
+from typing import cast
 
 import pytest
 
-from interpreter.core.vocabulary import State
+from interpreter.core.vocabulary import Party, State
 from interpreter.deals.records import LoggedTurn
 from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
@@ -47,12 +48,17 @@ def test_events_from_many_threads_reach_every_page_in_order() -> None:
 
         def runner_thread(name: str) -> None:
             for i in range(50):
-                hub.partial("buyer", "en", f"{name} {i}")
+                hub.partial(Party.BUYER, "en", f"{name} {i}")
 
         threads = [threading.Thread(target=runner_thread, args=(f"t{n}",)) for n in range(4)]
         for thread in threads:
             thread.start()
-        await asyncio.to_thread(lambda: [thread.join() for thread in threads])
+
+        def join_all() -> None:
+            for thread in threads:
+                thread.join()
+
+        await asyncio.to_thread(join_all)
         return await drain(first, 200), await drain(second, 200)
 
     first, second = asyncio.run(scenario())
@@ -72,7 +78,9 @@ def test_a_page_that_stops_reading_is_dropped_and_never_holds_the_runner_back() 
 
         async def read() -> None:
             while len(received) < 100:
-                received.append(json.loads(await reading.next()))
+                message = await reading.next()
+                assert message is not None, "a page that reads keeps its queue"
+                received.append(json.loads(message))
 
         reader = asyncio.create_task(read())
 
@@ -81,7 +89,7 @@ def test_a_page_that_stops_reading_is_dropped_and_never_holds_the_runner_back() 
             longest = 0.0
             for i in range(100):
                 started = time.perf_counter()
-                hub.partial("merchant", "zh", str(i))
+                hub.partial(Party.MERCHANT, "zh", str(i))
                 longest = max(longest, time.perf_counter() - started)
                 time.sleep(0.002)
             return longest
@@ -104,14 +112,15 @@ def test_a_new_page_starts_in_the_current_state() -> None:
     hub.settings(settings)
     hub.status(State.SPEAKING, 512.34)
     hub.status(State.HEARING)
-    hub.partial("buyer", "en", "How much for")
+    hub.partial(Party.BUYER, "en", "How much for")
 
     by_type = {m["type"]: m for m in hub.snapshot()}
 
     assert by_type["settings"]["buyer_language"] == "en"
     assert by_type["settings"]["voices"] == {"en": "en_US-joe-medium"}
     # No languages reported: every language the interpreter knows is offered.
-    assert {"zh", "en", "ar"} <= set(by_type["settings"]["languages"])
+    languages = by_type["settings"]["languages"]
+    assert isinstance(languages, list) and {"zh", "en", "ar"} <= set(languages)
     # The last turn's latency stays on the strip while the next one is heard.
     assert by_type["status"] == {"type": "status", "state": "hearing", "last_latency_ms": 512.3}
     assert by_type["partial"]["text"] == "How much for"
@@ -119,7 +128,7 @@ def test_a_new_page_starts_in_the_current_state() -> None:
     hub.status(State.THINKING)
     hub.turn(turn(1))
     assert "partial" not in {m["type"] for m in hub.snapshot()}
-    hub.partial("merchant", "zh", "五")
+    hub.partial(Party.MERCHANT, "zh", "五")
     hub.status(State.LISTENING, 280)
     assert [m["type"] for m in hub.snapshot()] == ["settings", "status"]
 
@@ -135,7 +144,7 @@ def test_unsure_turns_are_remembered_for_a_page_that_reloads() -> None:
 
 def test_a_status_the_page_does_not_know_is_not_passed_on() -> None:
     hub = EventHub()
-    hub.status("exploding")
+    hub.status(cast(State, "exploding"))  # what an untyped caller could pass
     assert hub.snapshot() == [{"type": "status", "state": State.LISTENING, "last_latency_ms": None}]
 
 

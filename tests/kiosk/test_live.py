@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pytest
@@ -60,11 +61,13 @@ class Kiosk:
         # When the microphone started: the recording plays from then on.
         self.listening_since = 0.0
         self.page_ready = threading.Event()
-        threading.Thread(target=self._watch, daemon=True).start()
-        threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True).start()
+        stdout, stderr = self.process.stdout, self.process.stderr
+        assert stdout is not None and stderr is not None, "both are pipes"
+        threading.Thread(target=self._watch, args=(stderr,), daemon=True).start()
+        threading.Thread(target=lambda: self.lines.extend(stdout), daemon=True).start()
 
-    def _watch(self) -> None:
-        for line in self.process.stderr:
+    def _watch(self, stderr: IO[str]) -> None:
+        for line in stderr:
             self.errors.append(line)
             found = re.search(r"kiosk page: (\S+)", line)
             if found:

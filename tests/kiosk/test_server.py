@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from interpreter.core.errors import InputError
-from interpreter.core.vocabulary import State
+from interpreter.core.vocabulary import Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, utc_now
 from interpreter.kiosk.access import deal_key
@@ -95,7 +95,7 @@ class StandInRunner:
         self._said = {"merchant": 0, "buyer": 0}
         self._lock = threading.Lock()
 
-    def press(self, party: str, down: bool) -> None:
+    def press(self, party: Party, down: bool) -> None:
         self.presses.append((party, down))
         if down:
             self.hub.status(State.HEARING)
@@ -399,7 +399,9 @@ def qr_modules(svg: str) -> list[list[bool]]:
     ns = {"svg": "http://www.w3.org/2000/svg"}
     path = root.find(".//svg:path[@class='qrline']", ns)
     assert path is not None
-    size = int(root.attrib["width"]) // int(re.search(r"scale\((\d+)\)", svg).group(1))
+    scale = re.search(r"scale\((\d+)\)", svg)
+    assert scale is not None
+    size = int(root.attrib["width"]) // int(scale.group(1))
     grid = [[False] * size for _ in range(size)]
     x = y = 0.0
     for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path.attrib["d"]):

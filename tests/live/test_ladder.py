@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter.asr.vad import Endpointer
 from interpreter.core.clock import MonotonicClock
 from interpreter.live.parties import Parties
 from interpreter.live.session import LiveOptions, LiveSession
 from interpreter.turn.pipeline import Directions
 from interpreter.turn.stages import StageOptions, build_interpreter, choose_smaller_asr
+from tests.asr.test_endpointer import ScriptedVad
+from tests.live.test_session import QuietMicrophone
 
 pytestmark = pytest.mark.models
 
@@ -39,7 +42,10 @@ def test_a_live_session_gets_the_smaller_rung_and_a_file_does_not(model_store) -
     assert live.smaller_transcriber is not None
     assert live.smaller_transcriber.name == "whisper-tiny.en"
     options = LiveOptions(parties=Parties("zh", "en"))
-    session = LiveSession(live, None, None, options, clock=clock)  # type: ignore[arg-type]
+    # Neither the endpointer nor the microphone is started: the session is only built.
+    session = LiveSession(
+        live, Endpointer(ScriptedVad([])), QuietMicrophone(), options, clock=clock
+    )
     assert session.worker.ladder.has_smaller_model
 
     file_mode, _ = build_interpreter(model_store, english, TEXT_ONLY, clock, "vad")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,8 +74,10 @@ def test_a_two_party_exchange_is_interpreted_through_portaudio(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
         env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(model_store.root)},
     )  # fmt: skip
+    stdout = process.stdout
+    assert stdout is not None, "a pipe"
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader = threading.Thread(target=lambda: lines.extend(stdout), daemon=True)
     reader.start()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -126,24 +129,26 @@ def test_push_to_talk_keys_say_who_speaks(model_store, tmp_path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True,
         env={**os.environ, "HOME": str(tmp_path), "INTERPRETER_MODELS_DIR": str(model_store.root)},
     )  # fmt: skip
+    stdin, stdout, stderr = process.stdin, process.stdout, process.stderr
+    assert stdin is not None and stdout is not None and stderr is not None, "all are pipes"
     errors: list[str] = []
     started = threading.Event()
 
     def watch_stderr() -> None:
-        for line in process.stderr:
+        for line in stderr:
             errors.append(line)
             if line.startswith("push-to-talk:"):
                 started.set()
 
     threading.Thread(target=watch_stderr, daemon=True).start()
     lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    threading.Thread(target=lambda: lines.extend(stdout), daemon=True).start()
     assert started.wait(120), "".join(errors)
     origin = time.monotonic()
     for at_s, key in keys:
         time.sleep(max(0.0, origin + at_s - time.monotonic()))
-        process.stdin.write(key)
-        process.stdin.flush()
+        stdin.write(key)
+        stdin.flush()
     deadline = time.monotonic() + 30
     while len(turn_traces(list(lines))) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -160,7 +165,8 @@ def test_push_to_talk_keys_say_who_speaks(model_store, tmp_path) -> None:
 
 
 def test_a_microphone_that_is_not_there_is_retried_then_one_line(model_store, tmp_path) -> None:
-    (tmp_path / ".asoundrc").write_text(asound_config("/dev/null", "/dev/null", 16_000, 16_000))
+    nowhere = Path("/dev/null")
+    (tmp_path / ".asoundrc").write_text(asound_config(nowhere, nowhere, 16_000, 16_000))
     result = subprocess.run(
         [sys.executable, "-m", "interpreter", "live", "--pair", "zh-en",
          "--input-device", "Blue Yeti", "--output-device", "spk"],

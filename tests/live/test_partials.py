@@ -13,12 +13,15 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pytest
 
 from interpreter.asr.early import EarlyRecognizer
 from interpreter.asr.readings import Decoded, Draft
+from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, EndpointerOptions
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.types import Frame, Transcript, Utterance
@@ -94,6 +97,11 @@ class SlowWhisper:
         count = int(audio_s * 3)
         return " ".join(f"word{i}" for i in range(count)), tuple(range(count))
 
+    def _read(self, keep_going: Callable[[], bool] | None) -> bool:
+        """Take the reading's time; False when it was given up."""
+        time.sleep(self.reading_s)
+        return True
+
     def draft(
         self,
         samples: np.ndarray,
@@ -101,10 +109,9 @@ class SlowWhisper:
         language=None,
         keep_going=None,
         final=False,
-        waited=False,
-    ) -> Draft:
-        if not waited:
-            time.sleep(self.reading_s)
+    ) -> Draft | None:
+        if not self._read(keep_going):
+            return None
         audio_s = len(samples) / RATE
         self.read_audio_s.append(audio_s)
         text, tokens = self._words(audio_s)
@@ -113,7 +120,7 @@ class SlowWhisper:
     def window_for(self, duration_s: float) -> float:
         return 30.0
 
-    def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript:
+    def transcript_from_draft(self, utterance: Utterance, draft: Draft) -> Transcript | None:
         return Transcript(utterance.id, draft.text, draft.language, 0.9, self.clock.now())
 
     def transcribe(self, utterance: Utterance, languages, language=None, prefix=(), quick=False):
@@ -130,15 +137,19 @@ class SteppedWhisper(SlowWhisper):
         super().__init__(clock, reading_s)
         self.given_up = 0
 
-    def draft(
-        self, samples: np.ndarray, languages, language=None, keep_going=None, final=False
-    ) -> Draft | None:
+    def _read(self, keep_going: Callable[[], bool] | None) -> bool:
         for _ in range(round(self.reading_s / 0.1)):
             time.sleep(0.1)
             if keep_going is not None and not keep_going():
                 self.given_up += 1
-                return None
-        return super().draft(samples, languages, language, keep_going, final, waited=True)
+                return False
+        return True
+
+
+def as_transcriber(whisper: SlowWhisper) -> Transcriber:
+    """The fake in Whisper's place: the interpreter and the early recognizer ask for
+    the Transcriber class."""
+    return cast(Transcriber, whisper)
 
 
 def talk(
@@ -148,7 +159,7 @@ def talk(
     clock = MonotonicClock()
     whisper = (SteppedWhisper if stepped else SlowWhisper)(clock, reading_s)
     chain = TranslatorChain(Phrasebook.load(), [], clock=clock)
-    interpreter = Interpreter(whisper, chain, None, clock)  # type: ignore[arg-type]
+    interpreter = Interpreter(as_transcriber(whisper), chain, None, clock)
     silence, voice = np.zeros(RATE, np.float32), np.full(int(SPEECH_S * RATE), 0.1, np.float32)
     recording = np.concatenate([silence, voice, np.zeros(int(after_s * RATE), np.float32)])
     microphone = Microphone(recording, clock)
@@ -216,7 +227,7 @@ def test_no_reading_as_the_voice_stops_when_the_last_one_will_do() -> None:
     """The last reading heard all but 0.1 s: the utterance the endpointer ends (with
     its post-roll) is still covered, so reading again would only cost time."""
     whisper = SlowWhisper(MonotonicClock(), reading_s=0.0)
-    early = EarlyRecognizer(whisper, ("zh", "en"))  # type: ignore[arg-type]
+    early = EarlyRecognizer(as_transcriber(whisper), ("zh", "en"))
     assert early.hear(np.full(RATE, 0.1, np.float32), RATE) is not None
     assert early.hear(np.full(int(1.1 * RATE), 0.1, np.float32), RATE, now=True) is None
     assert early.hear(np.full(int(1.3 * RATE), 0.1, np.float32), RATE, now=True) is not None
@@ -231,7 +242,7 @@ def test_a_party_who_takes_over_does_not_take_the_last_turn_with_them() -> None:
     clock = MonotonicClock()
     whisper = SlowWhisper(clock, reading_s=0.02)
     chain = TranslatorChain(Phrasebook.load(), [], clock=clock)
-    interpreter = Interpreter(whisper, chain, None, clock)  # type: ignore[arg-type]
+    interpreter = Interpreter(as_transcriber(whisper), chain, None, clock)
     voice = np.full(2 * RATE, 0.1, np.float32)
     silence = np.zeros(RATE // 2, np.float32)
     microphone = Microphone(np.concatenate([silence, voice, voice, silence, silence]), clock)

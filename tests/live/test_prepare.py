@@ -21,7 +21,8 @@ from interpreter.live.session import LiveOptions, LiveSession
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer
 from interpreter.turn.pipeline import Interpreter
-from tests.live.test_partials import RATE, LevelVad, Microphone, SlowWhisper
+from tests.conftest import text_models
+from tests.live.test_partials import RATE, LevelVad, Microphone, SlowWhisper, as_transcriber
 
 # Sessions here run on the wall clock: seconds each, so `make test-fast` leaves them out.
 pytestmark = pytest.mark.realtime
@@ -48,6 +49,7 @@ class SlowTranslator:
 
 class QuickVoice:
     name = "voice"
+    language = "zh"
     sample_rate = RATE
 
     def speak(self, text: str) -> Iterator[np.ndarray]:
@@ -85,9 +87,9 @@ def converse(
     speech, ...), then silence; the console lines, the translator, the microphone."""
     clock = MonotonicClock()
     translator = SlowTranslator()
-    chain = TranslatorChain(None, [translator], clock=clock)  # type: ignore[list-item]
-    synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)  # type: ignore[dict-item]
-    interpreter = Interpreter(whisper(clock, 0.05), chain, synthesizer, clock)  # type: ignore[arg-type]
+    chain = TranslatorChain(None, text_models(translator), clock=clock)
+    synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)
+    interpreter = Interpreter(as_transcriber(whisper(clock, 0.05)), chain, synthesizer, clock)
     parts = [np.zeros(RATE, np.float32)]
     for index, seconds in enumerate(voice_s):
         level = 0.1 if index % 2 == 0 else 0.0

@@ -11,9 +11,11 @@ import queue
 import tracemalloc
 import weakref
 from collections import Counter
+from typing import cast
 
 import numpy as np
 
+from interpreter.asr.vad import Endpointer
 from interpreter.core.clock import ManualClock
 from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
 from interpreter.core.vocabulary import Method, Party
@@ -21,8 +23,10 @@ from interpreter.live.events import SessionEvents
 from interpreter.live.parties import Parties
 from interpreter.live.playback import MAX_WAITING_TURNS
 from interpreter.live.session import LiveOptions, LiveSession
+from interpreter.live.worker import Job
 from interpreter.turn.budget import AsrRung
-from interpreter.turn.pipeline import StageTimings, Turn, TurnEvents
+from interpreter.turn.pipeline import Interpreter, StageTimings, Turn, TurnEvents
+from tests.asr.test_endpointer import ScriptedVad
 
 RATE = 16_000
 
@@ -45,8 +49,11 @@ class ScriptedInterpreter:
     a turn with a second of speech, or nothing when the utterance is in `silent`.
     Each turn and each piece of speech it makes is watched, to see who keeps it."""
 
-    transcriber = None
-    smaller_transcriber = None
+    # The session reads these; a test may put a stand-in in their place, and a new
+    # pair's translator lands in `translator`.
+    transcriber: object = None
+    smaller_transcriber: object = None
+    translator: object = None
 
     def __init__(self, clock: ManualClock) -> None:
         self.clock = clock
@@ -129,8 +136,8 @@ def session_with(
 
     options = LiveOptions(parties=Parties("zh", "en"), trace=True, work_queue_size=queue_size)
     session = LiveSession(
-        interpreter,  # type: ignore[arg-type]
-        None,  # type: ignore[arg-type]
+        cast(Interpreter, interpreter),  # a stand-in; the session has no Protocol for it
+        Endpointer(ScriptedVad([])),  # never pushed: the tests submit whole utterances
         QuietMicrophone(),
         options,
         out,
@@ -143,8 +150,10 @@ def session_with(
     return session, interpreter, traces
 
 
-def next_job(session: LiveSession):
-    return session.worker.jobs.get_nowait()
+def next_job(session: LiveSession) -> Job:
+    job = session.worker.jobs.get_nowait()
+    assert isinstance(job, Job), "an ended utterance, not a preview"
+    return job
 
 
 def test_a_turn_goes_stale_once_the_other_party_has_spoken_since() -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from interpreter.core.errors import ModelError, StoreError
-from interpreter.store import ModelStore, load_catalog
+from interpreter.store import InstallResult, ModelStore, load_catalog
 from interpreter.store.catalog import UNKNOWN, FileSpec
 from interpreter.store.transfer import Progress, SourceFailed, write_verified
 
@@ -301,7 +301,7 @@ def test_one_damaged_model_on_a_stick_does_not_stop_the_others(tmp_path, host) -
     (usb / "tiny-asr-2" / "model.bin").write_bytes(WEIGHTS[:-1] + b"\x07")
     (usb / "tiny-asr-2" / "config.json").write_bytes(CONFIG)
     stall = store_at(tmp_path, catalog, "stall")
-    installed = []
+    installed: list[InstallResult] = []
 
     with pytest.raises(StoreError, match=r"1 of 2 models not imported: cannot install tiny-asr-2"):
         stall.import_dir(usb, on_installed=installed.append)
@@ -378,7 +378,7 @@ def test_opening_a_store_never_sweeps_an_install_another_process_has_in_progress
     def open_store_in_the_kiosk() -> None:
         code = (
             "import sys; from pathlib import Path;"
-            "from interpreter.store import ModelStore, load_catalog;"
+            "from interpreter.store import InstallResult, ModelStore, load_catalog;"
             "ModelStore(Path(sys.argv[1]), load_catalog(Path(sys.argv[2])))"
         )
         subprocess.run(
@@ -503,7 +503,8 @@ def test_an_unpinned_repository_is_fetched_only_when_allowed_and_its_commit_kept
     result = store.fetch("tiny-asr", allow_unpinned=True)
     assert host.requests[-1] == f"/acme/tiny-asr/resolve/{commit}/ct2/config.json"
     assert result.source == f"huggingface acme/tiny-asr@{commit}"
-    assert store.manifest("tiny-asr")["source"] == result.source
+    manifest = store.manifest("tiny-asr")
+    assert manifest is not None and manifest["source"] == result.source
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
+from tests.conftest import text_models
 
 
 class FakeWhisperTranslate:
@@ -87,7 +88,7 @@ def test_two_models_through_english_serve_a_pair_with_no_direct_model(tmp_path) 
         def translate(self, text: str, source: str, target: str) -> str:
             return f"{text}>{target}"
 
-    chain = TranslatorChain(None, [Step("zh", "en"), Step("en", "it")])  # type: ignore[list-item]
+    chain = TranslatorChain(None, text_models(Step("zh", "en"), Step("en", "it")))
     result = chain.translate(said("你好", "zh"), "it")
     assert result.method is Method.NMT
     assert result.text == "你好>en>it"

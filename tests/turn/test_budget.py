@@ -4,10 +4,12 @@ time: each rung is reached because a stage was measured too slow, not by decree.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 import pytest
 
+from interpreter.asr.transcriber import Transcriber
 from interpreter.core.clock import ManualClock
 from interpreter.core.types import Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain
@@ -15,6 +17,7 @@ from interpreter.translate.phrasebook import Phrasebook
 from interpreter.tts.synthesizer import Synthesizer
 from interpreter.turn.budget import AsrRung, BudgetLadder, LatencyBudget, MtRung, SpeedEstimate
 from interpreter.turn.pipeline import Directions, Interpreter, TurnEvents
+from tests.conftest import text_models
 
 
 class SlowTranscriber:
@@ -68,6 +71,11 @@ def utterance(seconds: float, number: int = 1) -> Utterance:
     return Utterance(number, np.zeros(int(16_000 * seconds), np.float32), 16_000, 0.0, seconds)
 
 
+def as_transcriber(transcriber: SlowTranscriber) -> Transcriber:
+    """The fake in Whisper's place: the interpreter asks for the Transcriber class."""
+    return cast(Transcriber, transcriber)
+
+
 def interpreter_with(
     transcriber: SlowTranscriber,
     clock: ManualClock,
@@ -75,14 +83,14 @@ def interpreter_with(
     smaller: SlowTranscriber | None = None,
 ) -> tuple[Interpreter, SlowModel]:
     model = SlowModel(clock, mt_ms_per_char)
-    chain = TranslatorChain(Phrasebook.load(), [model], clock=clock)  # type: ignore[list-item]
+    chain = TranslatorChain(Phrasebook.load(), text_models(model), clock=clock)
     synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)
     interpreter = Interpreter(
-        transcriber,  # type: ignore[arg-type]
+        as_transcriber(transcriber),
         chain,
         synthesizer,
         clock,
-        smaller_transcriber=smaller,  # type: ignore[arg-type]
+        smaller_transcriber=None if smaller is None else as_transcriber(smaller),
     )
     return interpreter, model
 
@@ -180,14 +188,20 @@ def test_a_slow_speech_translation_is_measured_then_skipped_for_the_transcript()
     clock = ManualClock()
 
     class HeardChinese(SlowTranscriber):
-        def transcribe(self, utterance, languages, language=None, quick=False):  # type: ignore[no-untyped-def]
+        def transcribe(
+            self,
+            utterance: Utterance,
+            languages: tuple[str, ...],
+            language: str | None = None,
+            quick: bool = False,
+        ) -> Transcript:
             heard = super().transcribe(utterance, languages, language, quick)
             return Transcript(heard.utterance_id, heard.text, "zh", 0.9, heard.t_done_s)
 
     transcriber = HeardChinese(clock, "我们的工厂去年搬到了金华。", 100, 50)
     whisper = SlowSpeechTranslator(clock)
     chain = TranslatorChain(Phrasebook.load(), [], whisper, clock=clock)
-    interpreter = Interpreter(transcriber, chain, None, clock)  # type: ignore[arg-type]
+    interpreter = Interpreter(as_transcriber(transcriber), chain, None, clock)
     ladder = BudgetLadder(LatencyBudget())
     pair = Directions.pair("zh", "en")
     first = interpreter.interpret(utterance(2.0, 1), pair, ladder=ladder)

@@ -7,14 +7,17 @@ exact; the real stages are tested on real models in their own files.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 
+from interpreter.asr.transcriber import Transcriber
 from interpreter.core.clock import ManualClock
 from interpreter.core.types import Transcript, Utterance
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer
 from interpreter.turn.pipeline import Directions, Interpreter
+from tests.conftest import text_models
 
 ASR_S = 0.150
 MT_PER_CALL_S = 0.100
@@ -73,9 +76,11 @@ LONG_TURN = (
 def interpreter_for(text: str) -> tuple[Interpreter, SlowModel]:
     clock = ManualClock()
     model = SlowModel(clock)
-    chain = TranslatorChain(None, [model], clock=clock)  # type: ignore[list-item]
+    chain = TranslatorChain(None, text_models(model), clock=clock)
     synthesizer = Synthesizer({"zh": TimedVoice(clock)}, clock=clock)
-    interpreter = Interpreter(HeardText(clock, text, "en"), chain, synthesizer, clock)  # type: ignore[arg-type]
+    # A stand-in for Whisper: the interpreter asks for the Transcriber class.
+    transcriber = cast(Transcriber, HeardText(clock, text, "en"))
+    interpreter = Interpreter(transcriber, chain, synthesizer, clock)
     return interpreter, model
 
 
