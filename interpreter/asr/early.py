@@ -68,6 +68,11 @@ class EarlyRecognizer:
         self._known = self._languages[0] if known else None
         self.reset()
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages this utterance may be in (one when a button said it)."""
+        return self._languages
+
     def reset(self) -> None:
         self._last: Draft | None = None
         # The second reading of a last draft that looked degenerate, made once.

@@ -175,7 +175,7 @@ class Listener:
                     for utterance in done:
                         self.submit(utterance, early, utterance.speaker_hint)
                     if done or ptt.speaking is not before:
-                        early = self._reader.begin(self._language_of(ptt.speaking))
+                        early = self._reader.begin(ptt.speaking)
             try:
                 frame = self._microphone.frames.get(timeout=0.05)
             except queue.Empty:
@@ -184,7 +184,7 @@ class Listener:
                 finished = ptt.push(frame)
                 for utterance in finished:  # a turn cut at the maximum length goes on
                     self.submit(utterance, early, utterance.speaker_hint)
-                    early = self._reader.begin(self._language_of(ptt.speaking))
+                    early = self._reader.begin(ptt.speaking)
                 audio = ptt.current_audio()
             else:
                 heard, barged_in = self._guard.hear(frame)
@@ -205,10 +205,6 @@ class Listener:
             party = ptt.speaking if ptt is not None else None
             self._reader.ask(early, audio, frame.sample_rate, now=read_now, party=party)
             read_now = False
-
-    def _language_of(self, party: Party | None) -> str | None:
-        """The language a push-to-talk button says (None: nobody holds one)."""
-        return self._options.parties.language(party) if party else None
 
     def _behind(self, frame: Frame) -> bool:
         waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate

@@ -67,14 +67,17 @@ class Reader:
 
     # -- the listener's side ------------------------------------------------------
 
-    def begin(self, language: str | None) -> EarlyRecognizer:
+    def begin(self, party: Party | None) -> EarlyRecognizer:
         """The recognizer of the next utterance, the one the reader now reads for (a
-        reading of any other is given up); `language` when a button said it."""
+        reading of any other is given up): in the language of `party` when a button
+        said who speaks, else in either, of the pair in use now (a kiosk may have
+        changed it since the session began)."""
         options = self._policy.early
-        if language is not None:
+        parties = self._parties()
+        if party is not None:
+            language = parties.language(party)
             early = EarlyRecognizer(self._transcriber, (language,), options, known=True)
         else:
-            parties = self._parties()
             languages = (parties.merchant_language, parties.buyer_language)
             early = EarlyRecognizer(self._transcriber, languages, options)
         self._voice_stopped_s = math.inf

@@ -22,8 +22,9 @@ from interpreter.core.vocabulary import Method, Party
 from interpreter.live.events import SessionEvents
 from interpreter.live.parties import Parties
 from interpreter.live.playback import MAX_WAITING_TURNS
-from interpreter.live.session import LiveOptions, LiveSession
+from interpreter.live.session import LiveOptions, LiveSession, PairChange
 from interpreter.live.worker import Job
+from interpreter.translate.chain import TranslatorChain
 from interpreter.turn.budget import AsrRung
 from interpreter.turn.pipeline import Interpreter, StageTimings, Turn, TurnEvents
 from tests.asr.test_endpointer import ScriptedVad
@@ -283,3 +284,13 @@ def test_a_speaker_that_never_plays_holds_only_a_few_turns() -> None:
     assert [t["utterance"] for t in traces] == list(range(1, 21 - MAX_WAITING_TURNS))
     assert {t["status"] for t in traces} == {"unplayed"}
     assert session.summary.first_audio_ms.count == 0
+
+
+def test_after_a_pair_change_a_button_reads_in_the_new_language() -> None:
+    session, _, _ = session_with(ManualClock())
+    translator = cast(TranslatorChain, object())  # only its identity is looked at
+    session.change_pair(PairChange(Parties("zh", "ru"), translator, None))
+    session.worker.apply_change()
+    assert session.reader.begin(Party.BUYER).languages == ("ru",)
+    assert session.reader.begin(Party.MERCHANT).languages == ("zh",)
+    assert session.reader.begin(None).languages == ("zh", "ru")
