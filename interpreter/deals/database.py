@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from interpreter.core.errors import InterpreterError
@@ -155,8 +156,7 @@ def create_schema(connection: sqlite3.Connection, path: Path) -> None:
     (version,) = connection.execute("PRAGMA user_version").fetchone()
     if version == SCHEMA_VERSION:
         return
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with writing(connection):
         (version,) = connection.execute("PRAGMA user_version").fetchone()
         if version == 0:
             for statement in SCHEMA:
@@ -167,6 +167,16 @@ def create_schema(connection: sqlite3.Connection, path: Path) -> None:
                 f"deal log {path} was written by a newer interpreter (schema "
                 f"{version}, this one reads {SCHEMA_VERSION}); upgrade interpreter"
             )
+
+
+@contextmanager
+def writing(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: taken at once (so two writers wait in turn rather than
+    fail half-way), committed when the block ends, rolled back if anything in it
+    fails, even an interrupt, so nothing is left half-written."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:

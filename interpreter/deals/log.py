@@ -36,6 +36,7 @@ from interpreter.deals.database import (
     session_from_row,
     turn_from_row,
     turn_values,
+    writing,
 )
 from interpreter.deals.records import (
     LATEST,
@@ -143,27 +144,19 @@ class DealLog:
 
     def record(self, turn: LoggedTurn) -> None:
         """Write one finished turn; it is on disk (fsynced) when this returns."""
-        with self._guard() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._guard() as connection, writing(connection):
+            self._require_session(connection, turn.session_id)
             try:
-                self._require_session(connection, turn.session_id)
-                try:
-                    connection.execute(
-                        f"INSERT INTO turns ({TURN_COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        turn_values(turn),
-                    )
-                except sqlite3.IntegrityError:
-                    raise InputError(
-                        f"turn {turn.turn_number} of session {turn.session_id} is already "
-                        "logged; number a session's turns 1, 2, 3, ... (see next_turn_number)"
-                    ) from None
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    with suppress(sqlite3.Error):
-                        connection.execute("ROLLBACK")
-                raise
+                connection.execute(
+                    f"INSERT INTO turns ({TURN_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    turn_values(turn),
+                )
+            except sqlite3.IntegrityError:
+                raise InputError(
+                    f"turn {turn.turn_number} of session {turn.session_id} is already "
+                    "logged; number a session's turns 1, 2, 3, ... (see next_turn_number)"
+                ) from None
 
     # -- reading ------------------------------------------------------------------
 
