@@ -23,6 +23,7 @@ from pathlib import Path
 
 from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
+from interpreter.core.text import CONTROL_SEQUENCE
 
 DATA_DIR = Path(__file__).parent / "data"
 TERMS_PATH = DATA_DIR / "terms.toml"
@@ -237,13 +238,23 @@ class AmountFinder:
         return None
 
 
+# What a terminal control sequence reads as: no pattern matches it or reads across
+# it, and it is neither a word character nor white space.
+_BARRIER = "\x00"
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
     """The text as the patterns read it (NFKC, lower case: full-width ５００ is 500),
-    with the index in `text` of every folded character."""
+    with the index in `text` of every folded character. A terminal control sequence
+    is a barrier, each of its characters one `_BARRIER`: the 31 of "\\x1b[31m" (red)
+    is not 31 metres, and no amount is read across one."""
+    hidden = [False] * len(text)
+    for sequence in CONTROL_SEQUENCE.finditer(text):
+        hidden[sequence.start() : sequence.end()] = [True] * (sequence.end() - sequence.start())
     folded: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
-        for out in unicodedata.normalize("NFKC", char).lower():
+        for out in _BARRIER if hidden[index] else unicodedata.normalize("NFKC", char).lower():
             folded.append(out)
             where.append(index)
     return "".join(folded), where

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from interpreter.commands.common import Subcommands
 from interpreter.core.errors import InputError
+from interpreter.core.text import counted, printable
 
 if TYPE_CHECKING:
     from interpreter.translate.glossary import GlossaryEntry, GlossaryFile
@@ -41,9 +42,10 @@ def parse_spellings(items: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def describe(entry: GlossaryEntry) -> str:
+    """The entry on one line; its words and note with control characters escaped."""
     parts = [f"{code}: {' / '.join(words)}" for code, words in entry.forms.items()]
     note = f"  ({entry.note})" if entry.note else ""
-    return "  ·  ".join(parts) + note
+    return printable("  ·  ".join(parts) + note)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -53,8 +55,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"the glossary is empty ({glossary_file.path}); add a term with "
               '`interpreter glossary add zh=保温杯 en="vacuum flask"`')  # fmt: skip
         return 0
-    count = len(glossary)
-    print(f"{count} {'term' if count == 1 else 'terms'} in {glossary_file.path}:")
+    print(f"{counted(len(glossary), 'term')} in {glossary_file.path}:")
     for entry in glossary.entries:
         print(f"  {describe(entry)}")
     return 0

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from interpreter.commands.common import Subcommands
 from interpreter.core.errors import InputError
+from interpreter.core.text import counted, printable
 
 if TYPE_CHECKING:
     from interpreter.deals.log import DealLog
@@ -58,26 +59,27 @@ def run_list(args: argparse.Namespace) -> int:
     if not sessions:
         print(f"no sessions logged yet ({path}); `interpreter live` starts one")
         return 0
-    print(f"{len(sessions)} {'session' if len(sessions) == 1 else 'sessions'} in {path}:")
+    print(f"{counted(len(sessions), 'session')} in {path}:")
     for session in sessions:
         note = f"  {session.note}" if session.note else ""
-        turns = f"{session.turn_count} {'turn' if session.turn_count == 1 else 'turns'}"
-        print(
+        turns = counted(session.turn_count, "turn")
+        line = (
             f"  {session.id:<18} {_local(session.started_utc)}  "
             f"{session.pair[0]}-{session.pair[1]}  {turns:>9}{note}"
         )
+        print(printable(line))
     return 0
 
 
 def show_lines(session: SessionInfo, turns: Sequence[LoggedTurn]) -> list[str]:
-    """The session as a bilingual transcript for the terminal, amounts first."""
+    """The session as a bilingual transcript for the terminal, amounts first; what
+    the parties said and the note are shown with their control characters escaped."""
     from interpreter.deals.sheet import agreed_numbers
 
     merchant, buyer = session.pair
     lines = [
         f"session {session.id} · started {_local(session.started_utc)} · "
-        f"merchant {merchant}, buyer {buyer} · {len(turns)} "
-        f"{'turn' if len(turns) == 1 else 'turns'}"
+        f"merchant {merchant}, buyer {buyer} · {counted(len(turns), 'turn')}"
     ]
     if session.note:
         lines.append(f"note: {session.note}")
@@ -100,7 +102,7 @@ def show_lines(session: SessionInfo, turns: Sequence[LoggedTurn]) -> list[str]:
             f"    {turn.source_language}  {turn.transcript}",
             f"    {turn.target_language}  {turn.translation}",
         ]
-    return lines
+    return [printable(line) for line in lines]
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -124,7 +126,7 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
     out = Path(args.out).expanduser()
     write_atomically(out, text)
-    count = f"{len(turns)} {'turn' if len(turns) == 1 else 'turns'}"
+    count = counted(len(turns), "turn")
     print(f"wrote the {args.format} deal sheet of session {session.id} ({count}) to {out}")
     return 0
 

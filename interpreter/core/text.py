@@ -1,4 +1,5 @@
-"""Sentences: the unit that translation and speech synthesis both work in."""
+"""Sentences: the unit that translation and speech synthesis both work in; and text
+made safe to show on a terminal or to read numbers from."""
 
 from __future__ import annotations
 
@@ -82,3 +83,40 @@ def bounded_pieces(sentence: str, max_chars: int) -> list[str]:
         else:
             pieces.append(unit)
     return pieces
+
+
+# Characters that steer a terminal instead of showing: C0 controls (ESC, BEL, CR, the
+# newline), DEL, C1 controls (U+009B is a one-character CSI), and the bidirectional
+# overrides and isolates that show "0051" as "1500" (the Trojan Source set).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = {
+    code: _NAMED.get(chr(code), f"\\x{code:02x}") for code in (*range(0x20), *range(0x7F, 0xA0))
+} | {ord(char): f"\\u{ord(char):04x}" for char in BIDI_CONTROLS}
+
+
+def printable(text: str) -> str:
+    """`text` as a terminal may show it: every control character (newline and tab
+    too, so one line stays one line) and bidi override written as its escape: ESC
+    shows as the four characters \\x1b. User and model text (transcripts, translations,
+    glossary words, the deal log) goes through this before it is printed."""
+    return text.translate(_ESCAPED)
+
+
+# A terminal control sequence, whole, as a terminal would consume it (ECMA-48): a CSI
+# (ESC [ or U+009B) with its parameters and final byte ("\x1b[31m", even unfinished);
+# a command string (OSC, DCS, APC, PM, SOS) up to its terminator; ESC with one more
+# character ("\x1bc", "\x1b(B"); or a lone control or bidi override. Tab, newline and
+# carriage return are left out: in text they are white space.
+CONTROL_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+    rf"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]"
+)
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """The count and its noun, which agrees with it: 1 turn, 2 turns, 1 stretch of
+    sound. `plural` defaults to the singular with an s."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

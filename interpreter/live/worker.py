@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interpreter.asr.early import EarlyRecognizer
+from interpreter.core.text import printable
 from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
 from interpreter.core.vocabulary import Mode, Party, State, Status
 from interpreter.live.events import PairChange, SessionEvents
@@ -203,7 +204,9 @@ class Worker:
         if back is None:
             self._out("    back: (no model can translate it back)")
         else:
-            self._out(f"    back [{back.target_language}] {back.text}  ({back.method.value})")
+            self._out(
+                f"    back [{back.target_language}] {printable(back.text)}  ({back.method.value})"
+            )
 
     def handle(self, job: Job) -> None:
         """Interpret one utterance, unless it went stale while it waited."""
@@ -280,10 +283,10 @@ class _Console(TurnEvents):
         who = party.value if party else "?"
         self._unsure = transcript.confidence < self._least_confidence
         mark = f"{UNSURE_MARK} " if self._unsure else ""
-        self._out(f"[{who} {transcript.language}] {mark}{transcript.text}")
+        self._out(f"[{who} {transcript.language}] {mark}{printable(transcript.text)}")
 
     def translated(self, piece: Translation) -> None:
-        text = piece.text or "(no translation; the words above are shown)"
+        text = printable(piece.text) or "(no translation; the words above are shown)"
         mark = f"{UNSURE_MARK} " if self._unsure else ""
         line = f"    -> [{piece.target_language}] {mark}{text}  ({piece.method.value})"
         self._out(line)

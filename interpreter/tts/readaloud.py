@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from interpreter.amounts.finder import Amount, AmountFinder
 from interpreter.amounts.numbers import format_number
+from interpreter.core.text import CONTROL_SEQUENCE
 
 _EN_ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
@@ -132,7 +133,9 @@ class NumberReader:
             spoken = self.spoken(amount, language)
             if spoken is not None:
                 text = f"{text[: amount.start]}{spoken}{text[amount.end :]}"
-        return text
+        # A terminal control sequence is not said ("\\x1b[31m" is not "31 m"); a space
+        # keeps the words on either side apart, as the finder kept them.
+        return CONTROL_SEQUENCE.sub(" ", text)
 
     def spoken(self, amount: Amount, language: str) -> str | None:
         """The amount as words; None to leave it as written (a product code)."""
@@ -160,6 +163,8 @@ class NumberReader:
             cents = int((value - whole) * 100)
             name = singular if whole == 1 and not cents else plural
             if cents and amount.unit in ("usd", "eur"):
+                # "one dollar and fifty cents": each noun agrees with its own count.
+                name = singular if whole == 1 else plural
                 cent_name = "cent" if cents == 1 else "cents"
                 whole_words = en_integer_words(whole)
                 return f"{whole_words} {name} and {en_integer_words(cents)} {cent_name}"

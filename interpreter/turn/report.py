@@ -1,10 +1,15 @@
-"""How a turn is shown: a bilingual console line, and the JSON document for tools."""
+"""How a turn is shown: a bilingual console line, and the JSON document for tools.
+
+Every text that came from a party or a model is shown through `printable`: a
+transcript holding "\\x1b[2J" must not clear the merchant's screen, and one holding a
+newline must not print a line that looks like ours (a forged numbers box)."""
 
 from __future__ import annotations
 
 import unicodedata
 from typing import Any
 
+from interpreter.core.text import printable
 from interpreter.core.types import Translation
 from interpreter.core.vocabulary import Method
 from interpreter.turn.pipeline import StageTimings, Turn
@@ -42,7 +47,7 @@ def turn_json(turn: Turn) -> dict[str, Any]:
 def translation_text(translation: Translation) -> str:
     if translation.method is Method.NONE and not translation.text:
         return "(no translation available)"
-    return translation.text
+    return printable(translation.text)
 
 
 UNSURE_MARK = "(?)"
@@ -57,7 +62,7 @@ def turn_lines(turn: Turn, party: str = "") -> list[str]:
     voice = f"voice {t.tts_first_audio_ms:.0f} ms · " if t.tts_first_audio_ms is not None else ""
     mark = f"{UNSURE_MARK} " if turn.unsure else ""
     lines = [
-        f"{span} {who}{turn.transcript.language}  {mark}{turn.transcript.text}",
+        f"{span} {who}{turn.transcript.language}  {mark}{printable(turn.transcript.text)}",
         f"{pad}{turn.translation.target_language}  {mark}{translation_text(turn.translation)}",
         f"{pad}    {turn.translation.method.value} · asr {t.asr_ms:.0f} ms · "
         f"mt {t.mt_ms:.0f} ms · {voice}total {t.total_ms:.0f} ms",
@@ -75,7 +80,8 @@ def display_width(text: str) -> int:
 def numbers_box(translation: Translation) -> list[str]:
     """The confirm step: a turn's numbers boxed, as said and as translated, so both
     parties check the deal at a glance. Nothing when the turn has no numbers."""
-    said, heard = translation.numbers_said, translation.numbers
+    said = tuple(printable(text) for text in translation.numbers_said)
+    heard = tuple(printable(text) for text in translation.numbers)
     if not heard:
         return []
     if len(said) != len(heard):
@@ -91,7 +97,7 @@ def numbers_box(translation: Translation) -> list[str]:
     width = left + right + 3
     top = f"┏{'━' * (width + 2)}┓"
     bottom = f"┗{'━' * (width + 2)}┛"
-    repairs = [f"  (checked: {repair})" for repair in translation.number_repairs]
+    repairs = [f"  (checked: {printable(repair)})" for repair in translation.number_repairs]
     return [top, *rows, bottom, *repairs]
 
 
@@ -99,7 +105,7 @@ def back_line(back: Translation | None) -> str:
     """The back-translation as a console line."""
     if back is None:
         return "back: (no model can translate it back)"
-    return f"back ({back.target_language}, {back.method.value}): {back.text}"
+    return f"back ({back.target_language}, {back.method.value}): {printable(back.text)}"
 
 
 def back_json(back: Translation | None) -> dict[str, Any] | None:

@@ -124,3 +124,35 @@ def test_five_hundred_and_five_thousand_never_mean_the_same(finder: AmountFinder
     assert five_hundred.key != five_thousand.key
     assert five_hundred.key == finder.find("500 pieces", "en")[0].key
     assert five_hundred.value == Decimal(500)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amounts"),
+    [
+        # Red, then normal again: colours, not 31 metres or 0 of anything.
+        ("\x1b[31mred\x1b[0m", "en", []),
+        ("\x1b[31 m", "en", []),
+        ("\x9b31m", "en", []),
+        ("cut off \x1b[31", "en", []),
+        ("\x1b]0;500 pieces\x07", "en", []),
+        ("\x1b[5m米", "zh", []),
+        # What is around a control sequence is read as ever.
+        ("\x1b[31m500 pieces\x1b[0m", "en", [("qty", "500", "piece")]),
+        ("I want 12 m\x07", "en", [("qty", "12", "meter")]),
+        ("\x1b[1m五百件\x1b[0m", "zh", [("qty", "500", "piece")]),
+    ],
+)
+def test_numbers_inside_terminal_control_sequences_are_not_amounts(
+    finder: AmountFinder, text: str, language: str, amounts: list
+) -> None:
+    assert found(finder, text, language) == amounts
+
+
+def test_no_amount_is_read_across_a_control_sequence(finder: AmountFinder) -> None:
+    """A control character between 5 and 00 joins nothing: no 500, and no amount's
+    span holds a control character."""
+    for text in ("5\x1b[0m00 pieces", "5\x0700 pieces", "5\u202e00 pieces", "5\x1f pieces"):
+        amounts = finder.find(text, "en")
+        assert all(a.value != 500 for a in amounts), text
+        assert all(a.said.isprintable() for a in amounts), text
+    assert found(finder, "5\x1f pieces", "en") == [("num", "5", "")]

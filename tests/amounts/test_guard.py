@@ -97,6 +97,15 @@ def test_a_number_nobody_said_is_removed() -> None:
     assert result.number_repairs == ("removed '7', which the speaker did not say",)
 
 
+def test_a_colour_code_is_not_an_amount_to_keep() -> None:
+    """The terminal's red (ESC [31m) was read as 31 metres and kept for the listener."""
+    model = FakeModel("en", "zh", lambda text: text.replace("hello", "你好"))
+    result = chain_with(model).translate(said("\x1b[31m hello \x1b[0m", "en"), "zh")
+    assert model.seen == ["\x1b[31m hello \x1b[0m"]
+    assert result.numbers == () and result.number_repairs == ()
+    assert "31" not in result.text.replace("\x1b[31m", "")
+
+
 def test_a_doubled_number_is_said_once() -> None:
     model = FakeModel("en", "zh", lambda text: text.replace("I need", "我要") + " ZQ1")
     result = chain_with(model).translate(said("I need 100 cartons", "en"), "zh")

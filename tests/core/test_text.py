@@ -1,12 +1,16 @@
-"""Cutting text into the pieces that are translated and spoken one after another."""
+"""Cutting text into the pieces that are translated and spoken one after another;
+text made safe to print; a count and its noun."""
 
 from __future__ import annotations
 
 import pytest
 
 from interpreter.core.text import (
+    CONTROL_SEQUENCE,
     bounded_pieces,
+    counted,
     lead_and_rest,
+    printable,
     speakable_pieces,
     split_clauses,
     split_sentences,
@@ -72,3 +76,46 @@ def test_an_overlong_sentence_is_spoken_in_bounded_pieces_and_loses_nothing(sent
 def test_commas_are_the_preferred_place_to_cut() -> None:
     assert bounded_pieces("Good morning my friend, how much are the red bags today?", 40) == [
         "Good morning my friend,", "how much are the red bags today?"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("500 pieces\r5 pieces", "500 pieces\\r5 pieces"),
+        ("one\nline\ttab", "one\\nline\\ttab"),
+        ("\x07\x00\x7f\x9b31m\x85", "\\x07\\x00\\x7f\\x9b31m\\x85"),
+        ("\u202e0051\u202c \u2066x\u2069", "\\u202e0051\\u202c \\u2066x\\u2069"),
+        ("我要500件，3.50元 · café ¥ ┃", "我要500件，3.50元 · café ¥ ┃"),
+    ],
+)
+def test_printable_escapes_what_a_terminal_would_act_on(text: str, shown: str) -> None:
+    assert printable(text) == shown
+    assert printable(shown) == shown, "escaping twice changes nothing"
+    assert shown.isprintable()
+
+
+@pytest.mark.parametrize(
+    ("text", "sequences"),
+    [
+        ("\x1b[31mred\x1b[0m", ["\x1b[31m", "\x1b[0m"]),
+        ("\x1b[38;5;196mx", ["\x1b[38;5;196m"]),
+        ("\x1b[31 m", ["\x1b[31 m"]),
+        ("cut \x1b[31", ["\x1b[31"]),
+        ("\x9b31m", ["\x9b31m"]),
+        ("\x1b]0;500 pieces\x07ok", ["\x1b]0;500 pieces\x07"]),
+        ("\x1b]0;title\x1b\\ok", ["\x1b]0;title\x1b\\"]),
+        ("\x1b(B\x1bc", ["\x1b(B", "\x1bc"]),
+        ("a\x07b\u202ec", ["\x07", "\u202e"]),
+        ("tab\tnew\nline\r", []),
+    ],
+)
+def test_a_control_sequence_is_found_whole(text: str, sequences: list[str]) -> None:
+    assert [match.group(0) for match in CONTROL_SEQUENCE.finditer(text)] == sequences
+
+
+def test_a_count_of_one_takes_the_singular() -> None:
+    assert counted(1, "stretch of sound", "stretches of sound") == "1 stretch of sound"
+    assert counted(3, "stretch of sound", "stretches of sound") == "3 stretches of sound"
+    assert counted(0, "turn") == "0 turns"
+    assert counted(1, "turn") == "1 turn"

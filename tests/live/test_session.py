@@ -61,6 +61,9 @@ class ScriptedInterpreter:
         self.silent: set[int] = set()
         self.asked: list[int] = []
         self.made: list[weakref.ref] = []
+        # What the buyer is heard to say, and the session's console lines.
+        self.heard = "How much is this?"
+        self.printed: list[str] = []
 
     def interpret(self, utterance, directions, early, ladder, events: TurnEvents) -> Turn | None:
         self.asked.append(utterance.id)
@@ -68,7 +71,7 @@ class ScriptedInterpreter:
         if utterance.id in self.silent or events.cancelled():
             return None
         now = self.clock.now()
-        transcript = Transcript(utterance.id, "How much is this?", "en", 0.9, now)
+        transcript = Transcript(utterance.id, self.heard, "en", 0.9, now)
         events.transcript(transcript)
         translation = Translation(
             utterance.id,
@@ -134,6 +137,8 @@ def session_with(
     def out(line: str) -> None:
         if line.startswith("{"):
             traces.append(json.loads(line))
+        else:
+            interpreter.printed.append(line)
 
     options = LiveOptions(parties=Parties("zh", "en"), trace=True, work_queue_size=queue_size)
     session = LiveSession(
@@ -294,3 +299,13 @@ def test_after_a_pair_change_a_button_reads_in_the_new_language() -> None:
     assert session.reader.begin(Party.BUYER).languages == ("ru",)
     assert session.reader.begin(Party.MERCHANT).languages == ("zh",)
     assert session.reader.begin(None).languages == ("zh", "ru")
+
+
+def test_the_console_shows_control_characters_heard_or_typed_as_escapes() -> None:
+    session, interpreter, _ = session_with(ManualClock())
+    interpreter.heard = "\x1b[31mHow much is this?\x1b[0m"
+    session.listener.submit(utterance(1), None, Party.BUYER)
+    session.worker.handle(next_job(session))
+    heard = next(line for line in interpreter.printed if line.startswith("[buyer en]"))
+    assert heard == "[buyer en] \\x1b[31mHow much is this?\\x1b[0m"
+    assert not any("\x1b" in line for line in interpreter.printed)

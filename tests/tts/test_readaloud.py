@@ -129,3 +129,23 @@ def test_what_the_buyer_hears_is_the_number_on_screen(model_store, reader) -> No
         )
         said = [a.key for a in finder.find(text, "en")]
         assert [a.key for a in finder.find(heard.text, "en")] == said, heard.text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("$1.50", "one dollar and fifty cents"),
+        ("$1.01", "one dollar and one cent"),
+        ("$2.01", "two dollars and one cent"),
+        ("1 piece", "one piece"),
+        ("1 day", "one day"),
+    ],
+)
+def test_one_takes_the_singular(reader, written: str, spoken: str) -> None:
+    assert reader(written, "en") == spoken
+
+
+def test_a_terminal_control_sequence_is_not_said(reader) -> None:
+    assert reader("\x1b[31mred\x1b[0m", "en") == " red "
+    assert reader("\x1b[1m500 pieces\x1b[0m", "en") == " five hundred pieces "
+    assert reader("\x1b[31m500件", "zh") == " 五百件"
