@@ -13,12 +13,17 @@ page read the log while the worker thread writes it, without either waiting.
 
 Safety. Every SQL statement is parameterised. Every failure of the file (locked,
 damaged, full, read-only) becomes a one-line `DealLogError` naming the file and the fix.
+A full disk does not always reach SQLite as "database or disk is full": a write into
+the `-shm` or `-wal` file that runs out of room is a "disk I/O error". So an I/O error
+on a disk with less than `LOW_SPACE_BYTES` free is called a full disk too, which is
+what the merchant can fix.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -30,6 +35,9 @@ from interpreter.deals.records import LoggedTurn, SessionInfo
 DEAL_LOG_ENV = "INTERPRETER_DEAL_LOG"
 SCHEMA_VERSION = 1
 FIX = f"give another file with --log PATH (env {DEAL_LOG_ENV})"
+# Less room than this on the log's disk, and an I/O error is the disk being full: a
+# turn is a few hundred bytes, but SQLite grows its -wal and -shm files by pages.
+LOW_SPACE_BYTES = 1 << 20
 
 SCHEMA = (
     """
@@ -68,7 +76,13 @@ TURN_COLUMNS = (
 
 
 class DealLogError(InterpreterError):
-    """The deal log's file cannot be opened, written or read (damaged, locked, no room)."""
+    """The deal log's file cannot be opened, written or read (damaged, locked, no room).
+
+    `full` is True when the cause is a disk with no room left."""
+
+    def __init__(self, message: str, *, full: bool = False) -> None:
+        super().__init__(message)
+        self.full = full
 
 
 def default_log_path() -> Path:
@@ -89,10 +103,19 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def _little_room(path: Path) -> bool:
+    """Whether the disk holding `path` has less than `LOW_SPACE_BYTES` free."""
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
 def failure(path: Path, error: sqlite3.Error | OSError) -> DealLogError:
     """A database or file error as one line naming the file and the fix."""
     detail = _one_line(error)
     text = detail.lower()
+    io_error = "i/o" in text or isinstance(error, OSError)
     if "locked" in text or "busy" in text:
         return DealLogError(
             f"deal log {path} is locked by another program ({detail}); stop the other "
@@ -103,15 +126,16 @@ def failure(path: Path, error: sqlite3.Error | OSError) -> DealLogError:
             f"deal log {path} is damaged ({detail}); move it aside (keep it for recovery) "
             f"and a new log is started, or {FIX}"
         )
-    if "full" in text or "no space" in text:
-        return DealLogError(f"the disk holding deal log {path} is full; free some space or {FIX}")
+    if "full" in text or "no space" in text or (io_error and _little_room(path)):
+        return DealLogError(
+            f"the disk holding deal log {path} is full; free some space or {FIX}", full=True
+        )
     if (
         "readonly" in text
         or "read-only" in text
         or "unable to open" in text
         or "permission" in text
-        or "i/o" in text
-        or isinstance(error, OSError)
+        or io_error
     ):
         return DealLogError(
             f"cannot write the deal log {path} ({detail}); make it and its folder writable, "

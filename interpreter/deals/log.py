@@ -47,6 +47,22 @@ from interpreter.deals.records import (
 )
 
 _MAX_SAME_SECOND = 999
+# The files SQLite keeps beside the log (WAL mode; a rollback journal, never used here,
+# named in case).
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _remove_unborn(path: Path) -> None:
+    """Remove a log this process began on a disk that filled before the schema was in.
+
+    SQLite creates the file (0 bytes) when it connects, and the -wal and -shm files as
+    far as the room goes; none of them holds anything, and a 0-byte file left behind
+    would be taken for a log on the next start. Only called for a file that did not
+    exist before `open`, and only when the disk was full: any other process opening it
+    at the same moment could not have written to it either."""
+    for name in (path.name, *(path.name + side for side in _SIDE_FILES)):
+        with suppress(OSError):
+            (path.parent / name).unlink()
 
 
 class DealLog:
@@ -82,11 +98,13 @@ class DealLog:
         """Open (and with `create`, make) the log at `path`, default `default_log_path()`.
 
         `clock` gives the current time as an aware datetime (tests fix it); a writer
-        that finds the file locked waits `busy_timeout_s` before giving up."""
+        that finds the file locked waits `busy_timeout_s` before giving up. A new log
+        that a full disk stops before it is made leaves no file behind."""
         path = Path(path).expanduser() if path is not None else default_log_path()
         if path.is_dir():
             raise DealLogError(f"deal log {path} is a folder; {FIX}")
-        if not path.exists():
+        new = not path.exists()
+        if new:
             if not create:
                 raise InputError(
                     f"no deal log at {path} yet: `interpreter live` writes it; or {FIX}"
@@ -98,8 +116,10 @@ class DealLog:
         log = cls(path, clock=clock, busy_timeout_s=busy_timeout_s)
         try:
             log._create_schema()
-        except BaseException:
+        except BaseException as error:
             log.close()
+            if new and isinstance(error, DealLogError) and error.full:
+                _remove_unborn(path)
             raise
         return log
 

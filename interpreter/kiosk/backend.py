@@ -42,8 +42,10 @@ class KioskEvents(Protocol):
 
     def partial(self, party: Party | None, language: str, text: str) -> None: ...
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
-        """A finished turn, already in the deal log."""
+    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
+        """A finished turn, already in the deal log; with `saved` False, one the log
+        could not write (its disk full), shown all the same, marked not saved. Its
+        `turn_number` is then the number the log's next turn will have."""
         ...
 
     def settings(self, settings: StallSettings) -> None: ...

@@ -2,7 +2,10 @@
 
 `KioskBridge` is the session's `SessionEvents`: every finished turn goes into the deal
 log first and only then to the page (so what a party reads is already on record), and
-each turn's timings go to the metrics. `StallControls` is the page's `KioskControls`:
+each turn's timings go to the metrics. A turn the log cannot write (its disk full, the
+file locked or damaged) is still shown, as itself, marked not saved on the page; each
+such turn is a warning line on stderr, with what was said, and is counted in the
+metrics, for as long as the log fails. `StallControls` is the page's `KioskControls`:
 a button press becomes a push-to-talk press of the session, and a new language pair
 or voice is made ready here (its translator and voices loaded on the web server's
 worker thread, the recogniser kept) and handed to the session, which switches between
@@ -12,6 +15,7 @@ two turns.
 from __future__ import annotations
 
 import contextlib
+import json
 import queue
 import sys
 import threading
@@ -19,12 +23,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from interpreter.core.clock import Clock
-from interpreter.core.errors import InputError
+from interpreter.core.errors import InputError, InterpreterError
 from interpreter.core.languages import LANGUAGES, language
 from interpreter.core.vocabulary import Mode, Party, State
-from interpreter.deals.database import DealLogError
 from interpreter.deals.log import DealLog
-from interpreter.deals.records import logged_turn
+from interpreter.deals.records import LoggedTurn, logged_turn
 from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
@@ -58,7 +61,10 @@ class KioskBridge(SessionEvents):
         self._metrics = metrics
         self._warn = warn
         self._last_latency_ms: float | None = None
-        self._log_failed = False
+        # The number the log's next turn will have, as last read from it (an unsaved
+        # turn carries it when the log cannot even be read).
+        self._next_number = 1
+        self._unsaved_run = 0  # turns not saved since the log last wrote one
 
     def status(self, state: State, last_latency_ms: float | None = None) -> None:
         if last_latency_ms is not None:
@@ -69,28 +75,38 @@ class KioskBridge(SessionEvents):
         self._hub.partial(party, language or "", text)
 
     def finished(self, turn: Turn, party: Party | None, trace: TurnTrace) -> None:
+        problem: InterpreterError | None = None
         try:
-            logged = logged_turn(
-                turn,
-                session_id=self.session_id,
-                turn_number=self._log.next_turn_number(self.session_id),
-                party=party,
-                latency_ms=trace.first_audio_made_ms,
+            self._next_number = self._log.next_turn_number(self.session_id)
+        except InterpreterError as error:  # DealLogError, or the session gone from it
+            problem = error
+        logged = logged_turn(
+            turn,
+            session_id=self.session_id,
+            turn_number=self._next_number,
+            party=party,
+            latency_ms=trace.first_audio_made_ms,
+        )
+        if problem is None:
+            try:
+                self._log.record(logged)
+            except InterpreterError as error:
+                problem = error
+        if problem is not None:
+            # The stall keeps interpreting, and the page shows the turn as itself,
+            # marked not saved; every such turn is said, with what was said in it.
+            self._unsaved_run += 1
+            self._metrics.turn_not_saved()
+            self._warn(_not_saved_line(logged, problem))
+            self._hub.turn(logged, unsure=turn.unsure, saved=False)
+            return
+        self._next_number += 1
+        if self._unsaved_run:
+            self._warn(
+                f"note: the deal log {self._log.path} is saving turns again; "
+                f"{self._unsaved_run} turn(s) before this one were not saved"
             )
-            self._log.record(logged)
-        except DealLogError as error:
-            # The stall keeps interpreting; the merchant is told once that the record
-            # has a gap, and the page still shows the turn.
-            if not self._log_failed:
-                self._warn(f"warning: {error} (turns are shown but not recorded)")
-                self._log_failed = True
-            logged = logged_turn(
-                turn,
-                session_id=self.session_id,
-                turn_number=1,
-                party=party,
-                latency_ms=trace.first_audio_made_ms,
-            )
+            self._unsaved_run = 0
         self._hub.turn(logged, unsure=turn.unsure)
 
     def reported(self, trace: TurnTrace, audio_overflows: int) -> None:
@@ -110,6 +126,20 @@ class KioskBridge(SessionEvents):
         self._metrics.set_audio_overflows(audio_overflows)
         if trace.heard_ms is not None:
             self._last_latency_ms = trace.heard_ms
+
+
+def _not_saved_line(turn: LoggedTurn, problem: Exception) -> str:
+    """The one warning line for a turn the deal log could not write: why, and what
+    was said (quoted as JSON, so a line break or a control character in a transcript
+    stays on the line and never reaches the terminal raw)."""
+    reason = " ".join(str(problem).split())
+    said = json.dumps(turn.transcript, ensure_ascii=False)
+    meant = json.dumps(turn.translation, ensure_ascii=False)
+    return (
+        f"warning: a turn was not saved in the deal log ({reason}); the page shows it "
+        f"marked not saved: {turn.party or 'someone'} at {turn.time_utc} said {said} "
+        f"({turn.source_language}), shown as {meant} ({turn.target_language})"
+    )
 
 
 def _choice(voice_name: str) -> str:

@@ -10,9 +10,18 @@ reconnects and catches up from the deal log), rather than letting the queue grow
 holding the runner back.
 
 The hub also remembers the latest status, settings and partial text, so a page that
-connects in the middle of a turn starts in the right state, and which turns were
-unsure (the deal log keeps what was said, not how sure the recogniser was), so a
-reloaded page still marks them.
+connects in the middle of a turn starts in the right state, which turns were unsure
+(the deal log keeps what was said, not how sure the recogniser was), so a reloaded
+page still marks them, and the turns the deal log could not write (its disk full), so
+a reloaded page still shows them, marked not saved.
+
+Turns not saved. A turn's `turn_number` is its number in the deal log, and the page
+keys turns by it. A turn the log could not write has no number of its own: it carries
+the number the log's next turn will have (its place in the conversation) and, as
+`unsaved`, its own count in the session (1, 2, 3, ...), with `saved` false; the page
+keys it by that count, so it never takes the place of a logged turn, nor one unsaved
+turn the place of another. `conversation_order` puts both kinds in the order they
+were said.
 
 Threads: the KioskEvents methods and `snapshot()` may be called from any thread;
 `subscribe`, `unsubscribe` and `HubClient.next` belong to the loop given to `attach`.
@@ -25,10 +34,11 @@ import asyncio
 import json
 import logging
 import threading
-from collections import OrderedDict
-from collections.abc import Mapping
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import asdict
+from typing import TypeVar
 
 from interpreter.core.languages import LANGUAGES
 from interpreter.core.vocabulary import Party, State
@@ -38,18 +48,50 @@ from interpreter.kiosk.backend import StallSettings
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_SIZE = 256
-# Unsure marks are kept for this many sessions (the current one is what matters).
-_UNSURE_SESSIONS = 8
+# Unsure marks and unsaved turns are kept for this many sessions (the current one is
+# what matters).
+_SESSIONS_KEPT = 8
+# Unsaved turns kept per session: a day at a stall with the log's disk full.
+UNSAVED_KEPT = 2000
 _STATES = tuple(state.value for state in State)
+_T = TypeVar("_T")
 
 
-def turn_message(turn: LoggedTurn, unsure: bool = False) -> dict[str, object]:
-    """A logged turn as the page receives it (inside a `turn` or `history` event)."""
+def turn_message(
+    turn: LoggedTurn, unsure: bool = False, unsaved: int | None = None
+) -> dict[str, object]:
+    """A turn as the page receives it (inside a `turn` or `history` event): a logged
+    one, or with `unsaved` (its count among the session's turns the log could not
+    write), one marked `"saved": false`."""
     data = asdict(turn)
     data["numbers"] = list(turn.numbers)
     data["numbers_said"] = list(turn.numbers_said)
     data["unsure"] = bool(unsure)
+    data["saved"] = unsaved is None
+    if unsaved is not None:
+        data["unsaved"] = int(unsaved)
     return data
+
+
+def conversation_order(message: Mapping[str, object]) -> tuple[int, int, int]:
+    """Where a `turn_message` goes in the conversation: by turn number, and an unsaved
+    turn (which carries the number of the logged turn after it) before the logged turn
+    of that number, unsaved ones in their own order. The page sorts the same way."""
+    number = message.get("turn_number")
+    unsaved = message.get("unsaved")
+    return (
+        number if isinstance(number, int) else 0,
+        1 if message.get("saved", True) else 0,
+        unsaved if isinstance(unsaved, int) else 0,
+    )
+
+
+class _Unsaved:
+    """One session's turns that the deal log could not write, as the page gets them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.turns: deque[dict[str, object]] = deque(maxlen=UNSAVED_KEPT)
 
 
 def settings_message(settings: StallSettings) -> dict[str, object]:
@@ -128,6 +170,7 @@ class EventHub:
         self._settings: dict[str, object] | None = None
         self._partial: dict[str, object] | None = None
         self._unsure: OrderedDict[str, set[int]] = OrderedDict()
+        self._unsaved: OrderedDict[str, _Unsaved] = OrderedDict()
 
     # -- the server's side ------------------------------------------------------------
 
@@ -168,9 +211,16 @@ class EventHub:
         return [dict(message) for message in found if message is not None]
 
     def unsure_turns(self, session_id: str) -> frozenset[int]:
-        """Numbers of the session's turns that were reported unsure."""
+        """Numbers of the session's logged turns that were reported unsure."""
         with self._lock:
             return frozenset(self._unsure.get(session_id, ()))
+
+    def unsaved_turns(self, session_id: str) -> list[dict[str, object]]:
+        """The session's turns the deal log could not write, as `turn_message`s, in
+        the order they were said (the latest `UNSAVED_KEPT`)."""
+        with self._lock:
+            kept = self._unsaved.get(session_id)
+            return [dict(message) for message in kept.turns] if kept else []
 
     # -- KioskEvents: called by the live runner from any thread ----------------------
 
@@ -202,16 +252,19 @@ class EventHub:
             self._partial = message if text else None
             self._publish_locked(message)
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
-        message: dict[str, object] = {"type": "turn", "turn": turn_message(turn, unsure)}
+    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
         with self._lock:
             self._partial = None
-            if unsure:
-                self._unsure.setdefault(turn.session_id, set()).add(turn.turn_number)
-                self._unsure.move_to_end(turn.session_id)
-                while len(self._unsure) > _UNSURE_SESSIONS:
-                    self._unsure.popitem(last=False)
-            self._publish_locked(message)
+            if saved:
+                data = turn_message(turn, unsure)
+                if unsure:
+                    _keep(self._unsure, turn.session_id, set).add(turn.turn_number)
+            else:
+                kept = _keep(self._unsaved, turn.session_id, _Unsaved)
+                kept.count += 1
+                data = turn_message(turn, unsure, unsaved=kept.count)
+                kept.turns.append(data)
+            self._publish_locked({"type": "turn", "turn": data})
 
     def settings(self, settings: StallSettings) -> None:
         message = settings_message(settings)
@@ -243,3 +296,15 @@ class EventHub:
             if not client._offer(text):
                 self._clients.discard(client)
                 log.warning("a kiosk page fell %d events behind and was dropped", self.queue_size)
+
+
+def _keep(by_session: OrderedDict[str, _T], session_id: str, make: Callable[[], _T]) -> _T:
+    """The session's entry (made if new), kept as the newest; the oldest sessions'
+    entries beyond `_SESSIONS_KEPT` are let go."""
+    entry = by_session.get(session_id)
+    if entry is None:
+        entry = by_session[session_id] = make()
+    by_session.move_to_end(session_id)
+    while len(by_session) > _SESSIONS_KEPT:
+        by_session.popitem(last=False)
+    return entry

@@ -1,8 +1,9 @@
 """What the stall's interpreter did, counted for Prometheus at `/metrics`.
 
-The live runner reports each finished turn here (`observe_turn`), the audio overflows
-it has counted (`set_audio_overflows`) and how long each model took to load
-(`model_loaded`); the web server reports its page clients. Nothing here is global:
+The live runner reports each finished turn here (`observe_turn`), each one the deal
+log could not write (`turn_not_saved`), the audio overflows it has counted
+(`set_audio_overflows`) and how long each model took to load (`model_loaded`); the
+web server reports its page clients. Nothing here is global:
 every `KioskMetrics` has its own `CollectorRegistry`, so two kiosks in one process (or
 the tests) never see each other's numbers, and importing this module registers nothing.
 
@@ -78,6 +79,12 @@ class KioskMetrics:
             ("stage", "rung"),
             registry=r,
         )
+        self.turns_not_saved = Counter(
+            "interpreter_turns_not_saved",
+            "Finished turns the deal log could not write (its disk full, the file locked or "
+            "damaged); the page shows each one marked not saved.",
+            registry=r,
+        )
         self.audio_overflows = Counter(
             "interpreter_audio_overflows",
             "Microphone buffers lost because the audio callback fell behind.",
@@ -143,6 +150,10 @@ class KioskMetrics:
         for violation in violations:
             violated = getattr(violation, "stage", violation)  # a Violation or its name
             self.violations.labels(stage=_known(violated, STAGES)).inc()
+
+    def turn_not_saved(self) -> None:
+        """A finished turn was shown but the deal log could not write it."""
+        self.turns_not_saved.inc()
 
     def set_audio_overflows(self, count: int) -> None:
         """The runner's running count of overflows; only the increase is added, so it

@@ -9,7 +9,11 @@ language codes of `interpreter.core.languages`) and a length limit, and
 `error` event back and goes nowhere else. The events going the other way (hello,
 settings, status, partial, turn, history, press, error, pong) are built by
 `hub.py` (`settings_message`, `turn_message`) and `websocket.py`; `PROTOCOL_VERSION`
-is what the hello says they follow.
+is what the hello says they follow. A turn (in a `turn` or `history` event) has
+`"saved": true` when it is in the deal log, keyed by its `turn_number`; a turn the log
+could not write has `"saved": false` and `unsaved`, its own count in the session, by
+which the page keys it instead (hub.py says why). Both fields are additions: a page
+that ignores them still reads every other field as before.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The kiosk's event stream: one WebSocket (`/ws`) per page, events out and presses in.
 
 A page that connects first gets its starting state (hello, settings, status and
-partial text, then the session so far from the deal log, so a page reloaded
-mid-conversation shows what it showed before), then every event the hub fans out.
-What the page sends is parsed and checked by `protocol.py` before anything acts on
-it; a bad message gets an `error` event back and goes nowhere else. `KioskControls`
+partial text, then the session so far: from the deal log, with the hub's turns the log
+could not write in their places, so a page reloaded mid-conversation shows what it
+showed before), then every event the hub fans out. What the page sends is parsed
+and checked by `protocol.py` before anything acts on it; a bad message gets an
+`error` event back and goes nowhere else. `KioskControls`
 and the deal log are called in Starlette's worker threads, never on the event loop,
 so a slow disk or a busy runner never stalls the other pages. A page that closes
 with a button down releases it, and one that falls behind is closed (it reconnects
@@ -24,7 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from interpreter.core.errors import InputError, InterpreterError
 from interpreter.core.vocabulary import Party
 from interpreter.deals.database import DealLogError
-from interpreter.kiosk.hub import settings_message, turn_message
+from interpreter.kiosk.hub import conversation_order, settings_message, turn_message
 from interpreter.kiosk.protocol import (
     PROTOCOL_VERSION,
     ClientMessageError,
@@ -115,6 +116,9 @@ def _opening(kiosk: KioskState, websocket: WebSocket) -> list[dict[str, object]]
         messages.append({"type": "error", "code": "log", "message": str(error)})
     except InputError:
         pass  # the session is not in the log yet: nothing said so far
+    # The turns the log could not write are shown too, where they were said.
+    history += kiosk.hub.unsaved_turns(session_id)
+    history.sort(key=conversation_order)
     messages.append({"type": "history", "session": session_id, "turns": history})
     return messages
 

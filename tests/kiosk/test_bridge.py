@@ -3,6 +3,7 @@ new pair made ready and switched between turns."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 import pytest
@@ -21,8 +22,9 @@ from interpreter.live.parties import Parties
 from interpreter.live.session import PairChange
 from interpreter.store import ModelStore
 from interpreter.translate.chain import TranslatorChain
-from interpreter.turn.pipeline import Interpreter
+from interpreter.turn.pipeline import Interpreter, Turn
 from interpreter.turn.stages import StageOptions
+from tests.deals.test_full_disk import full_disk_log
 from tests.live.test_session import ScriptedInterpreter, next_job, session_with, utterance
 
 
@@ -32,6 +34,7 @@ class WatchingHub:
     def __init__(self, log: DealLog, session_id: str) -> None:
         self.log, self.session_id = log, session_id
         self.events: list[tuple] = []
+        self.shown: list[tuple[LoggedTurn, bool]] = []  # each turn, and whether it was saved
 
     def status(self, state: State, last_latency_ms: float | None = None) -> None:
         self.events.append(("status", state))
@@ -39,9 +42,10 @@ class WatchingHub:
     def partial(self, party: Party | None, language: str, text: str) -> None:
         self.events.append(("partial", party, text))
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False) -> None:
+    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
         on_record = [t.turn_number for t in self.log.turns(self.session_id)]
         self.events.append(("turn", turn.turn_number, tuple(on_record)))
+        self.shown.append((turn, saved))
 
     def settings(self, settings: StallSettings) -> None:
         self.events.append(("settings", settings.merchant_language, settings.buyer_language))
@@ -81,30 +85,97 @@ def test_a_finished_turn_is_on_record_before_the_page_shows_it(deal_log) -> None
     ] * 2
 
 
-class FullDisk:
-    """A deal log whose every write fails, as on a full SD card."""
+def talking(interpreter: ScriptedInterpreter, monkeypatch) -> None:
+    """The scripted interpreter, each utterance with words (and an amount) of its own."""
+    scripted = interpreter.interpret
 
-    def next_turn_number(self, session_id: str) -> int:
-        return 1
+    def interpret(utterance, *args) -> Turn | None:
+        turn = scripted(utterance, *args)
+        if turn is None:
+            return None
+        n = utterance.id
+        return replace(
+            turn,
+            transcript=replace(turn.transcript, text=f"I want {n}00 pieces."),
+            translation=replace(
+                turn.translation,
+                source_text=f"I want {n}00 pieces.",
+                text=f"我要{n}00件。",
+                numbers=(f"{n}00件",),
+                numbers_said=(f"{n}00 pieces",),
+            ),
+        )
 
-    def record(self, turn: LoggedTurn) -> None:
-        raise DealLogError("deal log /stall/deals.sqlite: database or disk is full")
-
-    def turns(self, session_id: str) -> tuple[LoggedTurn, ...]:
-        return ()
+    monkeypatch.setattr(interpreter, "interpret", interpret)
 
 
-def test_a_deal_log_that_fails_is_said_once_and_the_page_still_shows_the_turns() -> None:
-    full = cast(DealLog, FullDisk())  # a stand-in; there is no Protocol for the deal log
-    hub = WatchingHub(full, "20261203-080000")
+def test_a_turn_the_log_cannot_write_is_shown_as_itself_marked_not_saved_every_time(
+    tmp_path, monkeypatch
+) -> None:
+    """Six turns, the disk full for the 3rd and 4th (a real SQLite file whose writes
+    fail as SQLite's do on a full disk): each turn reaches the page as itself, the
+    two unsaved ones marked; each is a warning line and a count; the log keeps the
+    other four, numbered without a gap."""
+    log = full_disk_log(tmp_path / "deals.sqlite")
+    session_id = log.start_session(("zh", "en"))
+    hub = WatchingHub(log, session_id)
+    metrics = KioskMetrics()
     warnings: list[str] = []
-    bridge = KioskBridge(page(hub), full, "20261203-080000", KioskMetrics(), warnings.append)
+    bridge = KioskBridge(page(hub), log, session_id, metrics, warnings.append)
+    session, interpreter, _ = session_with(ManualClock(), events=bridge)
+    talking(interpreter, monkeypatch)
+    try:
+        for number in range(1, 7):
+            log.full = number in (3, 4)
+            session.listener.submit(utterance(number), None, Party.BUYER)
+            session.worker.handle(next_job(session))
+        logged = [(t.turn_number, t.transcript) for t in log.turns(session_id)]
+    finally:
+        log.close()
+
+    said = [f"I want {n}00 pieces." for n in range(1, 7)]
+    assert [(turn.transcript, saved) for turn, saved in hub.shown] == [
+        (text, n not in (3, 4)) for n, text in enumerate(said, 1)
+    ]
+    # An unsaved turn carries the number the log's next turn will have, never turn 1's.
+    assert [turn.turn_number for turn, _ in hub.shown] == [1, 2, 3, 3, 3, 4]
+    assert [turn.numbers for turn, _ in hub.shown][2:4] == [("300件",), ("400件",)]
+    assert logged == [(1, said[0]), (2, said[1]), (3, said[4]), (4, said[5])]
+    # Every unsaved turn is said, on one line, with what was said; and counted.
+    not_saved = [w for w in warnings if w.startswith("warning: a turn was not saved")]
+    assert len(not_saved) == 2
+    for line, text in zip(not_saved, said[2:4], strict=True):
+        assert "\n" not in line
+        assert "deals.sqlite is full; free some space" in line
+        assert "buyer at 20" in line and f'said "{text}" (en), shown as "我要' in line
+    assert sum("saving turns again" in w for w in warnings) == 1
+    assert metrics.registry.get_sample_value("interpreter_turns_not_saved_total") == 2
+
+
+def test_a_log_that_cannot_even_be_read_still_shows_the_turn_in_its_place(
+    tmp_path, monkeypatch
+) -> None:
+    """The log locked or damaged under a running stall: the next number cannot be
+    read, so the unsaved turn takes the one the bridge last knew."""
+    log = full_disk_log(tmp_path / "deals.sqlite")
+    session_id = log.start_session(("zh", "en"))
+    hub = WatchingHub(log, session_id)
+    warnings: list[str] = []
+    bridge = KioskBridge(page(hub), log, session_id, KioskMetrics(), warnings.append)
     session, _, _ = session_with(ManualClock(), events=bridge)
-    for number in (1, 2):
-        session.listener.submit(utterance(number), None, Party.BUYER)
-        session.worker.handle(next_job(session))
-    assert len([e for e in hub.events if e[0] == "turn"]) == 2
-    assert len(warnings) == 1 and "disk is full" in warnings[0]
+    session.listener.submit(utterance(1), None, Party.BUYER)
+    session.worker.handle(next_job(session))
+
+    def unreadable(session_id: str) -> int:
+        raise DealLogError("deal log /stall/deals.sqlite is damaged (file is not a database)")
+
+    monkeypatch.setattr(log, "next_turn_number", unreadable)
+    session.listener.submit(utterance(2), None, Party.BUYER)
+    session.worker.handle(next_job(session))
+    log.close()
+
+    assert [(turn.turn_number, saved) for turn, saved in hub.shown] == [(1, True), (2, False)]
+    assert len(warnings) == 1 and "is damaged" in warnings[0]
 
 
 class Transcriber:

@@ -5,7 +5,9 @@ driven by Playwright for Python with that executable; Playwright's own browser
 downloads are never used. The server is the real one, served by uvicorn on a free
 localhost port in a thread; the live runner is `StandInRunner` from
 tests/kiosk/test_server.py, which logs a scripted turn in a real deal log when a button is
-released. Screenshots are kept in test-artifacts/ at the repository root.
+released (or `BridgedRunner`, which hands its turns to the real `KioskBridge` with a
+deal log whose disk a test fills and frees). Screenshots are kept in test-artifacts/ at
+the repository root.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from interpreter.kiosk.serve import KioskServer, serve
-from tests.kiosk.test_server import Stall
+from tests.kiosk.test_server import BRIDGED_SCRIPT, OUTAGE, BridgedStall, Stall
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 expect = sync_api.expect
@@ -316,3 +318,69 @@ def test_the_buyers_half_turns_around_and_stays_turned(browser, kiosk: KioskServ
     expect(buyer).to_have_class("half flipped")
     expect(half(page, "merchant")).to_have_class("half")
     page.context.close()
+
+
+def test_turns_the_log_cannot_write_are_shown_marked_and_overwrite_nothing(
+    browser, tmp_path: Path
+) -> None:
+    """Six turns, the deal log's disk full for the 3rd and 4th: the page shows all six
+    in the order they were said (turn 1 stays turn 1), the two marked not saved in
+    each reader's language; the number band shows the newest amount, marked; a reload
+    shows the same."""
+    stall = BridgedStall(tmp_path)
+    server = serve(stall.app(), port=0)
+    try:
+        page = open_page(browser, server.url, KIOSK)
+        merchant, buyer = half(page, "merchant"), half(page, "buyer")
+        for count, (party, full) in enumerate(OUTAGE, 1):
+            stall.deal_log.full = full
+            hold(page, half(page, party).locator("[data-role=talk]"))
+            for side in (merchant, buyer):
+                expect(side.locator(".turn")).to_have_count(count)
+            if count == 4:
+                expect(buyer.locator("[data-role=band] .num b")).to_have_text(
+                    ["800 pieces", "3.30 yuan"]
+                )
+                expect(buyer.locator("[data-role=band] .not-saved")).to_have_text(
+                    "⚠ Not saved in the deal log"
+                )
+                expect(merchant.locator("[data-role=band] .num b")).to_have_text(
+                    ["八百件", "三块三"]
+                )
+                expect(merchant.locator("[data-role=band] .not-saved")).to_have_text(
+                    "⚠ 未保存到交易记录"
+                )
+                screenshot(page, "kiosk-not-saved-1024x600.png")
+
+        def check(page) -> None:
+            merchant, buyer = half(page, "merchant"), half(page, "buyer")
+            lines = [BRIDGED_SCRIPT[party][i // 2] for i, (party, _) in enumerate(OUTAGE)]
+            english = [
+                line[0] if party == "buyer" else line[1]
+                for line, (party, _) in zip(lines, OUTAGE, strict=True)
+            ]
+            chinese = [
+                line[1] if party == "buyer" else line[0]
+                for line, (party, _) in zip(lines, OUTAGE, strict=True)
+            ]
+            expect(buyer.locator(".turn .big")).to_have_text(english)
+            expect(merchant.locator(".turn .big")).to_have_text(chinese)
+            expect(buyer.locator(".turn").first).to_have_attribute("data-turn", "1")
+            for side, words in (
+                (buyer, "⚠ Not saved in the deal log"),
+                (merchant, "⚠ 未保存到交易记录"),
+            ):
+                expect(side.locator(".turn.unsaved .not-saved")).to_have_text([words, words])
+                marked = side.locator(".turn").evaluate_all(
+                    "nodes => nodes.map(n => n.classList.contains('unsaved'))"
+                )
+                assert marked == [False, False, True, True, False, False]
+
+        check(page)
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-connected", "1")
+        check(page)
+        page.context.close()
+    finally:
+        server.stop()
+        stall.deal_log.close()

@@ -13,7 +13,7 @@ import pytest
 from interpreter.core.vocabulary import Party, State
 from interpreter.deals.records import LoggedTurn
 from interpreter.kiosk.backend import StallSettings
-from interpreter.kiosk.hub import EventHub
+from interpreter.kiosk.hub import UNSAVED_KEPT, EventHub, conversation_order, turn_message
 
 SESSION = "20261203-142501"
 
@@ -140,6 +140,58 @@ def test_unsure_turns_are_remembered_for_a_page_that_reloads() -> None:
     hub.turn(turn(3))
     assert hub.unsure_turns(SESSION) == {2}
     assert hub.unsure_turns("20261203-150000") == set()
+
+
+def test_a_turn_the_log_could_not_write_gets_a_key_of_its_own_and_its_place() -> None:
+    """Two turns said while the disk was full carry the number of the logged turn
+    after them (2); each gets its own count, and every page and every reload puts
+    them between logged turns 1 and 2, never in the place of either."""
+
+    async def scenario() -> list[dict]:
+        hub = EventHub()
+        hub.attach(asyncio.get_running_loop())
+        page = hub.subscribe()
+        hub.turn(turn(1))
+        hub.turn(turn(2), saved=False)
+        hub.turn(turn(2), unsure=True, saved=False)
+        hub.turn(turn(2))
+        return [m["turn"] for m in await drain(page, 4)]
+
+    sent = asyncio.run(scenario())
+
+    assert [(t["turn_number"], t["saved"], t.get("unsaved")) for t in sent] == [
+        (1, True, None),
+        (2, False, 1),
+        (2, False, 2),
+        (2, True, None),
+    ]
+    assert [t["unsure"] for t in sent] == [False, False, True, False]
+    # A reloaded page gets the unsaved ones from the hub (the log has only 1 and 2),
+    # and an unsure unsaved turn marks no logged turn unsure.
+    hub = EventHub()
+    for number, saved in ((1, True), (2, False), (2, False), (2, True)):
+        hub.turn(turn(number), unsure=not saved, saved=saved)
+    assert hub.unsure_turns(SESSION) == set()
+    unsaved = hub.unsaved_turns(SESSION)
+    assert [(t["unsaved"], t["unsure"]) for t in unsaved] == [(1, True), (2, True)]
+    history = [turn_message(turn(2)), turn_message(turn(1)), *unsaved]
+    history.sort(key=conversation_order)
+    assert [(t["turn_number"], t["saved"]) for t in history] == [
+        (1, True),
+        (2, False),
+        (2, False),
+        (2, True),
+    ]
+    assert hub.unsaved_turns("20261203-150000") == []
+
+
+def test_unsaved_turns_kept_for_a_reload_are_bounded() -> None:
+    hub = EventHub()
+    for _ in range(UNSAVED_KEPT + 5):
+        hub.turn(turn(1), saved=False)
+    kept = hub.unsaved_turns(SESSION)
+    assert len(kept) == UNSAVED_KEPT
+    assert kept[-1]["unsaved"] == UNSAVED_KEPT + 5  # counted on; the oldest let go
 
 
 def test_a_status_the_page_does_not_know_is_not_passed_on() -> None:

@@ -3,7 +3,8 @@
 `StandInRunner` plays the live runner (which is connected and tested end to end
 elsewhere): a button released makes it log a scripted turn in the real SQLite deal log
 and then tell the hub, in that order, from the server's worker thread, as the runner
-does from its own.
+does from its own. `BridgedRunner` hands its turns to the real `KioskBridge` instead,
+with a deal log whose disk a test can fill and free (`FullDiskLog`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import segno
 from prometheus_client.parser import text_string_to_metric_families
@@ -29,16 +31,21 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from interpreter.core.errors import InputError
-from interpreter.core.vocabulary import Party, State
+from interpreter.core.types import Transcript, Translation, Utterance
+from interpreter.core.vocabulary import Method, Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, utc_now
 from interpreter.kiosk.access import deal_key
 from interpreter.kiosk.app import build_app
 from interpreter.kiosk.backend import StallSettings
+from interpreter.kiosk.bridge import KioskBridge
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
 from interpreter.kiosk.qr import lan_address
 from interpreter.kiosk.serve import serve
+from interpreter.turn.pipeline import StageTimings, Turn
+from interpreter.turn.trace import TurnTrace
+from tests.deals.test_full_disk import FullDiskLog, full_disk_log
 
 LOCAL = "http://127.0.0.1:8780"
 WS = "ws://127.0.0.1:8780/ws"
@@ -172,6 +179,108 @@ class Stall:
     def app(self, lan: bool = False, token: str | None = None, public_url: str | None = None):
         return build_app(
             self.runner, self.hub, self.deal_log, self.metrics, lan, token, public_url=public_url
+        )
+
+
+# The conversation a `BridgedRunner` plays, each party's lines in turn: (transcript,
+# translation, numbers said, numbers translated).
+BRIDGED_SCRIPT = {
+    "buyer": (
+        (
+            "I want to order 500 pieces at 3.50 each.",
+            "我要订500件，每件3.50元。",
+            ("500 pieces", "3.50"),
+            ("500件", "3.50元"),
+        ),
+        (
+            "Then 800 pieces at 3.20.",
+            "那就800件，每件3.20元。",
+            ("800 pieces", "3.20"),
+            ("800件", "3.20元"),
+        ),
+        ("And five boxes of samples.", "再要五箱样品。", ("five boxes",), ("5箱",)),
+    ),
+    "merchant": (
+        (
+            "最少一千件，三块五一件。",
+            "The minimum is 1000 pieces, 3.50 yuan each.",
+            ("一千件", "三块五"),
+            ("1000 pieces", "3.50 yuan"),
+        ),
+        (
+            "八百件可以，三块三。",
+            "800 pieces is fine, 3.30 yuan each.",
+            ("八百件", "三块三"),
+            ("800 pieces", "3.30 yuan"),
+        ),
+        ("好，成交。", "Good, it's a deal.", (), ()),
+    ),
+}
+
+
+class BridgedRunner(StandInRunner):
+    """A stand-in runner whose finished turns go through the real `KioskBridge`, as
+    the live session's do: the deal log first, then the page, whatever the log's disk
+    does."""
+
+    def __init__(
+        self, deal_log: DealLog, hub: EventHub, metrics: KioskMetrics, warnings: list[str]
+    ) -> None:
+        super().__init__(deal_log, hub)
+        self.bridge = KioskBridge(hub, deal_log, self.session, metrics, warnings.append)
+        self.spoken: list[str] = []  # every transcript, in the order it was said
+
+    def press(self, party: Party, down: bool) -> None:
+        if down:
+            super().press(party, down)
+            return
+        self.presses.append((party, down))
+        self.bridge.status(State.THINKING)
+        turn = self.next_turn(party)
+        trace = TurnTrace.of(turn, endpoint_s=turn.utterance.t_end_s, party=Party(party))
+        self.bridge.finished(turn, Party(party), trace)
+        self.bridge.status(State.LISTENING, 412.0)
+
+    def next_turn(self, party: str) -> Turn:
+        """The party's next line as the pipeline hands it over."""
+        with self._lock:
+            lines = BRIDGED_SCRIPT[party]
+            transcript, translation, said, numbers = lines[self._said[party] % len(lines)]
+            self._said[party] += 1
+            self.spoken.append(transcript)
+            number = len(self.spoken)
+        source = self._language(party)
+        target = self._language("buyer" if party == "merchant" else "merchant")
+        utterance = Utterance(number, np.zeros(1600, np.float32), 16_000, 0.0, 0.1)
+        return Turn(
+            utterance,
+            Transcript(number, transcript, source, 0.93, 0.4),
+            Translation(
+                number,
+                transcript,
+                translation,
+                source,
+                target,
+                Method.PHRASEBOOK,
+                numbers=numbers,
+                t_done_s=0.5,
+                numbers_said=said,
+            ),
+            (),
+            StageTimings(300.0, 100.0, None, 400.0),
+        )
+
+
+class BridgedStall(Stall):
+    """A stall whose runner goes through the bridge, with a log whose disk can fill."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.deal_log: FullDiskLog = full_disk_log(tmp_path / "deals.sqlite")
+        self.hub = EventHub()
+        self.metrics = KioskMetrics()
+        self.warnings: list[str] = []
+        self.runner: BridgedRunner = BridgedRunner(
+            self.deal_log, self.hub, self.metrics, self.warnings
         )
 
 
@@ -361,6 +470,77 @@ def test_a_page_closed_while_holding_the_button_releases_it(
 
     assert stall.runner.presses == [("merchant", True), ("merchant", False)]
     assert [t["party"] for t in history] == ["merchant"]
+
+
+# -- a deal log that cannot write ----------------------------------------------------------
+
+# Who speaks each turn, and whether the log's disk is full when they finish.
+OUTAGE = (
+    ("buyer", False),
+    ("merchant", False),
+    ("buyer", True),
+    ("merchant", True),
+    ("buyer", False),
+    ("merchant", False),
+)
+
+
+def speak(ws, party: str) -> dict:
+    """Press and release a party's button on the page; the turn the page is sent."""
+    ws.send_json({"type": "press", "party": party, "down": True})
+    ws.send_json({"type": "press", "party": party, "down": False})
+    return next_of(ws, "turn")["turn"]
+
+
+def test_turns_the_log_cannot_write_reach_every_page_as_themselves_marked_not_saved(
+    tmp_path: Path,
+) -> None:
+    stall = BridgedStall(tmp_path)
+    try:
+        with TestClient(stall.app(), base_url=LOCAL) as client:
+            with client.websocket_connect(WS) as ws:
+                opening(ws)
+                shown = []
+                for party, full in OUTAGE:
+                    stall.deal_log.full = full
+                    shown.append(speak(ws, party))
+            with client.websocket_connect(WS) as ws:  # a reloaded page
+                history = opening(ws)["history"]["turns"]
+            scraped = client.get("/metrics").text
+        logged = stall.deal_log.turns(stall.runner.session)
+    finally:
+        stall.deal_log.close()
+
+    said = stall.runner.spoken
+    # Every turn reached the page as itself, the two said on a full disk marked.
+    assert [t["transcript"] for t in shown] == said
+    assert [t["saved"] for t in shown] == [True, True, False, False, True, True]
+    assert [t.get("unsaved") for t in shown] == [None, None, 1, 2, None, None]
+    # The page's keys (a logged turn's number, an unsaved turn's own count) never meet.
+    keys = [
+        ("unsaved", t["unsaved"]) if not t["saved"] else ("turn", t["turn_number"]) for t in shown
+    ]
+    assert len(set(keys)) == len(keys)
+    # The log kept the other four, numbered without a gap; turn 1 is still turn 1.
+    assert [(t.turn_number, t.transcript) for t in logged] == [
+        (1, said[0]),
+        (2, said[1]),
+        (3, said[4]),
+        (4, said[5]),
+    ]
+    # A page that connects later shows all six, in the order they were said.
+    assert [t["transcript"] for t in history] == said
+    assert [t["saved"] for t in history] == [True, True, False, False, True, True]
+    assert history[3]["numbers"] == ["800 pieces", "3.30 yuan"]
+    # Each one is a warning line of its own, with what was said; and it is counted.
+    not_saved = [w for w in stall.warnings if w.startswith("warning: a turn was not saved")]
+    assert len(not_saved) == 2
+    for line, transcript in zip(not_saved, said[2:4], strict=True):
+        assert "\n" not in line
+        assert "deals.sqlite is full; free some space" in line
+        assert json.dumps(transcript, ensure_ascii=False) in line
+    assert any("saving turns again; 2 turn(s)" in w for w in stall.warnings)
+    assert "interpreter_turns_not_saved_total 2.0" in scraped
 
 
 # -- the deal sheet and its QR code ---------------------------------------------------------
@@ -558,6 +738,7 @@ def test_metrics_in_prometheus_text_format(stall: Stall, client: TestClient) -> 
     assert value("interpreter_audio_overflows_total") == 5
     assert value("interpreter_model_load_seconds", model="whisper-base") == 1.25
     assert value("interpreter_kiosk_clients") == 0
+    assert value("interpreter_turns_not_saved_total") == 0
 
 
 def test_each_kiosk_counts_in_its_own_registry() -> None:

@@ -3,8 +3,10 @@
 //
 // The server sends events over one WebSocket (/ws): hello, settings, status, partial,
 // turn, history, press, error (see interpreter/kiosk/protocol.py for the schema). The
-// page sends press and settings. Everything a party reads is written with
-// textContent, never as HTML: a transcript is whatever someone said.
+// page sends press and settings. A turn in the deal log is keyed by its number; one the
+// log could not write ("saved": false) by its own count, "unsaved", and shown marked.
+// Everything a party reads is written with textContent, never as HTML: a transcript is
+// whatever someone said.
 "use strict";
 
 (() => {
@@ -32,6 +34,7 @@
       noDeal: "Nothing has been said yet.", pairing: "Pairing",
       pairingHint: "Open this address on another device on the stall's network:",
       flip: "Turn around", refused: "Not accepted",
+      notSaved: "Not saved in the deal log",
     },
     zh: {
       hold: "按住说话", hint: "或轻点开始，再点一下结束",
@@ -47,6 +50,7 @@
       lanOnly: "只有以 --lan 启动时，手机才能打开。", noDeal: "还没有对话。",
       pairing: "配对", pairingHint: "在本摊位网络中的其他设备上打开这个地址：",
       flip: "翻转", refused: "未接受",
+      notSaved: "未保存到交易记录",
     },
     es: {
       hold: "Mantén pulsado para hablar", hint: "o toca para empezar y otra vez para terminar",
@@ -64,6 +68,7 @@
       noDeal: "Todavía no se ha dicho nada.", pairing: "Emparejar",
       pairingHint: "Abre esta dirección en otro dispositivo de la red del puesto:",
       flip: "Girar", refused: "No aceptado",
+      notSaved: "No guardado en el registro del trato",
     },
     ru: {
       hold: "Удерживайте и говорите", hint: "или нажмите, чтобы начать, и ещё раз, чтобы закончить",
@@ -81,6 +86,7 @@
       noDeal: "Пока ничего не сказано.", pairing: "Подключение",
       pairingHint: "Откройте этот адрес на другом устройстве в сети киоска:",
       flip: "Перевернуть", refused: "Не принято",
+      notSaved: "Не сохранено в записи сделки",
     },
     ar: {
       hold: "اضغط مع الاستمرار للتحدث", hint: "أو انقر للبدء ثم انقر مرة أخرى للإنهاء",
@@ -97,6 +103,7 @@
       noDeal: "لم يُقل شيء بعد.", pairing: "الاقتران",
       pairingHint: "افتح هذا العنوان على جهاز آخر في شبكة المتجر:",
       flip: "اقلب", refused: "غير مقبول",
+      notSaved: "لم يُحفظ في سجل الصفقة",
     },
     fr: {
       hold: "Maintenez pour parler", hint: "ou touchez pour commencer, puis encore pour finir",
@@ -114,6 +121,7 @@
       noDeal: "Rien n'a encore été dit.", pairing: "Appairage",
       pairingHint: "Ouvrez cette adresse sur un autre appareil du réseau du stand :",
       flip: "Retourner", refused: "Refusé",
+      notSaved: "Non enregistré dans la fiche",
     },
     pt: {
       hold: "Segure para falar", hint: "ou toque para começar e de novo para terminar",
@@ -131,6 +139,7 @@
       noDeal: "Nada foi dito ainda.", pairing: "Pareamento",
       pairingHint: "Abra este endereço em outro aparelho na rede da banca:",
       flip: "Virar", refused: "Não aceito",
+      notSaved: "Não salvo no registro do negócio",
     },
     it: {
       hold: "Tieni premuto per parlare", hint: "o tocca per iniziare e di nuovo per finire",
@@ -148,6 +157,7 @@
       noDeal: "Non è ancora stato detto nulla.", pairing: "Abbinamento",
       pairingHint: "Apri questo indirizzo su un altro dispositivo della rete del banco:",
       flip: "Capovolgi", refused: "Non accettato",
+      notSaved: "Non salvato nel registro",
     },
     de: {
       hold: "Zum Sprechen gedrückt halten", hint: "oder tippen zum Starten, nochmal zum Beenden",
@@ -165,13 +175,14 @@
       noDeal: "Noch wurde nichts gesagt.", pairing: "Kopplung",
       pairingHint: "Diese Adresse auf einem anderen Gerät im Netz des Stands öffnen:",
       flip: "Umdrehen", refused: "Nicht angenommen",
+      notSaved: "Nicht im Geschäftsblatt gespeichert",
     },
   };
 
   const state = {
     settings: null,
     session: null,
-    turns: new Map(), // turn_number -> turn, for the current session
+    turns: new Map(), // turnKey(turn) -> turn, for the current session
     status: { state: "listening", last_latency_ms: null },
     partial: null,
     lan: false,
@@ -415,6 +426,22 @@
     node.append(el("span", "", " · "), el("span", "mono", state.pairing.url));
   }
 
+  // A logged turn by its number in the log; one the log could not write by its own
+  // count (it carries the number of the logged turn after it, so that number is not its).
+  function turnKey(turn) {
+    if (turn.saved === false) return "unsaved-" + String(turn.unsaved ?? turn.time_utc);
+    return "turn-" + String(turn.turn_number);
+  }
+
+  // The order things were said: by number, an unsaved turn before the logged turn whose
+  // number it carries (hub.py's conversation_order).
+  function inOrder(a, b) {
+    const order = (turn) => [turn.turn_number, turn.saved === false ? 0 : 1, turn.unsaved || 0];
+    const [x, y] = [order(a), order(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return 0;
+  }
+
   // Which text a half's reader reads big: what was said to them (the translation), or
   // what they said themselves (their transcript).
   function ownTurn(turn, party) {
@@ -451,8 +478,11 @@
   function turnNode(turn, half) {
     const lang = languageOf(half.party);
     const own = ownTurn(turn, half.party);
-    const node = el("article", "turn" + (own ? " own" : "") + (turn.unsure ? " unsure" : ""));
+    const unsaved = turn.saved === false;
+    const classes = ["turn", own && "own", turn.unsure && "unsure", unsaved && "unsaved"];
+    const node = el("article", classes.filter(Boolean).join(" "));
     node.dataset.turn = String(turn.turn_number);
+    node.dataset.key = turnKey(turn);
     const speaker = own ? t(lang, "you") : (turn.party ? t(lang, turn.party) : "");
     const time = new Date(turn.time_utc);
     const clock = isNaN(time) ? "" : time.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
@@ -475,13 +505,14 @@
       node.append(nums);
     }
     if (turn.unsure) node.append(el("p", "again", "⚠ " + t(lang, "sayAgain")));
+    if (unsaved) node.append(el("p", "not-saved", "⚠ " + t(lang, "notSaved")));
     return node;
   }
 
   function renderConversation(half) {
     const lang = languageOf(half.party);
     const box = half.role("conversation");
-    const ordered = [...state.turns.values()].sort((a, b) => a.turn_number - b.turn_number);
+    const ordered = [...state.turns.values()].sort(inOrder);
     const nodes = ordered.map((turn) => turnNode(turn, half));
     if (!nodes.length) nodes.push(el("p", "empty", t(lang, "empty")));
     box.replaceChildren(...nodes);
@@ -490,6 +521,9 @@
     const last = ordered[ordered.length - 1];
     if (last && last.numbers.length) {
       band.replaceChildren(...numberNodes(numberViews(last, ownTurn(last, half.party))));
+      // The amount on show is not in the deal log: said so beside it.
+      if (last.saved === false) band.append(el("span", "not-saved", "⚠ " + t(lang, "notSaved")));
+      band.classList.toggle("unsaved", last.saved === false);
       band.hidden = false;
     } else {
       band.replaceChildren();
@@ -584,7 +618,9 @@
     half.role("deal-scan").textContent = "";
     half.role("deal-note").textContent = "";
     half.role("deal-panel").hidden = false;
-    if (!state.session || !state.turns.size) {
+    // The deal sheet is the log's: turns it could not write are not on it.
+    const logged = [...state.turns.values()].some((turn) => turn.saved !== false);
+    if (!state.session || !logged) {
       half.role("deal-scan").textContent = t(lang, "noDeal");
       return;
     }
@@ -628,12 +664,12 @@
     },
     history(message) {
       showSession(message.session);
-      state.turns = new Map(message.turns.map((turn) => [turn.turn_number, turn]));
+      state.turns = new Map(message.turns.map((turn) => [turnKey(turn), turn]));
     },
     turn(message) {
       const turn = message.turn;
       showSession(turn.session_id);
-      state.turns.set(turn.turn_number, turn);
+      state.turns.set(turnKey(turn), turn);
       state.partial = null;
     },
     press(message) {
