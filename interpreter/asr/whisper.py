@@ -17,7 +17,7 @@ import numpy as np
 
 from interpreter.asr.readings import WINDOW_S, Decoded
 from interpreter.core.compute import resolve_compute_type
-from interpreter.core.errors import ModelError
+from interpreter.core.errors import InterpreterError, ModelError
 
 if TYPE_CHECKING:
     from ctranslate2 import StorageView
@@ -51,9 +51,12 @@ class Whisper:
                 cpu_threads=threads,
                 local_files_only=True,
             )
-        except (RuntimeError, ValueError, OSError) as error:
+        except (MemoryError, InterpreterError):
+            raise
+        except Exception as error:  # tokenizers raises a bare Exception for a cut tokenizer.json
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
             raise ModelError(
-                f"cannot load Whisper model from {str(model_dir)!r} ({error}); "
+                f"cannot load Whisper model {name!r} from {str(model_dir)!r} ({reason}); "
                 f"run `interpreter models verify {name}`"
             ) from None
         self._model = loaded.model

@@ -107,7 +107,7 @@ def verify_models(store: ModelStore, names: list[str], out: TextIO, err: TextIO)
     if failed:
         print(
             f"error: {len(failed)} of {len(names)} models failed verification; "
-            f"run `interpreter models fetch {failed[0]} --force`",
+            f"run `interpreter models fetch {' '.join(failed)} --force`",
             file=err,
         )
         return 1

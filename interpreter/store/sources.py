@@ -145,12 +145,18 @@ class FolderProvider:
 
     Files the catalog has no hash for are checked against the hashes the exporting
     machine recorded in the folder's manifest, so a copy is never trusted blindly.
+
+    Nothing is read from outside `within` (the folder the user named): a file, or the
+    model's folder, that is a link leading out of it is refused, since a stick could
+    otherwise carry a link to any file the user can read into the store, and from
+    there onto the next stick with `models export`.
     """
 
-    def __init__(self, entry: ModelEntry, folder: Path) -> None:
+    def __init__(self, entry: ModelEntry, folder: Path, within: Path | None = None) -> None:
         self._entry = entry
         nested = folder / entry.name
         self.folder = nested if nested.is_dir() else folder
+        self._within = Path(within if within is not None else folder)
         manifest = read_manifest(self.folder) or {}
         self._recorded = {
             str(item.get("path")): str(item.get("sha256"))
@@ -165,8 +171,11 @@ class FolderProvider:
     def check(self) -> None:
         if not self.folder.is_dir():
             raise SourceFailed(f"{self.folder} is not a folder")
+        self._inside(self.folder, f"the model folder {self.folder}")
         for files in self._entry.file_sets():
             if all((self.folder / spec.path).is_file() for spec in files):
+                for spec in files:
+                    self._inside(self.folder / spec.path, f"{spec.path} in {self.folder}")
                 self._files = files
                 return
         missing = [s.path for s in self._entry.files if not (self.folder / s.path).is_file()]
@@ -179,11 +188,26 @@ class FolderProvider:
         return self._files
 
     def open(self, spec: FileSpec) -> tuple[Iterable[bytes], int | None]:
-        path = self.folder / spec.path
-        return file_chunks([path]), path.stat().st_size
+        path = self._inside(self.folder / spec.path, f"{spec.path} in {self.folder}")
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise SourceFailed(f"cannot read {path} ({error.strerror or error})") from None
+        return file_chunks([path]), size
 
     def expected_sha256(self, spec: FileSpec) -> str | None:
         return self._recorded.get(spec.path)
+
+    def _inside(self, path: Path, label: str) -> Path:
+        """`path` with every link followed, refused if that leaves the named folder."""
+        root = self._within.resolve()
+        real = path.resolve()
+        if real != root and not real.is_relative_to(root):
+            raise SourceFailed(
+                f"{label} is a link to {real}, outside {self._within}; "
+                "copy the files themselves into the folder"
+            )
+        return real
 
 
 def catalog_providers(entry: ModelEntry, allow_unpinned: bool = False) -> list[Provider]:

@@ -39,6 +39,7 @@ from typing import Any, TextIO
 
 from interpreter.core.errors import ModelError, StoreError
 from interpreter.store.catalog import Catalog, FileSpec, ModelEntry
+from interpreter.store.formats import FormatError, check_format
 from interpreter.store.sources import (
     MANIFEST,
     FolderProvider,
@@ -50,8 +51,12 @@ from interpreter.store.transfer import (
     FileRecord,
     Progress,
     SourceFailed,
+    WriteFailed,
     file_chunks,
+    free_bytes,
+    mount_point,
     sha256_of,
+    write_text,
     write_verified,
 )
 
@@ -64,6 +69,33 @@ except ImportError:  # Windows: installs work, leftovers stay (see the module do
 
 PARTIAL_PREFIX = ".partial-"
 OLD_PREFIX = ".old-"
+STORE_FIX = "choose a writable folder on another disk with --models-dir"
+
+
+class DiskFull(StoreError):
+    """The disk a model was being written to has no space left (or its quota is used)."""
+
+
+def cannot_write(
+    failure: WriteFailed, folder: Path, action: str, size_bytes: int | None, fix: str
+) -> StoreError:
+    """One line for a write the destination refused: which disk, what it needed, the fix.
+
+    Called once the partial folder is gone, so the free space it reports is real."""
+    if not failure.disk_full:
+        return StoreError(
+            f"cannot {action}: cannot write to {str(folder)!r} "
+            f"({failure.error.strerror or failure.error}); {fix}"
+        )
+    needed = f"{size_bytes / 1e6:.1f} MB needed" if size_bytes is not None else ""
+    free = free_bytes(folder)
+    room = f"{free / 1e6:.1f} MB free" if free is not None else ""
+    amounts = ", ".join(part for part in (needed, room) if part)
+    return DiskFull(
+        f"cannot {action}: the disk at {mount_point(folder)} holding {str(folder)!r} is full "
+        f"({failure.error.strerror}{'; ' + amounts if amounts else ''}); the partial copy "
+        f"was removed; free space on that disk, or {fix}"
+    )
 
 
 @dataclass(frozen=True)
@@ -132,12 +164,23 @@ class ModelStore:
     ) -> InstallResult:
         """Install a model from the first source that can serve it, verified, atomically."""
         entry = self.catalog.get(name)
-        if self.is_installed(name) and not force:
-            return self._existing(entry)
         if from_dir is not None:
             providers: list[Provider] = [FolderProvider(entry, Path(from_dir))]
         else:
             providers = catalog_providers(entry, allow_unpinned)
+        return self._fetch(entry, providers, force, progress, from_folder=from_dir is not None)
+
+    def _fetch(
+        self,
+        entry: ModelEntry,
+        providers: list[Provider],
+        force: bool,
+        progress: TextIO | None,
+        from_folder: bool,
+    ) -> InstallResult:
+        name = entry.name
+        if self.is_installed(name) and not force:
+            return self._existing(entry)
         if not providers:
             raise StoreError(f"model {name!r} has no source in the catalog; use --from DIR")
         failures = []
@@ -148,7 +191,7 @@ class ModelStore:
                 failures.append(f"{provider.describe()}: {failure}")
         hint = (
             "check the copy, or export it again"
-            if from_dir is not None
+            if from_folder
             else "connect to the internet (or set HF_ENDPOINT to a mirror), "
             "or copy it from another machine with `interpreter models import DIR`"
         )
@@ -188,8 +231,13 @@ class ModelStore:
         failures = []
         for name in names:
             source = folder if manifest and manifest.get("name") == name else folder / name
+            provider = FolderProvider(self.catalog.get(name), source, within=folder)
             try:
-                result = self.fetch(name, from_dir=source, force=force, progress=progress)
+                result = self._fetch(
+                    self.catalog.get(name), [provider], force, progress, from_folder=True
+                )
+            except DiskFull:
+                raise  # the next model would not fit either; say so once
             except StoreError as error:
                 failures.append(str(error))
                 continue
@@ -216,7 +264,8 @@ class ModelStore:
                 f"{str(destination)!r} already exists; remove it or pick another folder"
             )
         manifest = self.manifest(name) or {}
-        partial = self._partial_dir(folder, name, "choose a writable export folder")
+        fix = "export to a writable folder on another disk"
+        partial = self._partial_dir(folder, name, fix, f"export {name}", checked.size_bytes)
         try:
             for item in manifest.get("files", []):
                 spec = FileSpec(item["path"], item["size_bytes"], item["sha256"])
@@ -229,10 +278,16 @@ class ModelStore:
                     str(source),
                     Progress(progress, label, spec.size_bytes),
                 )
-            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            os.replace(partial, destination)
+            write_text(partial / MANIFEST, json.dumps(manifest, indent=2))
+            try:
+                os.replace(partial, destination)
+            except OSError as error:
+                raise WriteFailed(destination, error) from None
         except SourceFailed as failure:
             raise StoreError(f"cannot export {name}: {failure}") from None
+        except WriteFailed as failure:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise cannot_write(failure, folder, f"export {name}", checked.size_bytes, fix) from None
         finally:
             shutil.rmtree(partial, ignore_errors=True)
         return destination
@@ -264,15 +319,27 @@ class ModelStore:
                     f"{item['path']} is {size} bytes, expected {item.get('size_bytes')}"
                 )
                 continue
-            sha = sha256_of(path)
+            try:
+                sha = sha256_of(path)
+            except OSError as error:
+                problems.append(f"{item['path']} cannot be read ({error.strerror or error})")
+                continue
             if sha != item.get("sha256"):
                 problems.append(
                     f"{item['path']} sha256 {sha[:12]}… is not {str(item.get('sha256'))[:12]}…"
                 )
                 continue
             spec = known.get(item["path"])
-            if spec is not None and spec.hash_known and spec.sha256 != sha:
-                problems.append(f"{item['path']} is not the file the catalog lists")
+            if spec is not None and spec.hash_known:
+                if spec.sha256 != sha:
+                    problems.append(f"{item['path']} is not the file the catalog lists")
+                continue
+            # No pinned hash: the manifest's was recorded from this very file, so only
+            # its format says whether it was ever a model file.
+            try:
+                check_format(path, entry.family)
+            except FormatError as error:
+                problems.append(f"{item['path']} {error}")
         return VerifyResult(name, len(manifest["files"]), total, tuple(problems))
 
     # ---- internals ---------------------------------------------------------------
@@ -291,7 +358,12 @@ class ModelStore:
         )
 
     def _partial_dir(
-        self, parent: Path, name: str, fix: str = "choose a writable folder with --models-dir"
+        self,
+        parent: Path,
+        name: str,
+        fix: str = "choose a writable folder with --models-dir",
+        action: str = "",
+        size_bytes: int | None = None,
     ) -> Path:
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -300,6 +372,11 @@ class ModelStore:
             partial.chmod(0o755)
             return partial
         except OSError as error:
+            failure = WriteFailed(parent, error)
+            if failure.disk_full:
+                raise cannot_write(
+                    failure, parent, action or f"install {name}", size_bytes, fix
+                ) from None
             raise StoreError(f"cannot write to {str(parent)!r} ({error.strerror}); {fix}") from None
 
     def _install(
@@ -320,7 +397,8 @@ class ModelStore:
     def _install_locked(
         self, entry: ModelEntry, provider: Provider, progress: TextIO | None
     ) -> list[FileRecord]:
-        partial = self._partial_dir(self.root, entry.name)
+        action = f"install {entry.name}"
+        partial = self._partial_dir(self.root, entry.name, STORE_FIX, action, entry.size_bytes)
         try:
             records = []
             for spec in provider.files():
@@ -336,6 +414,8 @@ class ModelStore:
                         expected_sha256=provider.expected_sha256(spec),
                     )
                 )
+                if not spec.hash_known:
+                    _check_unpinned(partial / spec.path, spec, entry, provider.describe())
             manifest = {
                 "name": entry.name,
                 "kind": entry.kind,
@@ -350,19 +430,33 @@ class ModelStore:
                     for r in records
                 ],
             }
-            (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            write_text(partial / MANIFEST, json.dumps(manifest, indent=2))
             self._swap_in(partial, self.model_dir(entry.name))
+        except WriteFailed as failure:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise cannot_write(failure, self.root, action, entry.size_bytes, STORE_FIX) from None
         finally:
             shutil.rmtree(partial, ignore_errors=True)
         return records
 
     def _swap_in(self, partial: Path, final: Path) -> None:
-        """Rename the verified folder into place; an old copy is moved aside, then removed."""
+        """Rename the verified folder into place; an old copy is moved aside, then removed.
+
+        If the disk refuses, the old copy is put back and WriteFailed raised."""
         old = None
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{final.name}-", dir=final.parent))
-            os.replace(final, old / final.name)
-        os.replace(partial, final)
+        try:
+            if final.exists():
+                old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{final.name}-", dir=final.parent))
+                os.replace(final, old / final.name)
+            os.replace(partial, final)
+        except OSError as error:
+            if old is not None:
+                if (old / final.name).exists() and not final.exists():
+                    with contextlib.suppress(OSError):
+                        os.replace(old / final.name, final)
+                if final.exists():
+                    shutil.rmtree(old, ignore_errors=True)
+            raise WriteFailed(final, error) from None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -429,6 +523,14 @@ class ModelStore:
             except OSError:
                 return False
         return True
+
+
+def _check_unpinned(path: Path, spec: FileSpec, entry: ModelEntry, origin: str) -> None:
+    """A file no catalog hash vouches for must at least be a file of its format."""
+    try:
+        check_format(path, entry.family)
+    except FormatError as error:
+        raise SourceFailed(f"{spec.path} from {origin} {error}") from None
 
 
 def _flock(handle: int, exclusive: bool) -> bool:

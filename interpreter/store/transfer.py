@@ -6,16 +6,20 @@ file passes do not depend on where it came from.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
+import shutil
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http.client import HTTPMessage
 from pathlib import Path
-from typing import TextIO
+from typing import IO, BinaryIO, TextIO
 
 from interpreter.store.catalog import FileSpec
 
@@ -28,6 +32,45 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 
 class SourceFailed(Exception):
     """This source cannot provide the file; another source may."""
+
+
+class WriteFailed(Exception):
+    """The destination refused a write (a full disk, a read-only stick): no other source
+    can help, so the install or export stops and says what to do about the disk."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"cannot write {path} ({error.strerror or error})")
+        self.path = path
+        self.error = error
+
+    @property
+    def disk_full(self) -> bool:
+        return self.error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def mount_point(path: Path) -> Path:
+    """The mount point of the disk that holds `path` (or would, once it is made)."""
+    current = Path(os.path.abspath(path))
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    while not os.path.ismount(current) and current != current.parent:
+        current = current.parent
+    return current
+
+
+def free_bytes(path: Path) -> int | None:
+    try:
+        return shutil.disk_usage(mount_point(path)).free
+    except OSError:
+        return None
+
+
+def write_text(path: Path, text: str) -> None:
+    """A small file (a manifest) written whole, or WriteFailed."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise WriteFailed(path, error) from None
 
 
 @dataclass(frozen=True)
@@ -122,13 +165,20 @@ def write_verified(
     `expected_sha256` stands in for a hash the catalog does not know yet (an exported
     folder carries the hashes it was verified with).
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     try:
-        with destination.open("wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            out = destination.open("wb")
+        except OSError as error:
+            raise WriteFailed(destination, error) from None
+        with _closing_for_write(out, destination):
+            for chunk in _read(chunks, spec, origin):
+                try:
+                    out.write(chunk)
+                except OSError as error:
+                    raise WriteFailed(destination, error) from None
                 digest.update(chunk)
                 size += len(chunk)
                 if spec.size_bytes is not None and size > spec.size_bytes:
@@ -138,8 +188,11 @@ def write_verified(
                     )
                 if progress is not None:
                     progress.advance(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
+            try:
+                out.flush()
+                os.fsync(out.fileno())
+            except OSError as error:
+                raise WriteFailed(destination, error) from None
     except BaseException:
         if progress is not None:
             progress.abandon()
@@ -159,6 +212,37 @@ def write_verified(
             "(damaged or tampered copy)"
         )
     return FileRecord(spec.path, size, sha)
+
+
+def _read(chunks: Iterable[bytes], spec: FileSpec, origin: str) -> Iterator[bytes]:
+    """The source's chunks, a read error (a damaged USB stick) as SourceFailed."""
+    iterator = iter(chunks)
+    while True:
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except OSError as error:
+            raise SourceFailed(
+                f"cannot read {spec.path} from {origin} ({error.strerror or error})"
+            ) from None
+        yield chunk
+
+
+@contextlib.contextmanager
+def _closing_for_write(out: BinaryIO, destination: Path) -> Iterator[None]:
+    """Close the file, a failed close (some disks report a full disk only then) as
+    WriteFailed; after another error the close is only tidying up."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            out.close()
+        raise
+    try:
+        out.close()
+    except OSError as error:
+        raise WriteFailed(destination, error) from None
 
 
 def file_chunks(paths: Iterable[Path]) -> Iterator[bytes]:
@@ -190,18 +274,66 @@ def network_disabled() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: where a request goes, whatever its path."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
+
+
+class _TokenOnlyHome(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, sending the token only where the configured endpoint is.
+
+    urllib copies every header of a request to wherever a redirect points, so a model
+    host (or a mirror, or whoever answers in its place) could hand the user's token to
+    any address. The token is therefore an unredirected header, put back only on a
+    redirect that stays on the endpoint's scheme, host and port; elsewhere (Hugging
+    Face's file CDN, whose links are signed) it is not needed."""
+
+    def __init__(self, authorization: str, home: tuple[str, str, int | None]) -> None:
+        super().__init__()
+        self._authorization = authorization
+        self._home = home
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.remove_header("Authorization")
+            if _origin(new.full_url) == self._home:
+                new.add_unredirected_header("Authorization", self._authorization)
+        return new
+
+
 class HttpDownload:
-    """An opened HTTP response, so its length is known before the bar is drawn."""
+    """An opened HTTP response, so its length is known before the bar is drawn.
+
+    HF_TOKEN goes only to the host HF_ENDPOINT names (see `_TokenOnlyHome`)."""
 
     def __init__(self, url: str) -> None:
-        headers = {"User-Agent": "interpreter-model-store/1"}
+        request = urllib.request.Request(url, headers={"User-Agent": "interpreter-model-store/1"})
+        handlers: list[urllib.request.BaseHandler] = []
         token = os.environ.get("HF_TOKEN")
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        home = _origin(hf_endpoint())
+        if token and _origin(url) == home:
+            authorization = f"Bearer {token}"
+            request.add_unredirected_header("Authorization", authorization)
+            handlers.append(_TokenOnlyHome(authorization, home))
         host = urllib.parse.urlsplit(url).netloc
         try:
-            self._response = urllib.request.urlopen(
-                urllib.request.Request(url, headers=headers), timeout=HTTP_TIMEOUT_S
+            self._response = urllib.request.build_opener(*handlers).open(
+                request, timeout=HTTP_TIMEOUT_S
             )
         except urllib.error.HTTPError as error:
             raise SourceFailed(f"{url} answered HTTP {error.code}") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from interpreter.core.chinese import SimplifiedChinese
 from interpreter.core.compute import resolve_device
@@ -80,13 +81,14 @@ class NmtModel:
             if not path.exists():
                 raise ModelError(
                     f"model {self.name!r} lacks {path.name}; "
-                    f"run `interpreter models fetch {self.name} --force`"
+                    f"run `interpreter models verify {self.name}`, then "
+                    f"`interpreter models fetch {self.name} --force`"
                 )
-        self._source_spm = sentencepiece.SentencePieceProcessor(model_file=str(source_spm))
+        self._source_spm = self._tokenizer(sentencepiece, source_spm)
         self._target_spm = (
             self._source_spm
             if target_spm == source_spm
-            else sentencepiece.SentencePieceProcessor(model_file=str(target_spm))
+            else self._tokenizer(sentencepiece, target_spm)
         )
         device = resolve_device(self.options.device)
         compute_type = self.options.compute_type
@@ -100,11 +102,25 @@ class NmtModel:
                 intra_threads=self.options.cpu_threads or (os.cpu_count() or 1),
             )
         except (RuntimeError, ValueError, OSError) as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
             raise ModelError(
-                f"cannot load translation model {self.name!r} ({error}); "
+                f"cannot load translation model {self.name!r} ({reason}); "
                 f"run `interpreter models verify {self.name}`"
             ) from None
         self._simplified = SimplifiedChinese()
+
+    def _tokenizer(self, sentencepiece: Any, path: Path) -> Any:
+        """A sentencepiece model, a damaged one as a ModelError naming the model."""
+        try:
+            return sentencepiece.SentencePieceProcessor(model_file=str(path))
+        except MemoryError:
+            raise
+        except Exception as error:  # RuntimeError or OSError, by sentencepiece version
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+            raise ModelError(
+                f"cannot load translation model {self.name!r}: {path.name} is damaged "
+                f"({reason}); run `interpreter models verify {self.name}`"
+            ) from None
 
     def supports(self, source: str, target: str) -> bool:
         if source == target:

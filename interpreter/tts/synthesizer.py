@@ -75,7 +75,8 @@ class PiperVoiceModel:
         if not onnx:
             raise ModelError(
                 f"voice {name or model_dir.name!r} has no .onnx file in {str(model_dir)!r}; "
-                f"run `interpreter models fetch {name or model_dir.name} --force`"
+                f"run `interpreter models verify {name or model_dir.name}`, then "
+                f"`interpreter models fetch {name or model_dir.name} --force`"
             )
         label = name or model_dir.name
         try:
@@ -83,7 +84,8 @@ class PiperVoiceModel:
         except Exception as error:  # onnxruntime's errors derive from Exception only
             raise ModelError(
                 f"cannot load voice {label!r} ({type(error).__name__}: damaged files?); "
-                f"run `interpreter models fetch {label} --force`"
+                f"run `interpreter models verify {label}`, then "
+                f"`interpreter models fetch {label} --force`"
             ) from None
         self.name = name or onnx[0].stem
         self.language = language_code

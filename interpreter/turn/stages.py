@@ -9,14 +9,16 @@ translation and voices) a lower rung of the ladder, reported in `ModelsUsed`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from interpreter.amounts.finder import AmountFinder
 from interpreter.asr.transcriber import Transcriber, TranscriberOptions
 from interpreter.asr.vad import Endpointer, EndpointerOptions, SileroVad
 from interpreter.core.clock import Clock
-from interpreter.core.errors import ModelError
+from interpreter.core.errors import InterpreterError, ModelError
 from interpreter.core.vocabulary import Method
 from interpreter.store import Catalog, ModelEntry, ModelStore
 from interpreter.translate.chain import PIVOT_LANGUAGE, TranslatorChain, TranslatorOptions
@@ -72,6 +74,31 @@ class ModelsUsed:
         }
 
 
+Loaded = TypeVar("Loaded")
+
+
+class ModelLoadError(ModelError):
+    """An installed model that would not load: damaged files, most likely."""
+
+
+def load_model(name: str, what: str, load: Callable[[], Loaded]) -> Loaded:
+    """`load()`, any failure of it one line naming the model and the check to run.
+
+    The loaders turn the damage they know into a ModelError; what a library raises
+    that they do not expect (tokenizers' bare Exception for a cut tokenizer.json,
+    sentencepiece's for a bad .spm) is caught here, the one place stages are built."""
+    try:
+        return load()
+    except (MemoryError, InterpreterError):
+        raise  # a loader's own one line (a damaged file's names the check already)
+    except Exception as error:
+        reason = (str(error).strip().splitlines() or [""])[0][:160]
+        detail = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+        raise ModelLoadError(
+            f"cannot load {what} {name!r} ({detail}); run `interpreter models verify {name}`"
+        ) from None
+
+
 def choose_asr(store: ModelStore, languages: tuple[str, ...], wanted: str | None) -> ModelEntry:
     if wanted:
         entry = store.catalog.get(wanted)
@@ -99,7 +126,16 @@ def build_vad(store: ModelStore) -> SileroVad:
     """Silero from the store when installed there, else the copy faster-whisper ships."""
     if store.is_installed(VAD_MODEL):
         path: Path | None = next(iter(sorted(store.path(VAD_MODEL).glob("*.onnx"))), None)
-        return SileroVad(path)
+        try:
+            return load_model(VAD_MODEL, "the VAD model", lambda: SileroVad(path))
+        except ModelError as error:
+            if f"models verify {VAD_MODEL}" in str(error):
+                raise
+            raise ModelLoadError(
+                f"cannot load the VAD model {VAD_MODEL!r} from {str(path)!r}; run "
+                f"`interpreter models verify {VAD_MODEL}`, then "
+                f"`interpreter models fetch {VAD_MODEL} --force`"
+            ) from None
     return SileroVad()
 
 
@@ -147,13 +183,18 @@ def _voices(
                     f"voice {wanted!r} for {target} is not installed; "
                     f"run `interpreter models fetch {wanted}` or choose another in [voices]"
                 )
-            voices[target] = PiperVoiceModel(store.path(wanted), target, wanted)
+            voices[target] = _voice(store, wanted, target)
             continue
         for entry in store.installed():
             if entry.kind == "tts" and tuple(entry.languages) == (target,):
-                voices[target] = PiperVoiceModel(store.path(entry.name), target, entry.name)
+                voices[target] = _voice(store, entry.name, target)
                 break
     return voices
+
+
+def _voice(store: ModelStore, name: str, target: str) -> PiperVoiceModel:
+    path = store.path(name)
+    return load_model(name, "voice", lambda: PiperVoiceModel(path, target, name))
 
 
 def open_glossary(options: StageOptions) -> GlossaryFile:
@@ -177,17 +218,7 @@ def build_translator(
     glossary: GlossaryFile | None = None,
 ) -> tuple[TranslatorChain, tuple[str, ...], int]:
     book = phrasebook if phrasebook is not None else Phrasebook.load()
-    nmt_models = [
-        NmtModel(
-            store.path(e.name),
-            e.family,
-            tuple(e.languages),
-            options.nmt,
-            e.name,
-            source_prefix=e.source_prefix,
-        )
-        for e in _nmt_entries(store, directions)
-    ]
+    nmt_models = [_nmt_model(store, e, options.nmt) for e in _nmt_entries(store, directions)]
     chain = TranslatorChain(
         book,
         nmt_models,
@@ -197,6 +228,37 @@ def build_translator(
         glossary=glossary.current if glossary is not None else None,
     )
     return chain, tuple(model.name for model in nmt_models), len(book)
+
+
+def _nmt_model(store: ModelStore, entry: ModelEntry, options: NmtOptions) -> NmtModel:
+    path = store.path(entry.name)
+    return load_model(
+        entry.name,
+        "translation model",
+        lambda: NmtModel(
+            path,
+            entry.family,
+            tuple(entry.languages),
+            options,
+            entry.name,
+            source_prefix=entry.source_prefix,
+        ),
+    )
+
+
+def _transcriber(
+    store: ModelStore,
+    entry: ModelEntry,
+    options: TranscriberOptions,
+    clock: Clock,
+    context: Callable[[str], str],
+) -> Transcriber:
+    path = store.path(entry.name)
+    return load_model(
+        entry.name,
+        "speech recognition model",
+        lambda: Transcriber(path, options, clock, name=entry.name, context=context),
+    )
 
 
 def build_synthesizer(
@@ -261,26 +323,14 @@ def build_interpreter(
     def hotwords(code: str) -> str:
         return glossary.current().hotwords((code,))
 
-    transcriber = Transcriber(
-        store.path(asr_entry.name),
-        options.transcriber,
-        clock,
-        name=asr_entry.name,
-        context=hotwords,
-    )
+    transcriber = _transcriber(store, asr_entry, options.transcriber, clock, hotwords)
     transcriber.check_languages(directions.listen)
     smaller_entry = (
         choose_smaller_asr(store, directions.listen, asr_entry) if smaller_model else None
     )
     smaller = None
     if smaller_entry is not None:
-        smaller = Transcriber(
-            store.path(smaller_entry.name),
-            options.transcriber,
-            clock,
-            name=smaller_entry.name,
-            context=hotwords,
-        )
+        smaller = _transcriber(store, smaller_entry, options.transcriber, clock, hotwords)
         smaller.check_languages(directions.listen)
     translator, mt_names, phrases = build_translator(
         store,

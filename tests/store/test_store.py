@@ -6,6 +6,8 @@ package made in the test plays a wheel that ships weights, so every source is re
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import http.server
 import io
@@ -25,7 +27,9 @@ import pytest
 from interpreter.core.errors import ModelError, StoreError
 from interpreter.store import InstallResult, ModelStore, load_catalog
 from interpreter.store.catalog import UNKNOWN, FileSpec
-from interpreter.store.transfer import Progress, SourceFailed, write_verified
+from interpreter.store.store import DiskFull
+from interpreter.store.transfer import Progress, SourceFailed, mount_point, write_verified
+from tests.store.disks import files_under, fill_disk
 
 WEIGHTS = bytes(range(256)) * 4096  # 1 MiB: large enough to draw a progress line
 CONFIG = b'{"layers": 2}'
@@ -37,12 +41,16 @@ def sha(data: bytes) -> str:
 
 
 class ModelHost(http.server.ThreadingHTTPServer):
-    """Serves `files` at /<repo>/resolve/<revision>/<path>, and records what was asked."""
+    """Serves `files` at /<repo>/resolve/<revision>/<path>, and records what was asked
+    (and the Authorization header each request carried); `redirects` answers a path
+    with a 302 to another URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, address: str = "127.0.0.1") -> None:
         self.files: dict[str, bytes] = {}
         self.headers: dict[str, dict[str, str]] = {}
+        self.redirects: dict[str, str] = {}
         self.requests: list[str] = []
+        self.authorization: dict[str, str | None] = {}
         # A body waits on its gate after the headers: a download still in progress.
         self.gates: dict[str, threading.Event] = {}
         host = self
@@ -50,6 +58,14 @@ class ModelHost(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 host.requests.append(self.path)
+                host.authorization[self.path] = self.headers.get("Authorization")
+                target = host.redirects.get(self.path)
+                if target is not None:
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = host.files.get(self.path)
                 if body is None:
                     self.send_error(404)
@@ -68,23 +84,32 @@ class ModelHost(http.server.ThreadingHTTPServer):
             def log_message(self, *args: object) -> None:
                 pass
 
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__((address, 0), Handler)
+        self.address = address
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"http://{self.address}:{self.server_address[1]}"
+
+
+@contextlib.contextmanager
+def serving(address: str = "127.0.0.1") -> Iterator[ModelHost]:
+    server = ModelHost(address)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
 def host(monkeypatch) -> Iterator[ModelHost]:
-    server = ModelHost()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("HF_ENDPOINT", server.endpoint + "/")
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving() as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.endpoint + "/")
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        yield server
 
 
 def catalog_file(tmp_path: Path, weights_sha: str = "", extra_sources: str = "") -> Path:
@@ -521,6 +546,238 @@ def test_a_broken_catalog_is_refused_with_the_entry_named(tmp_path, change, comp
     path.write_text(path.read_text().replace(*change), encoding="utf-8")
     with pytest.raises(StoreError, match=rf"catalog\.toml model #1 \(tiny-asr\): .*{complaint}"):
         load_catalog(path)
+
+
+# ---- a stick that lies, a host that redirects, a disk that fills ---------------------
+
+
+def stick_without_manifest(tmp_path: Path, host: ModelHost) -> tuple[Path, Path]:
+    """An exported model whose manifest is gone, so config.json (which the catalog has
+    no hash for) is vouched for by nothing: what a stick made by hand looks like."""
+    catalog, usb = exported_at_home(tmp_path, host)
+    (usb / "tiny-asr" / "manifest.json").unlink()
+    return catalog, usb
+
+
+def test_a_file_linked_from_outside_the_import_folder_is_refused(tmp_path, host) -> None:
+    catalog, usb = stick_without_manifest(tmp_path, host)
+    secret = tmp_path / "home-of-the-user" / "secrets.json"
+    secret.parent.mkdir()
+    secret.write_text('{"bank": "pin 4711"}', encoding="utf-8")
+    config = usb / "tiny-asr" / "config.json"
+    config.unlink()
+    config.symlink_to(secret)
+    stall = store_at(tmp_path, catalog, "stall")
+
+    with pytest.raises(StoreError) as error:
+        stall.import_dir(usb)
+
+    message = str(error.value)
+    assert "config.json" in message and "is a link to" in message and "outside" in message
+    assert "\n" not in message
+    assert not stall.is_installed("tiny-asr") and leftovers(stall) == []
+    with pytest.raises(StoreError, match="is a link to"):
+        stall.fetch("tiny-asr", from_dir=usb / "tiny-asr")
+    assert leftovers(stall) == []
+
+
+def test_a_model_folder_linked_from_outside_the_import_folder_is_refused(tmp_path, host) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.replace(usb / "tiny-asr", elsewhere / "tiny-asr")
+    (usb / "tiny-asr").symlink_to(elsewhere / "tiny-asr", target_is_directory=True)
+    stall = store_at(tmp_path, catalog, "stall")
+
+    with pytest.raises(StoreError, match=r"the model folder .* is a link to .*outside"):
+        stall.import_dir(usb)
+    assert leftovers(stall) == []
+
+
+def test_a_link_that_stays_inside_the_import_folder_is_followed(tmp_path, host) -> None:
+    catalog, usb = stick_without_manifest(tmp_path, host)
+    kept = usb / "shared" / "config.json"
+    kept.parent.mkdir()
+    os.replace(usb / "tiny-asr" / "config.json", kept)
+    (usb / "tiny-asr" / "config.json").symlink_to(kept)
+    stall = store_at(tmp_path, catalog, "stall")
+
+    stall.import_dir(usb)
+
+    assert (stall.path("tiny-asr") / "config.json").read_bytes() == CONFIG
+    assert not (stall.path("tiny-asr") / "config.json").is_symlink()
+
+
+def test_a_file_without_a_pinned_hash_must_parse_as_its_format(tmp_path, host) -> None:
+    catalog, usb = stick_without_manifest(tmp_path, host)
+    (usb / "tiny-asr" / "config.json").write_bytes(b"\x7fELF\x02\x01\x01 not a config")
+    stall = store_at(tmp_path, catalog, "stall")
+
+    with pytest.raises(StoreError, match=r"config\.json from folder .* is not a valid JSON file"):
+        stall.import_dir(usb)
+    assert not stall.is_installed("tiny-asr") and leftovers(stall) == []
+
+
+def test_a_download_without_a_pinned_hash_must_parse_as_its_format(tmp_path, host) -> None:
+    serve_model(host)
+    host.files[f"/acme/tiny-asr/resolve/{REVISION}/ct2/config.json"] = b'{"layers": 2'
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    with pytest.raises(StoreError, match=r"config\.json from huggingface .* not a valid JSON"):
+        store.fetch("tiny-asr")
+    assert leftovers(store) == []
+
+
+def test_verify_checks_the_format_of_a_file_the_catalog_has_no_hash_for(tmp_path, host) -> None:
+    """A model installed before the format checks, its manifest recorded from a bad file."""
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    store.fetch("tiny-asr")
+    config = store.path("tiny-asr") / "config.json"
+    config.write_bytes(b"<html>rate limited</html>")
+    manifest = json.loads((store.path("tiny-asr") / "manifest.json").read_text())
+    for item in manifest["files"]:
+        if item["path"] == "config.json":
+            item["size_bytes"], item["sha256"] = config.stat().st_size, sha(config.read_bytes())
+    (store.path("tiny-asr") / "manifest.json").write_text(json.dumps(manifest))
+
+    problems = store.verify("tiny-asr").problems
+
+    assert len(problems) == 1 and problems[0].startswith("config.json is not a valid JSON file")
+
+
+TOKEN = "hf_stall_secret"
+
+
+def test_the_token_is_never_sent_where_a_redirect_points_to_another_host(
+    tmp_path, host, monkeypatch
+) -> None:
+    """127.0.0.2 is another host than 127.0.0.1, as any address a redirect names."""
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    serve_model(host)
+    model_bin = f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"
+    with serving("127.0.0.2") as elsewhere:
+        elsewhere.files["/lfs/model.bin"] = WEIGHTS
+        host.redirects[model_bin] = elsewhere.endpoint + "/lfs/model.bin"
+        store = store_at(tmp_path, catalog_file(tmp_path))
+
+        store.fetch("tiny-asr")
+
+    assert host.authorization[model_bin] == f"Bearer {TOKEN}"
+    assert elsewhere.requests == ["/lfs/model.bin"]
+    assert elsewhere.authorization["/lfs/model.bin"] is None
+    assert (store.path("tiny-asr") / "model.bin").read_bytes() == WEIGHTS
+
+
+def test_the_token_is_not_sent_to_another_port_of_the_same_address(
+    tmp_path, host, monkeypatch
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    serve_model(host)
+    model_bin = f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"
+    with serving("127.0.0.1") as other_port:
+        other_port.files["/lfs/model.bin"] = WEIGHTS
+        host.redirects[model_bin] = other_port.endpoint + "/lfs/model.bin"
+        store_at(tmp_path, catalog_file(tmp_path)).fetch("tiny-asr")
+    assert other_port.authorization["/lfs/model.bin"] is None
+
+
+def test_a_redirect_within_the_configured_host_keeps_the_token(tmp_path, host, monkeypatch) -> None:
+    """A private repository's files redirect to the same host's cache path, which needs it."""
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    serve_model(host)
+    model_bin = f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"
+    host.files["/api/resolve-cache/model.bin"] = WEIGHTS
+    host.redirects[model_bin] = host.endpoint + "/api/resolve-cache/model.bin"
+
+    store_at(tmp_path, catalog_file(tmp_path)).fetch("tiny-asr")
+
+    assert host.authorization["/api/resolve-cache/model.bin"] == f"Bearer {TOKEN}"
+
+
+def assert_disk_full_line(message: str, folder: Path, fix: str) -> None:
+    assert "\n" not in message
+    assert "is full" in message and "No space left on device" in message
+    assert str(mount_point(folder)) in message and str(folder) in message
+    assert fix in message
+
+
+def test_a_full_disk_during_a_download_is_one_line_and_leaves_nothing(
+    tmp_path, host, monkeypatch
+) -> None:
+    """ENOSPC simulated (tests/store/disks.py): the write that overflows fails mid-file."""
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    fill_disk(monkeypatch, store.root, room_bytes=300_000)
+
+    with pytest.raises(DiskFull) as error:
+        store.fetch("tiny-asr")
+
+    assert_disk_full_line(str(error.value), store.root, "--models-dir")
+    assert "cannot install tiny-asr" in str(error.value)
+    assert files_under(store.root) == []
+    assert host.requests == [f"/acme/tiny-asr/resolve/{REVISION}/ct2/model.bin"]
+
+
+def test_a_full_disk_while_writing_the_manifest_leaves_nothing(tmp_path, host, monkeypatch) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    stall = store_at(tmp_path, catalog, "stall")
+    fill_disk(monkeypatch, stall.root, room_bytes=len(WEIGHTS) + len(CONFIG) + 20)
+
+    with pytest.raises(DiskFull) as error:
+        stall.import_dir(usb)
+
+    assert_disk_full_line(str(error.value), stall.root, "--models-dir")
+    assert files_under(stall.root) == []
+
+
+def test_a_full_stick_during_an_export_is_one_line_and_leaves_nothing(
+    tmp_path, host, monkeypatch
+) -> None:
+    serve_model(host)
+    home = store_at(tmp_path, catalog_file(tmp_path), "home")
+    home.fetch("tiny-asr")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    fill_disk(monkeypatch, usb, room_bytes=500_000)
+
+    with pytest.raises(DiskFull) as error:
+        home.export("tiny-asr", usb)
+
+    assert_disk_full_line(str(error.value), usb, "another disk")
+    assert "cannot export tiny-asr" in str(error.value)
+    assert files_under(usb) == []
+    assert home.verify("tiny-asr").ok
+
+
+def test_a_full_disk_during_a_reinstall_keeps_the_working_model(
+    tmp_path, host, monkeypatch
+) -> None:
+    serve_model(host)
+    store = store_at(tmp_path, catalog_file(tmp_path))
+    store.fetch("tiny-asr")
+    fill_disk(monkeypatch, store.root, room_bytes=1000)
+    with pytest.raises(DiskFull):
+        store.fetch("tiny-asr", force=True)
+    assert store.verify("tiny-asr").ok
+    assert leftovers(store) == ["tiny-asr"]
+
+
+def test_a_damaged_stick_that_cannot_be_read_is_a_failed_source_not_a_traceback(
+    tmp_path, host, monkeypatch
+) -> None:
+    catalog, usb = exported_at_home(tmp_path, host)
+    stall = store_at(tmp_path, catalog, "stall")
+    real_open = Path.open
+
+    def unreadable(self: Path, mode: str = "r", *args, **kwargs):
+        if self.name == "model.bin" and usb.resolve() in self.parents and "r" in mode:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", unreadable)
+    with pytest.raises(StoreError, match=r"cannot read model\.bin from folder .*Input/output"):
+        stall.import_dir(usb)
+    assert leftovers(stall) == []
 
 
 # ---- the catalog that ships ----------------------------------------------------------
