@@ -16,10 +16,11 @@ import numpy as np
 
 from interpreter.asr.early import EarlyRecognizer
 from interpreter.asr.transcriber import Transcriber
-from interpreter.asr.vad import Endpointer, split_utterances
+from interpreter.asr.vad import VAD_SAMPLE_RATE, Endpointer, State
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
-from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
+from interpreter.core.text import counted
+from interpreter.core.types import Frame, SpeechChunk, Transcript, Translation, Utterance
 from interpreter.core.vocabulary import Method
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer, speech_audio
@@ -346,18 +347,109 @@ def _restamped(
         )
 
 
+class RecordingCuts:
+    """Utterances cut from a recording's blocks as they are decoded.
+
+    The blocks (any length, 16 kHz) go to the endpointer in frames of `frame_s`,
+    timed by their place in the recording, exactly as `split_utterances` feeds a
+    whole array; only the utterance being spoken and less than a frame are held, so
+    memory does not grow with the recording. Iterate once; an InputError at the end
+    when there was no speech at all. After the last utterance, `ended_inside` is the
+    id of the one the recording ended inside of (still being spoken when the audio
+    ran out), if any.
+    """
+
+    def __init__(
+        self,
+        blocks: Iterable[np.ndarray],
+        endpointer: Endpointer,
+        name: str = "the recording",
+        sample_rate: int = VAD_SAMPLE_RATE,
+        frame_s: float = 1.0,
+    ) -> None:
+        self._blocks = blocks
+        self._endpointer = endpointer
+        self._name = name
+        self._rate = sample_rate
+        self._frame = int(frame_s * sample_rate)
+        self.count = 0
+        self.ended_inside: int | None = None
+        self.duration_s = 0.0
+
+    def __iter__(self) -> Iterator[Utterance]:
+        held: list[np.ndarray] = []
+        held_samples = 0
+        start = 0
+        for block in self._blocks:
+            held.append(block)
+            held_samples += len(block)
+            if held_samples < self._frame:
+                continue
+            joined = np.concatenate(held) if len(held) > 1 else held[0]
+            whole = held_samples // self._frame * self._frame
+            for offset in range(0, whole, self._frame):
+                frame = Frame(joined[offset : offset + self._frame], self._rate, start / self._rate)
+                start += self._frame
+                yield from self._counted(self._endpointer.push(frame))
+            held = [joined[whole:]] if whole < held_samples else []
+            held_samples -= whole
+        if held_samples:
+            rest = np.concatenate(held)
+            yield from self._counted(
+                self._endpointer.push(Frame(rest, self._rate, start / self._rate))
+            )
+            start += held_samples
+        self.duration_s = start / self._rate
+        speaking = self._endpointer.state in (State.SPEAKING, State.STOPPING)
+        last = self._endpointer.flush()
+        if speaking and last:
+            self.ended_inside = last[-1].id
+        yield from self._counted(last)
+        if self.count == 0:
+            raise InputError(
+                f"no speech found in {self._name} (silent?); record closer to the microphone"
+            )
+
+    def _counted(self, utterances: list[Utterance]) -> list[Utterance]:
+        self.count += len(utterances)
+        return utterances
+
+
 def find_utterances(
     samples: np.ndarray, endpointer: Endpointer, name: str = "the recording"
 ) -> list[Utterance]:
     """Cut a 16 kHz recording into utterances, refusing one with no speech at all."""
-    utterances = split_utterances(samples, endpointer)
-    if not utterances:
-        raise InputError(f"no speech found in {name} (silent?); record closer to the microphone")
-    return utterances
+    return list(RecordingCuts([samples], endpointer, name))
+
+
+def interpret_each(
+    utterances: Iterable[Utterance],
+    interpreter: Interpreter,
+    directions: Directions,
+    name: str = "the recording",
+) -> Iterator[Turn]:
+    """Each utterance's turn, in order, made as it is asked for (nothing is kept);
+    an error at the end if none held words in the languages."""
+    heard = 0
+    made = 0
+    for utterance in utterances:
+        heard += 1
+        turn = interpreter.interpret(utterance, directions)
+        if turn is None:
+            continue
+        made += 1
+        yield turn
+    if not made:
+        sounds = counted(heard, "stretch of sound", "stretches of sound")
+        raise InputError(
+            f"no words recognised in {name} ({sounds}, "
+            f"none clearly in {'/'.join(directions.listen)}); check the --from languages "
+            "and that the speech is not too faint"
+        )
 
 
 def interpret_utterances(
-    utterances: list[Utterance],
+    utterances: Iterable[Utterance],
     interpreter: Interpreter,
     directions: Directions,
     on_turn: Callable[[Turn], None] | None = None,
@@ -365,17 +457,8 @@ def interpret_utterances(
 ) -> list[Turn]:
     """Interpret each utterance in order; an error if none held words in the languages."""
     turns = []
-    for utterance in utterances:
-        turn = interpreter.interpret(utterance, directions)
-        if turn is None:
-            continue
+    for turn in interpret_each(utterances, interpreter, directions, name):
         turns.append(turn)
         if on_turn is not None:
             on_turn(turn)
-    if not turns:
-        raise InputError(
-            f"no words recognised in {name} ({len(utterances)} stretches of sound, "
-            f"none clearly in {'/'.join(directions.listen)}); check the --from languages "
-            "and that the speech is not too faint"
-        )
     return turns
