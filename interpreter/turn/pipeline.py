@@ -7,7 +7,7 @@ per-stage figures mean the same thing here as in a live session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TypeVar
@@ -415,13 +415,6 @@ class RecordingCuts:
         return utterances
 
 
-def find_utterances(
-    samples: np.ndarray, endpointer: Endpointer, name: str = "the recording"
-) -> list[Utterance]:
-    """Cut a 16 kHz recording into utterances, refusing one with no speech at all."""
-    return list(RecordingCuts([samples], endpointer, name))
-
-
 def interpret_each(
     utterances: Iterable[Utterance],
     interpreter: Interpreter,
@@ -446,19 +439,3 @@ def interpret_each(
             f"none clearly in {'/'.join(directions.listen)}); check the --from languages "
             "and that the speech is not too faint"
         )
-
-
-def interpret_utterances(
-    utterances: Iterable[Utterance],
-    interpreter: Interpreter,
-    directions: Directions,
-    on_turn: Callable[[Turn], None] | None = None,
-    name: str = "the recording",
-) -> list[Turn]:
-    """Interpret each utterance in order; an error if none held words in the languages."""
-    turns = []
-    for turn in interpret_each(utterances, interpreter, directions, name):
-        turns.append(turn)
-        if on_turn is not None:
-            on_turn(turn)
-    return turns
