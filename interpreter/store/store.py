@@ -5,28 +5,11 @@ the folder is renamed into place only when every file is right. A power cut or a
 damaged USB stick therefore leaves either the old model or the new one, never half of
 one, which matters on a stall device that is unplugged every evening.
 
-What a power cut can leave behind is cleared when a store is opened:
-
-- `.partial-<name>-*`, an install that never finished: removed.
-- `.old-<name>-*/<name>` with no `<name>` beside it, a cut between the two renames of
-  `_swap_in`: moved back, so yesterday's model works today (the new one can be fetched
-  again); beside a `<name>`, a cut before the old copy was removed: removed.
-
-Opening costs one listing of the store folder when nothing is left over. The kiosk and a
-`models fetch` in a terminal may share one store, so only what is certainly stale is
-touched: every install holds a shared `flock` on the store folder from before it makes
-its partial folder until that folder is gone, and the sweep takes the lock exclusively
-without waiting, doing nothing if it cannot. It therefore runs only when no process is
-installing, which is exactly when every leftover is stale; the kernel drops the lock of a
-process that dies, and a power cut drops them all. No age rule is used because none is
-right: a 500 MB download over a stall's 3G link outlasts any grace period without
-touching its folder's time stamp. A skipped sweep happens at the next opening. Where
-`flock` is missing (Windows) or refused (some network filesystems), nothing is swept.
+What a power cut leaves behind is cleared when a store is opened (see crash_safety.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import os
@@ -39,6 +22,12 @@ from typing import Any, TextIO
 
 from interpreter.core.errors import ModelError, StoreError
 from interpreter.store.catalog import Catalog, FileSpec, ModelEntry
+from interpreter.store.crash_safety import (
+    PARTIAL_PREFIX,
+    install_lock,
+    recover_after_power_cut,
+    swap_in,
+)
 from interpreter.store.formats import FormatError, check_format
 from interpreter.store.sources import (
     MANIFEST,
@@ -60,15 +49,6 @@ from interpreter.store.transfer import (
     write_verified,
 )
 
-try:
-    import fcntl
-
-    _HAS_FLOCK = True
-except ImportError:  # Windows: installs work, leftovers stay (see the module docstring)
-    _HAS_FLOCK = False
-
-PARTIAL_PREFIX = ".partial-"
-OLD_PREFIX = ".old-"
 STORE_FIX = "choose a writable folder on another disk with --models-dir"
 
 
@@ -128,7 +108,7 @@ class ModelStore:
     def __init__(self, root: Path, catalog: Catalog) -> None:
         self.root = Path(root)
         self.catalog = catalog
-        self._recover_after_power_cut()
+        recover_after_power_cut(self.root)
 
     # ---- what is installed -------------------------------------------------------
     def model_dir(self, name: str) -> Path:
@@ -383,7 +363,7 @@ class ModelStore:
         self, entry: ModelEntry, provider: Provider, progress: TextIO | None
     ) -> InstallResult:
         provider.check()
-        with self._install_lock():
+        with install_lock(self.root):
             records = self._install_locked(entry, provider, progress)
         recorded = tuple(
             f"{spec.path} sha256 {record.sha256}"
@@ -431,98 +411,13 @@ class ModelStore:
                 ],
             }
             write_text(partial / MANIFEST, json.dumps(manifest, indent=2))
-            self._swap_in(partial, self.model_dir(entry.name))
+            swap_in(partial, self.model_dir(entry.name))
         except WriteFailed as failure:
             shutil.rmtree(partial, ignore_errors=True)
             raise cannot_write(failure, self.root, action, entry.size_bytes, STORE_FIX) from None
         finally:
             shutil.rmtree(partial, ignore_errors=True)
         return records
-
-    def _swap_in(self, partial: Path, final: Path) -> None:
-        """Rename the verified folder into place; an old copy is moved aside, then removed.
-
-        If the disk refuses, the old copy is put back and WriteFailed raised."""
-        old = None
-        try:
-            if final.exists():
-                old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{final.name}-", dir=final.parent))
-                os.replace(final, old / final.name)
-            os.replace(partial, final)
-        except OSError as error:
-            if old is not None:
-                if (old / final.name).exists() and not final.exists():
-                    with contextlib.suppress(OSError):
-                        os.replace(old / final.name, final)
-                if final.exists():
-                    shutil.rmtree(old, ignore_errors=True)
-            raise WriteFailed(final, error) from None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-    # ---- crash safety (see the module docstring) ---------------------------------
-    @contextlib.contextmanager
-    def _install_lock(self) -> Iterator[None]:
-        """Held shared while an install has folders in flight, so no sweep removes them."""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            handle = os.open(self.root, os.O_RDONLY)
-        except OSError as error:
-            raise StoreError(
-                f"cannot write to {str(self.root)!r} ({error.strerror}); "
-                "choose a writable folder with --models-dir"
-            ) from None
-        try:
-            _flock(handle, exclusive=False)
-            yield
-        finally:
-            os.close(handle)
-
-    def _leftovers(self) -> list[Path]:
-        try:
-            with os.scandir(self.root) as entries:
-                names = [e.name for e in entries if e.name.startswith((PARTIAL_PREFIX, OLD_PREFIX))]
-        except OSError:  # no store yet, or one that cannot be listed: nothing to clear
-            return []
-        return [self.root / name for name in sorted(names)]
-
-    def _recover_after_power_cut(self) -> None:
-        """Restore models a cut left aside and remove unfinished installs, unless any
-        process is installing into this store right now."""
-        if not self._leftovers():
-            return
-        try:
-            handle = os.open(self.root, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            if not _flock(handle, exclusive=True):
-                return
-            # Listed again under the lock: an install may have finished in between.
-            for leftover in self._leftovers():
-                if leftover.name.startswith(OLD_PREFIX) and not self._restore_old(leftover):
-                    continue
-                shutil.rmtree(leftover, ignore_errors=True)
-        finally:
-            os.close(handle)  # releases the lock
-
-    def _restore_old(self, old: Path) -> bool:
-        """Move a model set aside by `_swap_in` back when nothing replaced it.
-
-        False when it could not be moved back, so the only copy is not removed."""
-        try:
-            children = [child for child in old.iterdir() if child.is_dir()]
-        except OSError:
-            return False
-        for child in children:
-            final = self.model_dir(child.name)
-            if not old.name.startswith(f"{OLD_PREFIX}{child.name}-") or final.exists():
-                continue
-            try:
-                os.replace(child, final)
-            except OSError:
-                return False
-        return True
 
 
 def _check_unpinned(path: Path, spec: FileSpec, entry: ModelEntry, origin: str) -> None:
@@ -531,17 +426,3 @@ def _check_unpinned(path: Path, spec: FileSpec, entry: ModelEntry, origin: str) 
         check_format(path, entry.family)
     except FormatError as error:
         raise SourceFailed(f"{spec.path} from {origin} {error}") from None
-
-
-def _flock(handle: int, exclusive: bool) -> bool:
-    """Lock an open folder: shared waits for a sweep to end, exclusive never waits.
-
-    True when the lock is held; False when another holds it or locks are unsupported."""
-    if not _HAS_FLOCK:
-        return False
-    mode = fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH
-    try:
-        fcntl.flock(handle, mode)
-    except OSError:
-        return False
-    return True
