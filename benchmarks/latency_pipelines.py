@@ -30,7 +30,6 @@ from benchmarks.session import (
     Played,
     ReplayOptions,
     ReplaySession,
-    live_endpointer_options,
     replay_live_options,
 )
 from interpreter.asr.transcriber import Transcriber, TranscriberOptions
@@ -38,6 +37,7 @@ from interpreter.asr.vad import EndpointerOptions
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.types import Utterance
 from interpreter.core.vocabulary import Status
+from interpreter.live.options import endpointer_options
 from interpreter.live.session import LiveOptions
 from interpreter.store import ModelStore
 from interpreter.translate.chain import TranslatorChain, TranslatorOptions
@@ -82,7 +82,7 @@ class BenchOptions:
 
     @property
     def endpointer_options(self) -> EndpointerOptions:
-        return live_endpointer_options(self.endpointer, self.live.budget)
+        return endpointer_options(self.endpointer, self.live.budget)
 
 
 @dataclass(frozen=True)

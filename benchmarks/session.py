@@ -36,10 +36,9 @@ from interpreter.core.clock import Clock
 from interpreter.core.types import Frame, SpeechChunk, Utterance
 from interpreter.core.vocabulary import Party, Status
 from interpreter.live.config import StallConfig
-from interpreter.live.options import LiveOptions, endpointer_options, stall_options
+from interpreter.live.options import LiveOptions, stall_options
 from interpreter.live.session import LiveSession, SessionEvents
 from interpreter.live.summary import SessionSummary
-from interpreter.turn.budget import LatencyBudget
 from interpreter.turn.pipeline import Interpreter, Turn
 from interpreter.turn.trace import TurnTrace
 
@@ -66,12 +65,6 @@ def replay_live_options(pair: tuple[str, str]) -> LiveOptions:
     and a stand-in would have to invent when playback stops. The gate's work per
     frame (a level) is not on the path from the voice's end to the first audio."""
     return stall_options(StallConfig(pair=pair), trace=True, echo_gate=False)
-
-
-def live_endpointer_options(base: EndpointerOptions, budget: LatencyBudget) -> EndpointerOptions:
-    """The endpointer a session gets, made by the function `interpreter live` calls
-    (interpreter.live.options.endpointer_options)."""
-    return endpointer_options(base, budget)
 
 
 @dataclass(frozen=True)
@@ -338,7 +331,7 @@ class _WatchedEndpointer(Endpointer):
 @dataclass(frozen=True)
 class ReplayOptions:
     live: LiveOptions
-    # As the session gets it (see live_endpointer_options).
+    # As the session gets it (interpreter.live.options.endpointer_options).
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
     # Room noise before each recording once the last one's turn is reported.
     gap_s: float = 0.5
