@@ -85,6 +85,9 @@ class Room:
         self._pacat: subprocess.Popen | None = None
         self._parec: subprocess.Popen | None = None
         self._rng = np.random.default_rng(self._options.seed)
+        # When the recording started, on the wall clock (its sample 0, give or take the
+        # recorder's buffer): where a turn in it lies in other logs' time.
+        self.recording_started_unix_s = 0.0
 
     # -- the server ---------------------------------------------------------------
 
@@ -93,7 +96,7 @@ class Room:
         `default` is the room too (`.asoundrc` in HOME)."""
         return {**os.environ, "XDG_RUNTIME_DIR": str(self._runtime), "HOME": str(self._work)}
 
-    def _pactl(self, *args: str) -> subprocess.CompletedProcess:
+    def pactl(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             ["pactl", *args], env=self.environment(), capture_output=True, text=True, timeout=10
         )
@@ -122,12 +125,12 @@ class Room:
             raise RuntimeError(f"pulseaudio did not start: {started.stderr.strip()[-300:]}")
         try:
             deadline = time.monotonic() + self._options.start_timeout_s
-            while self._pactl("info").returncode != 0:
+            while self.pactl("info").returncode != 0:
                 if time.monotonic() > deadline:
                     raise RuntimeError("pulseaudio started but does not answer `pactl info`")
                 time.sleep(0.1)
-            self._pactl("set-default-sink", "room")
-            self._pactl("set-default-source", "room.monitor")
+            self.pactl("set-default-sink", "room")
+            self.pactl("set-default-source", "room.monitor")
             self._start_recording()
             self._start_parties()
         except BaseException:
@@ -149,6 +152,7 @@ class Room:
     # (the parties' stream then slips against the recording) or over (samples lost).
     def _start_recording(self) -> None:
         out = self._recording_path.open("wb")
+        self.recording_started_unix_s = time.time()
         self._parec = subprocess.Popen(
             [
                 "parec", "-d", "room.monitor", "--raw", "--format=s16le",

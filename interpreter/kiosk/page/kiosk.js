@@ -644,6 +644,8 @@
     if (session === state.session) return;
     state.session = session;
     state.turns = new Map();
+    // Which session the conversation shown is (read by benchmarks/soak.py's watcher).
+    document.body.dataset.session = session || "";
   }
 
   const handlers = {
