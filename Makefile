@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench bench-live bench-room system-deps venv clean
+.PHONY: demo test test-fast lint bench bench-live bench-room bench-soak system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench-live: system-deps $(STAMP)
 # from the last voiced sample to the device's first sample in one recording.
 bench-room: system-deps $(STAMP)
 	$(BIN)/python -m benchmarks.room --minutes 5
+
+# An hour of the kiosk in the room as the stall's service, with faults on a schedule
+# (as root: the deal log gets a small disk of its own to fill).
+bench-soak: system-deps $(STAMP)
+	$(BIN)/python -m benchmarks.soak --minutes 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output
