@@ -15,7 +15,6 @@ two turns.
 from __future__ import annotations
 
 import contextlib
-import json
 import queue
 import sys
 import threading
@@ -25,6 +24,7 @@ from dataclasses import replace
 from interpreter.core.clock import Clock
 from interpreter.core.errors import InputError, InterpreterError
 from interpreter.core.languages import LANGUAGES, language
+from interpreter.core.text import terminal_json
 from interpreter.core.vocabulary import Mode, Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, logged_turn
@@ -133,8 +133,8 @@ def _not_saved_line(turn: LoggedTurn, problem: Exception) -> str:
     was said (quoted as JSON, so a line break or a control character in a transcript
     stays on the line and never reaches the terminal raw)."""
     reason = " ".join(str(problem).split())
-    said = json.dumps(turn.transcript, ensure_ascii=False)
-    meant = json.dumps(turn.translation, ensure_ascii=False)
+    said = terminal_json(turn.transcript)
+    meant = terminal_json(turn.translation)
     return (
         f"warning: a turn was not saved in the deal log ({reason}); the page shows it "
         f"marked not saved: {turn.party or 'someone'} at {turn.time_utc} said {said} "

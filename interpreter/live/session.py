@@ -143,6 +143,11 @@ class LiveSession:
         self.playback.count_barge_in()
         self.interrupt_playback()
 
+    def settled(self) -> bool:
+        """No utterance waits for the worker and no turn is being interpreted or
+        waits to sound (the speaker's own queue aside)."""
+        return self.worker.jobs.empty() and self.playback.held == 0
+
     def stop(self) -> None:
         self._stop.set()
 
