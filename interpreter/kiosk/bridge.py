@@ -25,7 +25,7 @@ from interpreter.core.clock import Clock
 from interpreter.core.errors import InputError, InterpreterError
 from interpreter.core.languages import LANGUAGES, language
 from interpreter.core.text import terminal_json
-from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.core.vocabulary import Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, logged_turn
 from interpreter.kiosk.backend import StallSettings
@@ -189,6 +189,8 @@ class StallControls:
         return self._session_id
 
     def current_settings(self) -> StallSettings:
+        """The pair the page sees, the voices, what may be chosen, and the session's
+        way of taking turns (hands-free or buttons), fixed when it was opened."""
         merchant, buyer = self._pair
         return StallSettings(
             merchant_language=merchant,
@@ -196,7 +198,7 @@ class StallControls:
             voices=dict(self._voices),
             languages=tuple(LANGUAGES),
             voice_choices=self._voice_choices(),
-            mode=Mode.PUSH_TO_TALK,
+            mode=self._session.mode,
         )
 
     def change_settings(

@@ -72,6 +72,8 @@ class LiveSession:
         policy = ReadingPolicy.of(options)
         self._microphone = microphone
         self._speaker: SessionSpeaker | None = None
+        # How turns are taken (the endpointer's, or a button's), for the whole session.
+        self.mode = options.mode
         self._stop = threading.Event()
         self.summary = SessionSummary()
         self.gate = PlaybackGate(options.gate)
