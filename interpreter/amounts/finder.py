@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from interpreter.amounts.amount import Amount
+from interpreter.amounts.cents import merge_cents
 from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
+from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.core.text import CONTROL_SEQUENCE
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -41,29 +43,6 @@ _COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九1-9])(�
 # 6块8, as Whisper writes 六块八: 6.80 yuan.
 _DIGIT_COLLOQUIAL = r"\d+[块元][1-9](?![\d.])(?:毛|角)?"
 _PRIORITY = ("date", "discount", "price", "qty", "duration", "percent", "code", "num")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """One number as said, and its exact meaning.
-
-    `unit` is the term's id from terms.toml (piece, yuan, day) for quantities, prices
-    and durations, the month number for a date, and the code itself for a code.
-    `start`/`end` locate it in the text it was found in.
-    """
-
-    kind: str
-    value: Decimal | None
-    unit: str = ""
-    said: str = ""
-    start: int = 0
-    end: int = 0
-
-    @property
-    def key(self) -> tuple[str, Decimal | None, str]:
-        """What must be equal for two amounts to mean the same thing."""
-        value = None if self.value is None else self.value.normalize()
-        return (self.kind, value, self.unit)
 
 
 class AmountFinder:
@@ -115,22 +94,29 @@ class AmountFinder:
             if start >= taken_until:
                 chosen.append(amount)
                 taken_until = amount.end
-        return chosen
+        return chosen if language == "zh" else merge_cents(text, chosen)
 
     def _plain_price(self, matched: str, after: str, language: str) -> str:
         """三块五 is 3.50 yuan, but in 3.50元一个 and 三块一件 the digit after 元/块
-        starts the next quantity ("one piece"), and 3.50 already has its fraction."""
+        starts the next quantity ("one piece"), and 3.50 already has its fraction; so
+        does the digit after 毛 in 五毛一个."""
+        if ends_in_bare_fen(matched) and after.startswith(self._units(language)):
+            return matched[:-1]
         colloquial = _COLLOQUIAL_PRICE.search(matched)
         if colloquial is None:
             return matched
-        units = self._unit_words.get(language)
-        if units is None:
-            units = tuple(word for word, _ in self._terms.words("unit", language))
-            self._unit_words[language] = units
+        units = self._units(language)
         head = matched[: colloquial.start() + 1]
         decimal = "." in head
         starts_quantity = not colloquial.group(2) and after.startswith(units)
         return head if decimal or starts_quantity else matched
+
+    def _units(self, language: str) -> tuple[str, ...]:
+        units = self._unit_words.get(language)
+        if units is None:
+            units = tuple(word for word, _ in self._terms.words("unit", language))
+            self._unit_words[language] = units
+        return units
 
     def render(self, amount: Amount, language: str) -> str:
         """The amount written in `language` from its exact value: "500 pieces",
@@ -176,7 +162,8 @@ class AmountFinder:
         edge = "" if language == "zh" else r"(?<![^\W\u2e80-\u9fff])(?<![.,])"
         tail = "" if language == "zh" else r"(?![^\W\u2e80-\u9fff])"
         if kind == "price" and language == "zh":
-            return f"(?:{_DIGIT_COLLOQUIAL}|{self._terms.pattern(kind, language)})"
+            price = self._terms.pattern(kind, language)
+            return f"(?:{ZH_MONEY_PATTERN}|{_DIGIT_COLLOQUIAL}|{price})"
         if kind in _TERM_KINDS:
             return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
         if kind == "num":
@@ -210,6 +197,9 @@ class AmountFinder:
 
     def _parse(self, kind: str, text: str, language: str) -> Amount | None:
         if kind == "price" and language == "zh":
+            yuan = parse_zh_money(text)
+            if yuan is not None:
+                return Amount("price", yuan, "yuan")
             spoken = re.fullmatch(r"(\d+)[块元]([1-9])(?:毛|角)?", text)
             if spoken:
                 value = Decimal(spoken.group(1)) + Decimal(spoken.group(2)) / 10

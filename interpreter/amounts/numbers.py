@@ -24,11 +24,28 @@ ZH_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 ZH_NUMERAL_CHARS = "".join(ZH_DIGITS) + "".join(ZH_SMALL_UNITS) + "".join(ZH_LARGE_UNITS)
 
-# A number in Chinese text: digits (with separators, decimals, a 万/千 multiplier) or
-# Chinese numerals (with 点 for decimals).
+_ZH_DIGIT_CHARS = "".join(ZH_DIGITS)
+_ZH_FIGURE_CHARS = "".join(char for char, value in ZH_DIGITS.items() if value)
+# One figure of a number that mixes digits and Chinese units (2万300, 30万五千,
+# 1千2百5十, 3点5万): digits or one Chinese digit, with its decimals.
+_ZH_MIXED_PART = rf"(?:\d+|[{_ZH_FIGURE_CHARS}])(?:(?:\.|点)(?:\d+|[{_ZH_DIGIT_CHARS}]+))?"
+_ZH_MIXED = (
+    rf"(?=[{ZH_NUMERAL_CHARS}\d.点]*\d)"  # with at least one digit (else: numerals alone)
+    rf"(?:零?{_ZH_MIXED_PART}[十百千万亿]+)+"
+    rf"(?:零?{_ZH_MIXED_PART}|点(?:\d+|[{_ZH_DIGIT_CHARS}]+))?"
+)
+
+# A number in Chinese text: digits and Chinese units mixed; digits (with separators,
+# decimals, a 万/千 multiplier); or Chinese numerals (with 点 for decimals).
 ZH_NUMBER_PATTERN = (
-    r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?[十百千万亿]*"
-    rf"|[{ZH_NUMERAL_CHARS}]+(?:点[{''.join(ZH_DIGITS)}]+)?)"
+    rf"(?:{_ZH_MIXED}"
+    r"|\d+(?:[,，]\d{3})*(?:(?:\.|点)\d+)?[十百千万亿]*"
+    rf"|[{ZH_NUMERAL_CHARS}]+(?:点[{_ZH_DIGIT_CHARS}]+)?)"
+)
+_ZH_MIXED_TOKEN = re.compile(
+    rf"(?P<number>\d+(?:\.\d+)?|[{_ZH_FIGURE_CHARS}])"
+    rf"(?:点(?P<decimals>\d+|[{_ZH_DIGIT_CHARS}]+))?"
+    r"|(?P<unit>[十百千万亿])|(?P<point>点)(?P<fraction>\d+|[" + _ZH_DIGIT_CHARS + r"]+)"
 )
 
 EN_SMALL = {
@@ -121,11 +138,83 @@ def _zh_integer(text: str) -> int | None:
     return total
 
 
+def _zh_figure(text: str) -> Decimal:
+    """One figure: digits (with their decimals) or one Chinese digit."""
+    return Decimal(text) if text[0].isascii() else Decimal(ZH_DIGITS[text])
+
+
+def _zh_decimals(text: str) -> str:
+    return "".join(char if char.isascii() else str(ZH_DIGITS[char]) for char in text)
+
+
+def parse_zh_mixed(text: str) -> Decimal | None:
+    """Digits and Chinese units said together, as Whisper writes them: 2万300 = 20300,
+    30万五千 = 305000, 七千8 = 7800 (a lone digit after a unit counts in the unit
+    below it, as in 七千八), 1亿2千万 = 120000000, 3点5万 = 35000, 一百点25 = 100.25.
+    None for what does not read as one number (units out of order, 5百2千)."""
+    total = Decimal(0)  # what the large units (万, 亿) have gathered
+    section = Decimal(0)  # below the last large unit
+    current: Decimal | None = None
+    last_small = 0  # the last 十/百/千 in this section (they must come down)
+    last_large = 0
+    after_unit = 0  # the unit just before `current`, for 七千8 and 2万5
+    zero = False
+    fraction = Decimal(0)
+    position = 0
+    for token in _ZH_MIXED_TOKEN.finditer(text):
+        if token.start() != position:
+            if text[position : token.start()] not in ("零", "〇"):
+                return None
+            zero = True
+        position = token.end()
+        if token["number"] is not None:
+            if current is not None:
+                return None  # two figures in a row: not one number
+            figure = _zh_figure(token["number"])
+            if token["decimals"] is not None:
+                figure += Decimal("0." + _zh_decimals(token["decimals"]))
+            current = figure
+        elif token["unit"] is not None:
+            unit = {**ZH_SMALL_UNITS, **ZH_LARGE_UNITS}[token["unit"]]
+            if unit in ZH_SMALL_UNITS.values():
+                if last_small and unit >= last_small:
+                    return None
+                section += (1 if current is None else current) * unit
+                last_small = unit
+            else:
+                if last_large and unit >= last_large and unit != 10_000:
+                    return None
+                value = section + (current or 0)
+                if total and unit > last_large:  # 1亿2千万: 2千 then 万 is 2千万
+                    total += value * unit
+                else:
+                    total = total + value * unit if value else total * unit
+                section, last_small, last_large = Decimal(0), 0, unit
+            current, after_unit, zero = None, unit, False
+        else:
+            if position != len(text) or fraction:
+                return None
+            fraction = Decimal("0." + _zh_decimals(token["fraction"]))
+    if position != len(text):
+        return None
+    if current is not None:
+        lone = current == current.to_integral_value() and 0 < current < 10
+        if lone and not zero and after_unit >= 100:  # 七千8, 两万5: one unit below
+            current *= after_unit // 10
+        section += current
+    return total + section + fraction
+
+
 def parse_zh_number(text: str) -> Decimal | None:
-    """Chinese numerals, digits, or a mix: 五百, 一千二, 两万, 3.5, 1.2万, 5千."""
+    """Chinese numerals, digits, or a mix: 五百, 一千二, 两万, 3.5, 1.2万, 5千, 2万300."""
     text = text.strip().replace("，", ",")
     if not text:
         return None
+    mixed = any(char.isdigit() for char in text) and any(
+        char in ZH_NUMERAL_CHARS or char == "点" for char in text
+    )
+    if mixed and not re.fullmatch(r"[\d,]*\d(?:\.\d+)?[十百千万亿]+", text):
+        return parse_zh_mixed(text)
     match = _DIGITS.match(text)
     if match:
         value = parse_digits(match.group(1))
