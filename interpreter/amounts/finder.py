@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from interpreter.amounts.amount import Amount
 from interpreter.amounts.cents import merge_cents
 from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
+from interpreter.amounts.span_words import render_span
+from interpreter.amounts.spans import Measure, find_spans
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.core.text import CONTROL_SEQUENCE
 
@@ -66,9 +69,27 @@ class AmountFinder:
 
     def find(self, text: str, language: str) -> list[Amount]:
         """Amounts in reading order, none overlapping; the longest wins where they
-        start together, then the more specific kind."""
+        start together, then the more specific kind. A range or an approximate amount
+        (spans.py) wins over the numbers inside it."""
+        return self._find(text, language, spans=True)
+
+    def _measure(self, language: str) -> Measure:
+        def measure(text: str) -> Amount | None:
+            found = self._find(text, language, spans=False)
+            return found[0] if found else None
+
+        return measure
+
+    def _find(self, text: str, language: str, spans: bool) -> list[Amount]:
         folded, where = _fold(text)
         candidates: list[tuple[int, int, int, Amount]] = []
+        if spans:
+            for span in find_spans(folded, language, self._measure(language)):
+                if span.end <= span.start:
+                    continue
+                start, end = where[span.start], where[span.end - 1] + 1
+                amount = replace(span, said=text[start:end], start=start, end=end)
+                candidates.append((start, -(end - start), -1, amount))
         for kind in _PRIORITY:
             pattern = self._pattern(kind, language)
             if pattern is None:
@@ -80,13 +101,13 @@ class AmountFinder:
                 if kind == "price" and language == "zh":
                     matched = self._plain_price(matched, folded[match_end:], language)
                     match_end = match.start() + len(matched)
-                amount = self._parse(kind, matched, language)
-                if amount is None:
+                parsed = self._parse(kind, matched, language)
+                if parsed is None:
                     continue
                 start, end = where[match.start()], where[match_end - 1] + 1
                 said = text[start:end]
-                unit = said if kind == "code" else amount.unit
-                amount = Amount(amount.kind, amount.value, unit, said, start, end)
+                unit = said if kind == "code" else parsed.unit
+                amount = Amount(parsed.kind, parsed.value, unit, said, start, end)
                 candidates.append((start, -(end - start), _PRIORITY.index(kind), amount))
         chosen: list[Amount] = []
         taken_until = -1
@@ -121,6 +142,8 @@ class AmountFinder:
     def render(self, amount: Amount, language: str) -> str:
         """The amount written in `language` from its exact value: "500 pieces",
         "3.50 yuan", "500件", "10% off", "九折", "March 15", "3月15日"."""
+        if not amount.exact:
+            return render_span(amount, language, lambda exact: self.render(exact, language))
         kind = amount.kind
         if kind == "code":
             return amount.unit

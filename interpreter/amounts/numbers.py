@@ -60,7 +60,7 @@ _EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES], key=len, reverse=True))
 
 # A number in English text: digits (1,200 / 3.50 / 1.2k) or number words.
 EN_NUMBER_PATTERN = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million))?"
+    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million)\b)?"
     rf"|(?:(?:{_EN_WORDS})\b(?:(?:\s+|-|\s+and\s+)(?:{_EN_WORDS}|point)\b)*"
     rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?))"
 )
