@@ -27,6 +27,7 @@ from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
 from interpreter.amounts.span_words import render_span
 from interpreter.amounts.spans import Measure, find_spans
+from interpreter.amounts.times import find_times, render_time
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.core.text import CONTROL_SEQUENCE
 
@@ -84,7 +85,11 @@ class AmountFinder:
         folded, where = _fold(text)
         candidates: list[tuple[int, int, int, Amount]] = []
         if spans:
-            for span in find_spans(folded, language, self._measure(language)):
+            found = [
+                *find_times(folded, language),
+                *find_spans(folded, language, self._measure(language)),
+            ]
+            for span in found:
                 if span.end <= span.start:
                     continue
                 start, end = where[span.start], where[span.end - 1] + 1
@@ -142,6 +147,8 @@ class AmountFinder:
     def render(self, amount: Amount, language: str) -> str:
         """The amount written in `language` from its exact value: "500 pieces",
         "3.50 yuan", "500件", "10% off", "九折", "March 15", "3月15日"."""
+        if amount.kind == "time":
+            return render_time(amount, language)
         if not amount.exact:
             return render_span(amount, language, lambda exact: self.render(exact, language))
         kind = amount.kind
