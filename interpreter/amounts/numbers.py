@@ -56,13 +56,18 @@ EN_SMALL = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-_EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES], key=len, reverse=True))
+# "two thousands pieces": the plural after a number is the scale itself (alone,
+# "thousands of" is some thousands: amounts/spans.py).
+_EN_PLURAL_SCALES = {f"{word}s": value for word, value in EN_SCALES.items()}
+_EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES, *_EN_PLURAL_SCALES], key=len, reverse=True))
+_EN_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
 
 # A number in English text: digits (1,200 / 3.50 / 1.2k) or number words.
 EN_NUMBER_PATTERN = (
     r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million)\b)?"
     rf"|(?:(?:{_EN_WORDS})\b(?:(?:\s+|-|\s+and\s+)(?:{_EN_WORDS}|point)\b)*"
-    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?))"
+    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?(?:\s+and\s+a\s+half\b)?)"
+    rf"|point(?:\s+(?:{_EN_DIGIT_WORDS})\b)+)"
 )
 
 _DIGITS = re.compile(r"^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(.*)$")
@@ -253,6 +258,9 @@ def parse_en_number(text: str) -> Decimal | None:
             return None
         return value * multiplier
     words = text.replace("-", " ").split()
+    if words[-3:] == ["and", "a", "half"]:
+        whole = _en_integer(words[:-3])
+        return None if whole is None else Decimal(whole) + Decimal("0.5")
     if "point" in words:
         at = words.index("point")
         whole = _en_integer(words[:at]) if at else 0
@@ -264,24 +272,60 @@ def parse_en_number(text: str) -> Decimal | None:
     return None if integer is None else Decimal(integer)
 
 
+_EN_DIGITS = {word: EN_SMALL[word] for word in _EN_DIGIT_WORDS.split("|")}
+_EN_TENS = {word: value for word, value in EN_SMALL.items() if value >= 20}
+
+
+def _en_spoken_hundreds(words: list[str]) -> int | None:
+    """Hundreds said without "hundred", as prices and counts are: one fifty five =
+    155, seven fifty = 750, three twenty five = 325 (a digit, then tens)."""
+    if len(words) not in (2, 3) or words[0] not in _EN_DIGITS or words[1] not in _EN_TENS:
+        return None
+    if EN_SMALL[words[0]] == 0:
+        return None
+    rest = _EN_TENS[words[1]]
+    if len(words) == 3:
+        if words[2] not in _EN_DIGITS or EN_SMALL[words[2]] == 0:
+            return None
+        rest += EN_SMALL[words[2]]
+    return EN_SMALL[words[0]] * 100 + rest
+
+
 def _en_integer(words: list[str]) -> int | None:
+    """Number words as one whole number, or None where they are not one: each small
+    word must start a group or follow tens (twenty five), so "seven twelve" and
+    "eight ten twelve" are never added up. Three or more digits in a row are read
+    digit by digit (one five five = 155, two oh two = 202); two are not one number."""
+    words = [word for word in words if word != "and"]
+    digits = [word for word in words if word in _EN_DIGITS]
+    if len(words) >= 2 and len(digits) == len(words):
+        if len(words) == 2:
+            return None
+        return int("".join(str(EN_SMALL[word]) for word in words))
+    spoken = _en_spoken_hundreds(words)
+    if spoken is not None:
+        return spoken
     total = 0
     current = 0
     seen = False
     for word in words:
-        if word == "and":
-            continue
         if word in ("a", "an") and not seen:
             current = 1
             continue
         if word in EN_SMALL:
-            current += EN_SMALL[word]
+            value = EN_SMALL[word]
+            group = current % 100
+            if group and not (group in _EN_TENS.values() and value < 10):
+                return None
+            current += value
             seen = True
-        elif word == "hundred":
+        elif word in ("hundred", "hundreds"):
+            if word == "hundreds" and not seen:
+                return None
             current = (current or 1) * 100
             seen = True
-        elif word in EN_SCALES:
-            total += (current or 1) * EN_SCALES[word]
+        elif word in EN_SCALES or (word in _EN_PLURAL_SCALES and seen):
+            total += (current or 1) * {**EN_SCALES, **_EN_PLURAL_SCALES}[word]
             current = 0
             seen = True
         else:

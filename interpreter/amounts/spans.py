@@ -82,7 +82,8 @@ _EN_PATTERNS = (
         "range",
         re.compile(
             rf"(?<![\w.])between\s+(?P<low>{_EN_NUMBER})\s+and\s+(?P<high>{_EN_NUMBER})"
-            rf"|(?<![\w.])(?P<low2>{_EN_NUMBER})\s*(?:to|-|–|—)\s*(?P<high2>{_EN_NUMBER})"
+            rf"|(?<![\w.])(?P<low2>{_EN_NUMBER})\s*(?:to|–|—)\s*(?P<high2>{_EN_NUMBER})"
+            rf"|(?<![\w.])(?P<low4>\$?\d[\d,.]*)\s*-\s*(?P<high4>\$?\d[\d,.]*)"
             rf"|(?<![\w.])(?P<low3>{_EN_NUMBER})\s+or\s+(?P<high3>{_EN_NUMBER})",
             re.IGNORECASE,
         ),
@@ -315,8 +316,8 @@ def _en_spans(text: str, measure: Measure) -> Iterator[Amount]:
 def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
     start, end = found.start(), found.end()
     if name == "range":
-        low_text = found["low"] or found["low2"] or found["low3"]
-        high_text = found["high"] or found["high2"] or found["high3"]
+        low_text = found["low"] or found["low2"] or found["low3"] or found["low4"]
+        high_text = found["high"] or found["high2"] or found["high3"] or found["high4"]
         low, high = _number(low_text, "en"), _number(high_text, "en")
         if low is None or high is None:
             return None

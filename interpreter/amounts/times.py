@@ -70,8 +70,8 @@ def _after_words(n: str) -> str:
     return _EN_AFTER.replace("ap>", f"ap{n}>")
 
 
-# Where a spoken minute ends: before a part-of-day word or at a sentence's end.
-_MINUTE_END = r"(?=\s+(?:tomorrow|tonight|this|in\s+the|a\.?m|p\.?m)|[.,!?]|$)"
+# A spoken time without "at" (ten fifteen tomorrow): a part-of-day word follows.
+_MINUTE_END = r"(?=\s+(?:tomorrow|tonight|this|in\s+the|a\.?m|p\.?m))"
 _EN_ONE = (
     rf"(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z]))"
     rf"|(?P<h2>{_EN_HOUR})\s+o'?clock{_after_words('2')}"
