@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from interpreter.amounts.amount import Amount
+from interpreter.amounts.articles import drop_articles
 from interpreter.amounts.cents import merge_cents
 from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
@@ -120,7 +121,9 @@ class AmountFinder:
             if start >= taken_until:
                 chosen.append(amount)
                 taken_until = amount.end
-        return chosen if language == "zh" else merge_cents(text, chosen)
+        if language != "zh":
+            chosen = merge_cents(text, chosen)
+        return drop_articles(text, chosen, language) if spans else chosen
 
     def _plain_price(self, matched: str, after: str, language: str) -> str:
         """三块五 is 3.50 yuan, but in 3.50元一个 and 三块一件 the digit after 元/块
