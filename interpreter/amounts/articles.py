@@ -7,7 +7,8 @@ translated (issue 19). A quantity of exactly one, said with the word (一, one, 
 rather than the digit, is dropped when a price is asked or given beside it:
 
 - Chinese: a price question (多少钱, 怎么卖, 什么价...) right after it or right before
-  it, or a price amount right before or after it (八十块一双, 一米十二块);
+  it, a price amount right before or after it (八十块一双, 一米十二块), or a bare
+  number right before it (2万5一吨: 25,000 a ton);
 - other languages: a price amount in the sentence, or a price question word ("how
   much", "price", "cost").
 
@@ -52,7 +53,9 @@ def _is_article(text: str, amounts: list[Amount], index: int, language: str) -> 
     if _ZH_ASK_AFTER.match(after) or _ZH_ASK_BEFORE.search(before):
         return True
     beside = amounts[index - 1 : index] + amounts[index + 1 : index + 2]
-    return any(other.kind == "price" and _gap(text, other, amount) <= 1 for other in beside)
+    if any(other.kind == "price" and _gap(text, other, amount) <= 1 for other in beside):
+        return True
+    return any(other.kind == "num" and _gap(text, other, amount) == 0 for other in beside[:1])
 
 
 def _gap(text: str, one: Amount, other: Amount) -> int:

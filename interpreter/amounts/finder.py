@@ -109,6 +109,16 @@ class AmountFinder:
                     match_end = match.start() + len(matched)
                 parsed = self._parse(kind, matched, language)
                 if parsed is None:
+                    if kind == "num" and language == "en":  # seven twelve: 7 and 12
+                        for part, offset in _en_parts(matched):
+                            at = match.start() + offset
+                            single = self._parse(kind, part, language)
+                            if single is not None:
+                                start, end = where[at], where[at + len(part) - 1] + 1
+                                amount = replace(single, said=text[start:end], start=start, end=end)
+                                candidates.append(
+                                    (start, -(end - start), _PRIORITY.index(kind), amount)
+                                )
                     continue
                 start, end = where[match.start()], where[match_end - 1] + 1
                 said = text[start:end]
@@ -281,6 +291,16 @@ def _fold(text: str) -> tuple[str, list[int]]:
             folded.append(out)
             where.append(index)
     return "".join(folded), where
+
+
+def _en_parts(said: str) -> list[tuple[str, int]]:
+    """Number words that are not one number, word by word ("seven twelve", "eight,
+    ten and twelve"), each with where it starts in `said`."""
+    return [
+        (found.group(), found.start())
+        for found in re.finditer(r"[a-z]+(?:-[a-z]+)?", said, re.IGNORECASE)
+        if found.group().lower() not in ("and", "point", "a", "an")
+    ]
 
 
 _ZH_IDIOM_LEAD = set("百千万亿")

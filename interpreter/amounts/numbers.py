@@ -264,10 +264,13 @@ def parse_en_number(text: str) -> Decimal | None:
     if "point" in words:
         at = words.index("point")
         whole = _en_integer(words[:at]) if at else 0
+        scale = 1
+        if words[-1] in EN_SCALES:  # one point two million: 1,200,000
+            scale, words = EN_SCALES[words[-1]], words[:-1]
         digits = [EN_SMALL.get(word) for word in words[at + 1 :]]
         if whole is None or not digits or any(d is None or d > 9 for d in digits):
             return None
-        return Decimal(f"{whole}.{''.join(str(d) for d in digits)}")
+        return Decimal(f"{whole}.{''.join(str(d) for d in digits)}") * scale
     integer = _en_integer(words)
     return None if integer is None else Decimal(integer)
 

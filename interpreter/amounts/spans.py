@@ -50,6 +50,11 @@ _ZH_PATTERNS = (
         "range",
         re.compile(rf"(?P<low>{ZH_NUMBER_PATTERN}){_ZH_CONNECTOR}(?P<high>{ZH_NUMBER_PATTERN})"),
     ),
+    # 百分之五到十 (5% to 10%)
+    (
+        "percent_range",
+        re.compile(rf"百分之(?P<low>{_ZH_N}){_ZH_CONNECTOR}(?:百分之)?(?P<high>{_ZH_N})"),
+    ),
     # 十五六 (15-16), 二十七八
     (
         "pair",
@@ -85,6 +90,14 @@ _EN_PATTERNS = (
             rf"|(?<![\w.])(?P<low2>{_EN_NUMBER})\s*(?:to|–|—)\s*(?P<high2>{_EN_NUMBER})"
             rf"|(?<![\w.])(?P<low4>\$?\d[\d,.]*)\s*-\s*(?P<high4>\$?\d[\d,.]*)"
             rf"|(?<![\w.])(?P<low3>{_EN_NUMBER})\s+or\s+(?P<high3>{_EN_NUMBER})",
+            re.IGNORECASE,
+        ),
+    ),
+    ("half_unit", re.compile(r"(?<![\w.])half\s+an?\s+(?P<unit>dollar|buck|euro)\b", re.I)),
+    (
+        "dozen",
+        re.compile(
+            r"(?<![\w.])(?P<half>half\s+a|a)\s+dozen(?P<so>\s+or\s+so)?(?=\s+[a-z])",
             re.IGNORECASE,
         ),
     ),
@@ -220,6 +233,11 @@ def _zh_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
     start, end = found.start(), found.end()
     if name == "range":
         return _zh_range(found, text, measure)
+    if name == "percent_range":
+        low, high = _number(found["low"], "zh"), _number(found["high"], "zh")
+        if low is None or high is None or not low < high:
+            return None
+        return Amount("percent", low, "", found.group(), start, end, high=high)
     if name == "pair":
         return _zh_pair(found, text, measure)
     if name in ("some", "around_ba"):
@@ -332,6 +350,17 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
             return None  # "five or six" and "500 or 600" are ranges; "two or twenty" is not
         lead = "$" if high_text.startswith("$") else ""
         return _shaped(text, start, end, low, measure, high=high, lead=lead)
+    if name == "half_unit":
+        currency = {"dollar": "usd", "buck": "usd", "euro": "eur"}[found["unit"].lower()]
+        return Amount("price", Decimal("0.5"), currency, found.group(), start, end)
+    if name == "dozen":
+        # half a dozen boxes: 6 boxes; a dozen or so boxes: about 12 (a dozen boxes
+        # alone is the finder's: 1 dozen)
+        if not found["so"] and found["half"].lower() == "a":
+            return None
+        dozen = Decimal(6 if found["half"].lower() != "a" else 12)
+        approx = Approx.AROUND if found["so"] else Approx.EXACT
+        return _shaped(text, start, end, dozen, measure, approx=approx)
     if name == "a_or_two":
         read = measure("2 " + found["word"])
         if read is None or read.kind not in ("qty", "duration"):

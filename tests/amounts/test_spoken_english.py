@@ -27,6 +27,7 @@ from interpreter.amounts.numbers import parse_en_number
         ("twenty-five hundred", "2500"),
         ("two thousand and five", "2005"),
         ("nine hundred and ninety nine", "999"),
+        ("one point two million", "1200000"),
     ],
 )
 def test_english_as_buyers_say_it_is_one_exact_number(said: str, value: str) -> None:
@@ -49,3 +50,17 @@ def test_a_quantity_said_the_short_way_keeps_its_unit() -> None:
     finder = AmountFinder.load()
     found = [(a.kind, a.value, a.unit) for a in finder.find("I need one fifty five pieces.", "en")]
     assert found == [("qty", Decimal(155), "piece")]
+
+
+def test_words_that_are_not_one_number_are_found_one_by_one() -> None:
+    finder = AmountFinder.load()
+    found = [(a.kind, a.value) for a in finder.find("I want sizes eight ten and twelve.", "en")]
+    assert found == [("num", Decimal(8)), ("num", Decimal(10)), ("num", Decimal(12))]
+
+
+def test_half_a_dozen_is_six_and_half_a_dollar_fifty_cents() -> None:
+    finder = AmountFinder.load()
+    (boxes,) = finder.find("half a dozen boxes", "en")
+    assert (boxes.kind, boxes.value, boxes.unit) == ("qty", Decimal(6), "carton")
+    (money,) = finder.find("half a dollar more", "en")
+    assert (money.kind, money.value, money.unit) == ("price", Decimal("0.5"), "usd")
