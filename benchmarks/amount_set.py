@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Protocol
 
 from benchmarks.common.results import RESULTS_DIR, save_result
+from interpreter.amounts.amount import Approx as AmountApprox
 from interpreter.amounts.finder import TERMS_PATH, Amount, AmountFinder
 from interpreter.amounts.slots import UNIT_TABLES, Terms
 from interpreter.core.languages import LANGUAGES
@@ -278,12 +279,20 @@ def load_set(path: Path = AMOUNT_SET, terms_path: Path = TERMS_PATH) -> list[Phr
 # ---- scoring ------------------------------------------------------------------------
 
 
+_FROM_FINDER = {
+    AmountApprox.EXACT: Approx.NONE,
+    AmountApprox.MORE: Approx.OVER,
+    AmountApprox.SOME: Approx.SOME,
+    AmountApprox.AROUND: Approx.AROUND,
+}
+
+
 def reading_of(amount: Amount) -> Reading:
-    """What the finder said, as a reading. Today's `Amount` is always exact; a finder
-    that learns ranges, approximate amounts and times is read here."""
+    """What the finder said, as a reading: exact, a range, or approximate."""
     if amount.kind == CODE or amount.value is None:
         return Reading(CODE, Decimal(0), unit=amount.unit)
-    return Reading(amount.kind, amount.value, unit=amount.unit)
+    approx = _FROM_FINDER[amount.approx]
+    return Reading(amount.kind, amount.value, amount.high, amount.unit, approx)
 
 
 def agrees(expected: Reading, found: Reading) -> bool:

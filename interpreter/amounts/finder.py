@@ -17,12 +17,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from interpreter.amounts.amount import Amount
+from interpreter.amounts.articles import drop_articles
+from interpreter.amounts.cents import merge_cents
 from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
+from interpreter.amounts.span_words import render_span
+from interpreter.amounts.spans import Measure, find_spans
+from interpreter.amounts.times import find_times, render_time
+from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.core.text import CONTROL_SEQUENCE
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -41,29 +48,6 @@ _COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九1-9])(�
 # 6块8, as Whisper writes 六块八: 6.80 yuan.
 _DIGIT_COLLOQUIAL = r"\d+[块元][1-9](?![\d.])(?:毛|角)?"
 _PRIORITY = ("date", "discount", "price", "qty", "duration", "percent", "code", "num")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """One number as said, and its exact meaning.
-
-    `unit` is the term's id from terms.toml (piece, yuan, day) for quantities, prices
-    and durations, the month number for a date, and the code itself for a code.
-    `start`/`end` locate it in the text it was found in.
-    """
-
-    kind: str
-    value: Decimal | None
-    unit: str = ""
-    said: str = ""
-    start: int = 0
-    end: int = 0
-
-    @property
-    def key(self) -> tuple[str, Decimal | None, str]:
-        """What must be equal for two amounts to mean the same thing."""
-        value = None if self.value is None else self.value.normalize()
-        return (self.kind, value, self.unit)
 
 
 class AmountFinder:
@@ -87,9 +71,31 @@ class AmountFinder:
 
     def find(self, text: str, language: str) -> list[Amount]:
         """Amounts in reading order, none overlapping; the longest wins where they
-        start together, then the more specific kind."""
+        start together, then the more specific kind. A range or an approximate amount
+        (spans.py) wins over the numbers inside it."""
+        return self._find(text, language, spans=True)
+
+    def _measure(self, language: str) -> Measure:
+        def measure(text: str) -> Amount | None:
+            found = self._find(text, language, spans=False)
+            return found[0] if found else None
+
+        return measure
+
+    def _find(self, text: str, language: str, spans: bool) -> list[Amount]:
         folded, where = _fold(text)
         candidates: list[tuple[int, int, int, Amount]] = []
+        if spans:
+            found = [
+                *find_times(folded, language),
+                *find_spans(folded, language, self._measure(language)),
+            ]
+            for span in found:
+                if span.end <= span.start:
+                    continue
+                start, end = where[span.start], where[span.end - 1] + 1
+                amount = replace(span, said=text[start:end], start=start, end=end)
+                candidates.append((start, -(end - start), -1, amount))
         for kind in _PRIORITY:
             pattern = self._pattern(kind, language)
             if pattern is None:
@@ -101,13 +107,23 @@ class AmountFinder:
                 if kind == "price" and language == "zh":
                     matched = self._plain_price(matched, folded[match_end:], language)
                     match_end = match.start() + len(matched)
-                amount = self._parse(kind, matched, language)
-                if amount is None:
+                parsed = self._parse(kind, matched, language)
+                if parsed is None:
+                    if kind == "num" and language == "en":  # seven twelve: 7 and 12
+                        for part, offset in _en_parts(matched):
+                            at = match.start() + offset
+                            single = self._parse(kind, part, language)
+                            if single is not None:
+                                start, end = where[at], where[at + len(part) - 1] + 1
+                                amount = replace(single, said=text[start:end], start=start, end=end)
+                                candidates.append(
+                                    (start, -(end - start), _PRIORITY.index(kind), amount)
+                                )
                     continue
                 start, end = where[match.start()], where[match_end - 1] + 1
                 said = text[start:end]
-                unit = said if kind == "code" else amount.unit
-                amount = Amount(amount.kind, amount.value, unit, said, start, end)
+                unit = said if kind == "code" else parsed.unit
+                amount = Amount(parsed.kind, parsed.value, unit, said, start, end)
                 candidates.append((start, -(end - start), _PRIORITY.index(kind), amount))
         chosen: list[Amount] = []
         taken_until = -1
@@ -115,26 +131,39 @@ class AmountFinder:
             if start >= taken_until:
                 chosen.append(amount)
                 taken_until = amount.end
-        return chosen
+        if language != "zh":
+            chosen = merge_cents(text, chosen)
+        return drop_articles(text, chosen, language) if spans else chosen
 
     def _plain_price(self, matched: str, after: str, language: str) -> str:
         """三块五 is 3.50 yuan, but in 3.50元一个 and 三块一件 the digit after 元/块
-        starts the next quantity ("one piece"), and 3.50 already has its fraction."""
+        starts the next quantity ("one piece"), and 3.50 already has its fraction; so
+        does the digit after 毛 in 五毛一个."""
+        if ends_in_bare_fen(matched) and after.startswith(self._units(language)):
+            return matched[:-1]
         colloquial = _COLLOQUIAL_PRICE.search(matched)
         if colloquial is None:
             return matched
-        units = self._unit_words.get(language)
-        if units is None:
-            units = tuple(word for word, _ in self._terms.words("unit", language))
-            self._unit_words[language] = units
+        units = self._units(language)
         head = matched[: colloquial.start() + 1]
         decimal = "." in head
         starts_quantity = not colloquial.group(2) and after.startswith(units)
         return head if decimal or starts_quantity else matched
 
+    def _units(self, language: str) -> tuple[str, ...]:
+        units = self._unit_words.get(language)
+        if units is None:
+            units = tuple(word for word, _ in self._terms.words("unit", language))
+            self._unit_words[language] = units
+        return units
+
     def render(self, amount: Amount, language: str) -> str:
         """The amount written in `language` from its exact value: "500 pieces",
         "3.50 yuan", "500件", "10% off", "九折", "March 15", "3月15日"."""
+        if amount.kind == "time":
+            return render_time(amount, language)
+        if not amount.exact:
+            return render_span(amount, language, lambda exact: self.render(exact, language))
         kind = amount.kind
         if kind == "code":
             return amount.unit
@@ -176,7 +205,8 @@ class AmountFinder:
         edge = "" if language == "zh" else r"(?<![^\W\u2e80-\u9fff])(?<![.,])"
         tail = "" if language == "zh" else r"(?![^\W\u2e80-\u9fff])"
         if kind == "price" and language == "zh":
-            return f"(?:{_DIGIT_COLLOQUIAL}|{self._terms.pattern(kind, language)})"
+            price = self._terms.pattern(kind, language)
+            return f"(?:{ZH_MONEY_PATTERN}|{_DIGIT_COLLOQUIAL}|{price})"
         if kind in _TERM_KINDS:
             return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
         if kind == "num":
@@ -210,6 +240,9 @@ class AmountFinder:
 
     def _parse(self, kind: str, text: str, language: str) -> Amount | None:
         if kind == "price" and language == "zh":
+            yuan = parse_zh_money(text)
+            if yuan is not None:
+                return Amount("price", yuan, "yuan")
             spoken = re.fullmatch(r"(\d+)[块元]([1-9])(?:毛|角)?", text)
             if spoken:
                 value = Decimal(spoken.group(1)) + Decimal(spoken.group(2)) / 10
@@ -258,6 +291,16 @@ def _fold(text: str) -> tuple[str, list[int]]:
             folded.append(out)
             where.append(index)
     return "".join(folded), where
+
+
+def _en_parts(said: str) -> list[tuple[str, int]]:
+    """Number words that are not one number, word by word ("seven twelve", "eight,
+    ten and twelve"), each with where it starts in `said`."""
+    return [
+        (found.group(), found.start())
+        for found in re.finditer(r"[a-z]+(?:-[a-z]+)?", said, re.IGNORECASE)
+        if found.group().lower() not in ("and", "point", "a", "an")
+    ]
 
 
 _ZH_IDIOM_LEAD = set("百千万亿")

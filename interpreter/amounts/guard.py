@@ -130,6 +130,17 @@ class NumberGuard:
             numbers_said=tuple(self._finder.render(a, source) for a in amounts),
         )
 
+    def untranslated(self, text: str, source: str, target: str) -> Checked:
+        """Text no rung could translate: nothing to say, but its amounts were read
+        exactly, so the confirm step shows them in the listener's language too
+        (500件 = 500 pieces)."""
+        amounts = self._finder.find(text, source)
+        return Checked(
+            "",
+            numbers=tuple(self._finder.render(a, target) for a in amounts),
+            numbers_said=tuple(self._finder.render(a, source) for a in amounts),
+        )
+
     def listed(self, source_text: str, translated: str, source: str, target: str) -> Checked:
         """A translation trusted with its numbers (the phrasebook's): only listed,
         in the order spoken, in both languages."""

@@ -24,11 +24,28 @@ ZH_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 ZH_NUMERAL_CHARS = "".join(ZH_DIGITS) + "".join(ZH_SMALL_UNITS) + "".join(ZH_LARGE_UNITS)
 
-# A number in Chinese text: digits (with separators, decimals, a 万/千 multiplier) or
-# Chinese numerals (with 点 for decimals).
+_ZH_DIGIT_CHARS = "".join(ZH_DIGITS)
+_ZH_FIGURE_CHARS = "".join(char for char, value in ZH_DIGITS.items() if value)
+# One figure of a number that mixes digits and Chinese units (2万300, 30万五千,
+# 1千2百5十, 3点5万): digits or one Chinese digit, with its decimals.
+_ZH_MIXED_PART = rf"(?:\d+|[{_ZH_FIGURE_CHARS}])(?:(?:\.|点)(?:\d+|[{_ZH_DIGIT_CHARS}]+))?"
+_ZH_MIXED = (
+    rf"(?=[{ZH_NUMERAL_CHARS}\d.点]*\d)"  # with at least one digit (else: numerals alone)
+    rf"(?:零?{_ZH_MIXED_PART}[十百千万亿]+)+"
+    rf"(?:零?{_ZH_MIXED_PART}|点(?:\d+|[{_ZH_DIGIT_CHARS}]+))?"
+)
+
+# A number in Chinese text: digits and Chinese units mixed; digits (with separators,
+# decimals, a 万/千 multiplier); or Chinese numerals (with 点 for decimals).
 ZH_NUMBER_PATTERN = (
-    r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?[十百千万亿]*"
-    rf"|[{ZH_NUMERAL_CHARS}]+(?:点[{''.join(ZH_DIGITS)}]+)?)"
+    rf"(?:{_ZH_MIXED}"
+    r"|\d+(?:[,，]\d{3})*(?:(?:\.|点)\d+)?[十百千万亿]*"
+    rf"|[{ZH_NUMERAL_CHARS}]+(?:点[{_ZH_DIGIT_CHARS}]+)?)"
+)
+_ZH_MIXED_TOKEN = re.compile(
+    rf"(?P<number>\d+(?:\.\d+)?|[{_ZH_FIGURE_CHARS}])"
+    rf"(?:点(?P<decimals>\d+|[{_ZH_DIGIT_CHARS}]+))?"
+    r"|(?P<unit>[十百千万亿])|(?P<point>点)(?P<fraction>\d+|[" + _ZH_DIGIT_CHARS + r"]+)"
 )
 
 EN_SMALL = {
@@ -39,13 +56,18 @@ EN_SMALL = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-_EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES], key=len, reverse=True))
+# "two thousands pieces": the plural after a number is the scale itself (alone,
+# "thousands of" is some thousands: amounts/spans.py).
+_EN_PLURAL_SCALES = {f"{word}s": value for word, value in EN_SCALES.items()}
+_EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES, *_EN_PLURAL_SCALES], key=len, reverse=True))
+_EN_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
 
 # A number in English text: digits (1,200 / 3.50 / 1.2k) or number words.
 EN_NUMBER_PATTERN = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million))?"
+    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million)\b)?"
     rf"|(?:(?:{_EN_WORDS})\b(?:(?:\s+|-|\s+and\s+)(?:{_EN_WORDS}|point)\b)*"
-    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?))"
+    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?(?:\s+and\s+a\s+half\b)?)"
+    rf"|point(?:\s+(?:{_EN_DIGIT_WORDS})\b)+)"
 )
 
 _DIGITS = re.compile(r"^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(.*)$")
@@ -121,11 +143,83 @@ def _zh_integer(text: str) -> int | None:
     return total
 
 
+def _zh_figure(text: str) -> Decimal:
+    """One figure: digits (with their decimals) or one Chinese digit."""
+    return Decimal(text) if text[0].isascii() else Decimal(ZH_DIGITS[text])
+
+
+def _zh_decimals(text: str) -> str:
+    return "".join(char if char.isascii() else str(ZH_DIGITS[char]) for char in text)
+
+
+def parse_zh_mixed(text: str) -> Decimal | None:
+    """Digits and Chinese units said together, as Whisper writes them: 2万300 = 20300,
+    30万五千 = 305000, 七千8 = 7800 (a lone digit after a unit counts in the unit
+    below it, as in 七千八), 1亿2千万 = 120000000, 3点5万 = 35000, 一百点25 = 100.25.
+    None for what does not read as one number (units out of order, 5百2千)."""
+    total = Decimal(0)  # what the large units (万, 亿) have gathered
+    section = Decimal(0)  # below the last large unit
+    current: Decimal | None = None
+    last_small = 0  # the last 十/百/千 in this section (they must come down)
+    last_large = 0
+    after_unit = 0  # the unit just before `current`, for 七千8 and 2万5
+    zero = False
+    fraction = Decimal(0)
+    position = 0
+    for token in _ZH_MIXED_TOKEN.finditer(text):
+        if token.start() != position:
+            if text[position : token.start()] not in ("零", "〇"):
+                return None
+            zero = True
+        position = token.end()
+        if token["number"] is not None:
+            if current is not None:
+                return None  # two figures in a row: not one number
+            figure = _zh_figure(token["number"])
+            if token["decimals"] is not None:
+                figure += Decimal("0." + _zh_decimals(token["decimals"]))
+            current = figure
+        elif token["unit"] is not None:
+            unit = {**ZH_SMALL_UNITS, **ZH_LARGE_UNITS}[token["unit"]]
+            if unit in ZH_SMALL_UNITS.values():
+                if last_small and unit >= last_small:
+                    return None
+                section += (1 if current is None else current) * unit
+                last_small = unit
+            else:
+                if last_large and unit >= last_large and unit != 10_000:
+                    return None
+                value = section + (current or 0)
+                if total and unit > last_large:  # 1亿2千万: 2千 then 万 is 2千万
+                    total += value * unit
+                else:
+                    total = total + value * unit if value else total * unit
+                section, last_small, last_large = Decimal(0), 0, unit
+            current, after_unit, zero = None, unit, False
+        else:
+            if position != len(text) or fraction:
+                return None
+            fraction = Decimal("0." + _zh_decimals(token["fraction"]))
+    if position != len(text):
+        return None
+    if current is not None:
+        lone = current == current.to_integral_value() and 0 < current < 10
+        if lone and not zero and after_unit >= 100:  # 七千8, 两万5: one unit below
+            current *= after_unit // 10
+        section += current
+    return total + section + fraction
+
+
 def parse_zh_number(text: str) -> Decimal | None:
-    """Chinese numerals, digits, or a mix: 五百, 一千二, 两万, 3.5, 1.2万, 5千."""
+    """Chinese numerals, digits, or a mix: 五百, 一千二, 两万, 3.5, 1.2万, 5千, 2万300."""
     text = text.strip().replace("，", ",")
     if not text:
         return None
+    mixed = any(char.isdigit() for char in text) and any(
+        char in ZH_NUMERAL_CHARS or char == "点" for char in text
+    )
+    if mixed and not re.fullmatch(r"[\d,]*\d(?:\.\d+)?[十百千万亿]+", text):
+        return parse_zh_mixed(text)
     match = _DIGITS.match(text)
     if match:
         value = parse_digits(match.group(1))
@@ -164,35 +258,77 @@ def parse_en_number(text: str) -> Decimal | None:
             return None
         return value * multiplier
     words = text.replace("-", " ").split()
+    if words[-3:] == ["and", "a", "half"]:
+        whole = _en_integer(words[:-3])
+        return None if whole is None else Decimal(whole) + Decimal("0.5")
     if "point" in words:
         at = words.index("point")
         whole = _en_integer(words[:at]) if at else 0
+        scale = 1
+        if words[-1] in EN_SCALES:  # one point two million: 1,200,000
+            scale, words = EN_SCALES[words[-1]], words[:-1]
         digits = [EN_SMALL.get(word) for word in words[at + 1 :]]
         if whole is None or not digits or any(d is None or d > 9 for d in digits):
             return None
-        return Decimal(f"{whole}.{''.join(str(d) for d in digits)}")
+        return Decimal(f"{whole}.{''.join(str(d) for d in digits)}") * scale
     integer = _en_integer(words)
     return None if integer is None else Decimal(integer)
 
 
+_EN_DIGITS = {word: EN_SMALL[word] for word in _EN_DIGIT_WORDS.split("|")}
+_EN_TENS = {word: value for word, value in EN_SMALL.items() if value >= 20}
+
+
+def _en_spoken_hundreds(words: list[str]) -> int | None:
+    """Hundreds said without "hundred", as prices and counts are: one fifty five =
+    155, seven fifty = 750, three twenty five = 325 (a digit, then tens)."""
+    if len(words) not in (2, 3) or words[0] not in _EN_DIGITS or words[1] not in _EN_TENS:
+        return None
+    if EN_SMALL[words[0]] == 0:
+        return None
+    rest = _EN_TENS[words[1]]
+    if len(words) == 3:
+        if words[2] not in _EN_DIGITS or EN_SMALL[words[2]] == 0:
+            return None
+        rest += EN_SMALL[words[2]]
+    return EN_SMALL[words[0]] * 100 + rest
+
+
 def _en_integer(words: list[str]) -> int | None:
+    """Number words as one whole number, or None where they are not one: each small
+    word must start a group or follow tens (twenty five), so "seven twelve" and
+    "eight ten twelve" are never added up. Three or more digits in a row are read
+    digit by digit (one five five = 155, two oh two = 202); two are not one number."""
+    words = [word for word in words if word != "and"]
+    digits = [word for word in words if word in _EN_DIGITS]
+    if len(words) >= 2 and len(digits) == len(words):
+        if len(words) == 2:
+            return None
+        return int("".join(str(EN_SMALL[word]) for word in words))
+    spoken = _en_spoken_hundreds(words)
+    if spoken is not None:
+        return spoken
     total = 0
     current = 0
     seen = False
     for word in words:
-        if word == "and":
-            continue
         if word in ("a", "an") and not seen:
             current = 1
             continue
         if word in EN_SMALL:
-            current += EN_SMALL[word]
+            value = EN_SMALL[word]
+            group = current % 100
+            if group and not (group in _EN_TENS.values() and value < 10):
+                return None
+            current += value
             seen = True
-        elif word == "hundred":
+        elif word in ("hundred", "hundreds"):
+            if word == "hundreds" and not seen:
+                return None
             current = (current or 1) * 100
             seen = True
-        elif word in EN_SCALES:
-            total += (current or 1) * EN_SCALES[word]
+        elif word in EN_SCALES or (word in _EN_PLURAL_SCALES and seen):
+            total += (current or 1) * {**EN_SCALES, **_EN_PLURAL_SCALES}[word]
             current = 0
             seen = True
         else:

@@ -99,8 +99,9 @@ class DeviceInfo:
     is_default_output: bool = False
 
 
-def list_devices() -> list[DeviceInfo]:
-    sd = portaudio()
+def list_devices(sd: PortAudio | None = None) -> list[DeviceInfo]:
+    """The devices of PortAudio (or of what stands in its place)."""
+    sd = sd or portaudio()
     try:
         devices = sd.query_devices()
         apis = sd.query_hostapis()
@@ -128,7 +129,7 @@ def find_device(wanted: int | str | None, kind: str, devices: list[DeviceInfo]) 
     usable = [d for d in devices if (d.input_channels if kind == "input" else d.output_channels)]
     hint = f"run `interpreter devices` to list the {kind}s"
     if not usable:
-        raise InputError(f"no sound {kind} device found; plug one in ({hint})")
+        raise NoSoundDevice(f"no sound {kind} device found; plug one in ({hint})")
     if wanted is None:
         default = next(
             (d for d in usable if (d.is_default_input if kind == "input" else d.is_default_output)),

@@ -20,7 +20,6 @@ from typing import Protocol
 
 import numpy as np
 
-from interpreter.audio import devices
 from interpreter.audio.devices import DeviceInfo, PlaybackStream, PortAudio
 from interpreter.audio.files import to_int16
 from interpreter.audio.resample import StreamResampler
@@ -142,8 +141,9 @@ class Speaker(DeviceStream[PlaybackStream]):
         say: Callable[[str], None] = print,
         on_start: Callable[[int, float], None] | None = None,
         on_stop: Callable[[float], None] | None = None,
+        sound: PortAudio | None = None,
     ) -> None:
-        super().__init__(device, clock, options, say)
+        super().__init__(device, clock, options, say, sound)
         self._queue: queue.Queue[SpeechChunk] = queue.Queue(maxsize=64)
         self._tape = Tape()
         self._sounded: queue.SimpleQueue[Sounded] = queue.SimpleQueue()
@@ -170,6 +170,11 @@ class Speaker(DeviceStream[PlaybackStream]):
             except queue.Empty:
                 break
         self._tape.clear()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing waits to be played."""
+        return self._queue.empty() and not self._tape.waiting
 
     def _restart_pacing(self) -> None:
         """A new stream: its clock (or lack of one) is found again from its start.
@@ -211,7 +216,7 @@ class Speaker(DeviceStream[PlaybackStream]):
             self._sounded.put(Sounded(utterance_id, leaves_s + offset / rate))
 
     def _run(self) -> None:
-        sd = devices.portaudio()
+        sd = self.portaudio()
         failures = 0  # streams in a row that stopped soon after opening
         while not self._stop.is_set():
             stream = self._open()

@@ -28,6 +28,7 @@ from interpreter.audio import devices
 from interpreter.audio.devices import (
     CaptureStream,
     DeviceInfo,
+    NoSoundDevice,
     PortAudio,
     SoundStream,
     find_device,
@@ -148,8 +149,11 @@ class DeviceStream(Generic[_Stream]):
         clock: Clock,
         options: StreamOptions | None = None,
         say: Callable[[str], None] = print,
+        sound: PortAudio | None = None,
     ) -> None:
         self._wanted = device
+        # PortAudio, or what stands in its place (audio/filesound.py: files).
+        self._sound = sound
         self._clock = clock
         self._options = options or StreamOptions()
         self._say = say
@@ -159,17 +163,25 @@ class DeviceStream(Generic[_Stream]):
         self.device_name = "default"
         self.device_rate = 0
 
+    def portaudio(self) -> PortAudio:
+        return self._sound if self._sound is not None else devices.portaudio()
+
     def _open(self) -> _Stream | None:
         """An open, started stream; None when stopping."""
-        sd = devices.portaudio()
+        sd = self.portaudio()
         tries = 0
         while not self._stop.is_set():
             try:
-                info = find_device(self._wanted, self.kind, list_devices())
+                info = find_device(self._wanted, self.kind, list_devices(sd))
                 self.device_name, self.device_rate = info.name, info.default_sample_rate
                 stream = self._make(sd, info)
                 stream.start()
                 return stream
+            except NoSoundDevice as error:  # said at once: retrying finds none either
+                flag = "--input-file talk.wav" if self.kind == "input" else "--output-file out.wav"
+                self.error = InputError(f"{error}; or try it on a file: {flag}")
+                self._stop.set()
+                return None
             except (InputError, sd.PortAudioError, ValueError) as error:
                 tries += 1
                 problem = str(error).split(";")[0]
@@ -222,8 +234,9 @@ class Microphone(DeviceStream[CaptureStream]):
         clock: Clock,
         options: StreamOptions | None = None,
         say: Callable[[str], None] = print,
+        sound: PortAudio | None = None,
     ) -> None:
-        super().__init__(device, clock, options, say)
+        super().__init__(device, clock, options, say, sound)
         blocks = max(2, int(self._options.queue_s * 1000 / self._options.block_ms))
         self.frames: queue.Queue[Frame] = queue.Queue(maxsize=blocks)
         self.device_overflows = 0
@@ -237,7 +250,7 @@ class Microphone(DeviceStream[CaptureStream]):
         )
 
     def _run(self) -> None:
-        sd = devices.portaudio()
+        sd = self.portaudio()
         while not self._stop.is_set():
             stream = self._open()
             if stream is None:

@@ -66,6 +66,10 @@ def add_live_arguments(parser: argparse.ArgumentParser, mode_help: str) -> None:
     parser.add_argument("--mode", choices=MODES, help=mode_help)
     parser.add_argument("--input-device", help="microphone: index or part of the name")
     parser.add_argument("--output-device", help="speaker: index or part of the name")
+    parser.add_argument(
+        "--input-file", type=Path, help="listen to this recording instead of a microphone"
+    )
+    parser.add_argument("--output-file", type=Path, help="speak into this wav instead of a speaker")
     parser.add_argument("--trace", action="store_true", help="one JSON line per utterance")
     parser.add_argument("--asr-model", help="Whisper model name (default: best installed)")
 
@@ -84,4 +88,10 @@ def live_job(args: argparse.Namespace) -> LiveJob:
         config = replace(config, input_device=parse_device(args.input_device, "--input-device"))
     if args.output_device is not None:
         config = replace(config, output_device=parse_device(args.output_device, "--output-device"))
-    return LiveJob(config=config, stages=stage_options(args), trace=args.trace)
+    return LiveJob(
+        config=config,
+        stages=stage_options(args),
+        trace=args.trace,
+        input_file=args.input_file,
+        output_file=args.output_file,
+    )

@@ -35,7 +35,13 @@ from interpreter.store import ModelStore
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel, Voice, espeak_path
 from interpreter.turn.pipeline import Directions, Turn
 from interpreter.turn.report import turn_json, turn_lines
-from interpreter.turn.stages import StageOptions, build_endpointer, build_interpreter, describe_gaps
+from interpreter.turn.stages import (
+    StageOptions,
+    build_endpointer,
+    build_interpreter,
+    describe_gaps,
+    load_model,
+)
 
 DEMO_MODELS = ("whisper-base", "piper-en_US-joe-medium")
 BUYER_VOICE = "piper-en_US-joe-medium"
@@ -101,7 +107,8 @@ def default_out_dir() -> Path:
 def _speaker_voices(
     store: ModelStore, recorded: RecordedVoice | None, err: TextIO
 ) -> dict[str, Voice | None]:
-    buyer = PiperVoiceModel(store.path(BUYER_VOICE), "en", BUYER_VOICE)
+    path = store.path(BUYER_VOICE)
+    buyer = load_model(BUYER_VOICE, "voice", lambda: PiperVoiceModel(path, "en", BUYER_VOICE))
     if recorded is not None:
         return {"en": buyer, "zh": recorded}
     if espeak_path() is not None:

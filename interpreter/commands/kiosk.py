@@ -89,7 +89,8 @@ def run_kiosk(
             warn(f"kiosk page: {server.url}  (session {session_id}, deal log {deal_log.path})")
             if job.lan:
                 warn(f"on the stall's network: {server.public_url} (the page shows the token)")
-            return run_session(opened, config, warn, stop or threading.Event())
+            # On a recording the page stays up after it, until Ctrl-C.
+            return run_session(opened, config, warn, stop or threading.Event(), stop_at_end=False)
     finally:
         deal_log.close()
 
@@ -115,13 +116,18 @@ def add_parser(subcommands: Subcommands) -> None:
     parser.set_defaults(run=run)
 
 
+def default_mode(input_file: Path | None) -> Mode:
+    """The page's buttons say who speaks; a recording has nobody to press them."""
+    return Mode.PUSH_TO_TALK if input_file is None else Mode.CONVERSATION
+
+
 def run(args: argparse.Namespace) -> int:
     job = KioskJob(
         live=live_job(args),
         port=args.port,
         lan=args.lan,
         log_path=args.log,
-        mode=Mode(args.mode) if args.mode else Mode.PUSH_TO_TALK,
+        mode=Mode(args.mode) if args.mode else default_mode(args.input_file),
     )
     run_kiosk(job, model_store(args))
     return 0

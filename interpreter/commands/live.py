@@ -1,5 +1,10 @@
 """`interpreter live`: the stall's microphone and speaker, until Ctrl-C.
 
+With `--input-file talk.wav` the microphone is a recording, and with `--output-file
+out.wav` the speaker a wav (audio/filesound.py), through the same streams as a sound
+card, in real time: the whole session on a machine with no sound card. A session on
+a recording stops by itself once the recording is over and its last answer spoken.
+
 A microphone or speaker that is missing, busy or unplugged is reported and retried
 (StreamOptions.retries times, every retry_s) before the session gives up with a
 one-line error; Ctrl-C stops the session cleanly: threads joined, streams closed, a
@@ -14,8 +19,10 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
+from interpreter.audio.filesound import FileSound
 from interpreter.audio.speaker import Speaker
 from interpreter.audio.streams import Microphone, StreamOptions
 from interpreter.commands.common import Subcommands, add_live_arguments, live_job, model_store
@@ -43,6 +50,10 @@ class LiveJob:
     stages: StageOptions = field(default_factory=StageOptions)
     trace: bool = False
     streams: StreamOptions = field(default_factory=StreamOptions)
+    # A recording to listen to instead of a microphone, and a wav to speak into
+    # instead of a speaker (None: the sound card's).
+    input_file: Path | None = None
+    output_file: Path | None = None
 
 
 @dataclass
@@ -57,6 +68,8 @@ class OpenSession:
     clock: MonotonicClock
     stages: StageOptions
     load_s: float
+    # The recording and the wav standing in for the sound card, if any.
+    files: FileSound | None = None
 
 
 def open_session(
@@ -73,7 +86,13 @@ def open_session(
     endpointer, vad_name = build_endpointer(
         store, endpointer_options(job.stages.endpointer, budget)
     )
-    microphone = Microphone(config.input_device, clock, job.streams, say=warn)
+    files = None
+    if job.input_file is not None or job.output_file is not None:
+        files = FileSound(job.input_file, job.output_file, warn=warn)
+    microphone = Microphone(
+        config.input_device, clock, job.streams, say=warn,
+        sound=files if job.input_file is not None else None,
+    )  # fmt: skip
     warn(f"loading models for {merchant}-{buyer} ...")
     stages = replace(job.stages, voices={**job.stages.voices, **config.voices})
     started_s = clock.now()
@@ -105,9 +124,12 @@ def open_session(
         say=warn,
         on_start=session.playback_started,
         on_stop=session.playback_stopped,
+        sound=files if job.output_file is not None else None,
     )
     session.attach_speaker(speaker)
-    return OpenSession(session, interpreter, used, microphone, speaker, clock, stages, load_s)
+    return OpenSession(
+        session, interpreter, used, microphone, speaker, clock, stages, load_s, files
+    )
 
 
 def run_session(
@@ -115,11 +137,18 @@ def run_session(
     config: StallConfig,
     warn: Callable[[str], None],
     stop: threading.Event,
+    stop_at_end: bool = True,
 ) -> SessionSummary:
-    """Keys on the terminal, Ctrl-C to stop; until then the session runs."""
+    """Keys on the terminal, Ctrl-C to stop; until then the session runs (on a
+    recording, until it is over and answered, or with `stop_at_end` False, until
+    Ctrl-C all the same)."""
     session = opened.session
     merchant, buyer = config.pair
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    files = opened.files
+    if files is not None and opened.microphone.portaudio() is files:
+        watch = RecordingEnd(files, opened, warn, stop if stop_at_end else None)
+        threading.Thread(target=watch.run, args=(stop,), name="recording-end", daemon=True).start()
     try:
         with cbreak(sys.stdin):
             back = {config.back_key: session.request_back_translation}
@@ -139,11 +168,66 @@ def run_session(
             summary = session.run(until=stop)
     finally:
         signal.signal(signal.SIGINT, previous)
-    for stream in (opened.microphone, opened.speaker):
-        if stream.error is not None:
-            raise stream.error
+        if files is not None:
+            if files.error is None and opened.speaker.error is None:
+                files.close()
+            else:
+                files.abort()
+    problems = [opened.microphone.error, opened.speaker.error, files.error if files else None]
+    for problem in problems:
+        if problem is not None:
+            raise problem
     warn(summary.line())
+    if files is not None and opened.speaker.portaudio() is files:
+        warn(f"what the device said is in {job_output(files)}")
     return summary
+
+
+def job_output(files: FileSound) -> str:
+    return repr(str(files.output_path))
+
+
+class RecordingEnd:
+    """Watches a session on a recording: once the recording (and its tail of silence)
+    is read and nothing is left to interpret or to play, it says so, and stops the
+    session (`stop` given) or leaves it to Ctrl-C."""
+
+    # Settled this many times in a row, 0.1 s apart: a turn between the listener and
+    # the worker is in neither's hands for a moment.
+    SETTLED_CHECKS = 5
+
+    def __init__(
+        self,
+        files: FileSound,
+        opened: OpenSession,
+        warn: Callable[[str], None],
+        stop: threading.Event | None,
+    ) -> None:
+        self._files = files
+        self._opened = opened
+        self._warn = warn
+        self._stop = stop
+
+    def settled(self) -> bool:
+        return self._opened.session.settled() and self._opened.speaker.idle
+
+    def run(self, stopping: threading.Event) -> None:
+        def over() -> bool:
+            return stopping.is_set() or self._opened.session.stopped
+
+        while not over() and not self._files.ended.is_set():
+            stopping.wait(0.1)
+        calm = 0
+        while not over() and calm < self.SETTLED_CHECKS:
+            calm = calm + 1 if self.settled() else 0
+            stopping.wait(0.1)
+        if over():
+            return
+        if self._stop is not None:
+            self._warn("the recording is over and every turn answered")
+            self._stop.set()
+        else:
+            self._warn("the recording is over and every turn answered; Ctrl-C stops")
 
 
 def run_live(

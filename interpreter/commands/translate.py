@@ -12,7 +12,6 @@ the recording's length (benchmarks/file_memory.py measures it).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from interpreter.commands.common import Subcommands, model_store, stage_options
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language, parse_language_list
+from interpreter.core.text import terminal_json
 from interpreter.store import ModelStore
 from interpreter.turn.pipeline import Directions, RecordingCuts, Turn, interpret_each
 from interpreter.turn.report import back_json, back_line, turn_json, turn_lines
@@ -196,7 +196,7 @@ def run_file(
         print("note: no speech was synthesised, so no audio was written", file=err)
     if job.as_json:
         document = {"utterances": rows, "models": used.as_dict()}
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+        print(terminal_json(document, indent=2), file=out)
     elif written:
         print(f"spoken translation written to {job.out_path}", file=err)
     return count

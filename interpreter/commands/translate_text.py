@@ -7,7 +7,6 @@ its numbers come out exactly as they would for speech.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from interpreter.commands.translate import check_output_path
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language
+from interpreter.core.text import terminal_json
 from interpreter.core.types import Transcript, Translation
 from interpreter.store import ModelStore
 from interpreter.tts.synthesizer import speech_audio
@@ -112,7 +112,7 @@ def run_text(
             ],
             "models": {"mt": list(mt_names), "tts": voices, "phrasebook_phrases": phrases},
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+        print(terminal_json(document, indent=2), file=out)
     else:
         print(f"{job.target}  {translation_text(translation)}", file=out)
         print(f"    {translation.method.value} · mt {mt_ms:.0f} ms", file=out)

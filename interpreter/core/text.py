@@ -3,6 +3,7 @@ made safe to show on a terminal or to read numbers from."""
 
 from __future__ import annotations
 
+import json
 import re
 
 # After 。！？!?；; always; after a full stop only at a word end, so 3.50 stays whole.
@@ -114,6 +115,20 @@ CONTROL_SEQUENCE = re.compile(
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
     rf"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]"
 )
+
+
+# What `json.dumps(..., ensure_ascii=False)` leaves raw and a terminal would act on:
+# DEL, the C1 controls (U+009B starts a control sequence as ESC [ does), the bidi
+# overrides, and the two Unicode line breaks.
+_JSON_RAW_CONTROLS = re.compile(rf"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+
+
+def terminal_json(value: object, indent: int | None = None) -> str:
+    """`value` as JSON with its text readable (not ASCII-escaped), safe to print: json
+    escapes only the C0 controls, so every character above that a terminal would
+    obey is written as its \\uXXXX escape too (the same string when parsed)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _JSON_RAW_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def counted(count: int, singular: str, plural: str = "") -> str:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from interpreter.core.errors import InputError
+from interpreter.core.text import terminal_json
 from interpreter.deals.records import PARTIES, LoggedTurn, SessionInfo
 
 FORMATS = ("html", "csv", "json")
@@ -126,7 +126,7 @@ def sheet_json(session: SessionInfo, turns: Sequence[LoggedTurn]) -> str:
             for turn in turns
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return terminal_json(document, indent=2) + "\n"
 
 
 # -- csv ------------------------------------------------------------------------------

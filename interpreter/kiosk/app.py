@@ -1,13 +1,16 @@
 """The kiosk's Starlette app: `build_app` and the HTTP routes.
 
-Routes: `/` the two-sided page, `/static/...` its script and style (nothing from the
-internet: the stall has no network, and a page that needed one would be blank); `/ws`
-the WebSocket (`websocket.py`): events from the live runner out, button presses and
-settings in; `/deal/{session}` (`.csv`, `.json`) the session's deal sheet,
-`/qr/{session}.svg` a QR code of its address, `/link/{session}` that address as JSON;
-`/metrics` Prometheus text. Every request passes `access.AccessGuard` first, which
-wraps the whole app. Session ids go through `deals.records.check_session_id`, and the deal
-log uses parameterised SQL only; the routes that read it are plain functions, which
+Routes: `/` the two-sided page, with what its first paint needs written into it (each
+party's language and how turns are taken, so neither half starts in the wrong language
+nor shows a button a hands-free stall has no use for); `/static/...` its script and
+style (nothing from the internet: the stall has no network, and a page that needed one
+would be blank); `/ws` the WebSocket (`websocket.py`): events from the live runner
+out, button presses and settings in; `/deal/{session}` (`.csv`, `.json`) the session's
+deal sheet, `/qr/{session}.svg` a QR code of its address, `/link/{session}` that
+address as JSON; `/metrics` Prometheus text. Every request passes
+`access.AccessGuard` first, which wraps the whole app. Session ids go through
+`deals.records.check_session_id`, and the deal log uses parameterised SQL only; the
+routes that read it (and the page, which asks the controls) are plain functions, which
 Starlette runs in its worker threads, never on the event loop.
 """
 
@@ -16,21 +19,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
+from string import Template
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from interpreter.core.errors import InputError
+from interpreter.core.languages import LANGUAGES
+from interpreter.core.vocabulary import Mode
 from interpreter.deals.database import DealLogError
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import check_session_id
 from interpreter.deals.sheet import deal_sheet
 from interpreter.kiosk.access import DEAL_NAME, AccessGuard, new_token
-from interpreter.kiosk.backend import KioskControls
+from interpreter.kiosk.backend import KioskControls, StallSettings
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import CONTENT_TYPE, KioskMetrics
 from interpreter.kiosk.qr import qr_svg
@@ -89,10 +96,34 @@ def build_app(
     return app
 
 
-async def _page(request: Request) -> Response:
-    response = FileResponse(PAGE_DIR / "index.html", media_type="text/html; charset=utf-8")
+def _page(request: Request) -> Response:
+    """index.html, filled in from the controls' current settings. (A plain function:
+    Starlette runs it in a worker thread, and the controls may block.)"""
+    settings = kiosk_state(request).controls.current_settings()
+    page = Template((PAGE_DIR / "index.html").read_text(encoding="utf-8"))
+    response = HTMLResponse(page.substitute(_first_paint(settings)))
     response.headers["Content-Security-Policy"] = _PAGE_POLICY
+    # It carries the settings of the moment: a reload asks again.
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _first_paint(settings: StallSettings) -> dict[str, str]:
+    """What the page shows before its WebSocket brings the settings: each party's
+    language, its name, and how turns are taken; escaped for an attribute value."""
+    fields = {
+        "merchant_language": settings.merchant_language,
+        "merchant_name": _native_name(settings.merchant_language),
+        "buyer_language": settings.buyer_language,
+        "buyer_name": _native_name(settings.buyer_language),
+        "mode": Mode(settings.mode).value,
+    }
+    return {name: escape(value, quote=True) for name, value in fields.items()}
+
+
+def _native_name(code: str) -> str:
+    known = LANGUAGES.get(code)
+    return known.native_name if known else code
 
 
 def _deal_sheet(request: Request) -> Response:

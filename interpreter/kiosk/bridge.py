@@ -15,7 +15,6 @@ two turns.
 from __future__ import annotations
 
 import contextlib
-import json
 import queue
 import sys
 import threading
@@ -25,7 +24,8 @@ from dataclasses import replace
 from interpreter.core.clock import Clock
 from interpreter.core.errors import InputError, InterpreterError
 from interpreter.core.languages import LANGUAGES, language
-from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.core.text import terminal_json
+from interpreter.core.vocabulary import Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, logged_turn
 from interpreter.kiosk.backend import StallSettings
@@ -133,8 +133,8 @@ def _not_saved_line(turn: LoggedTurn, problem: Exception) -> str:
     was said (quoted as JSON, so a line break or a control character in a transcript
     stays on the line and never reaches the terminal raw)."""
     reason = " ".join(str(problem).split())
-    said = json.dumps(turn.transcript, ensure_ascii=False)
-    meant = json.dumps(turn.translation, ensure_ascii=False)
+    said = terminal_json(turn.transcript)
+    meant = terminal_json(turn.translation)
     return (
         f"warning: a turn was not saved in the deal log ({reason}); the page shows it "
         f"marked not saved: {turn.party or 'someone'} at {turn.time_utc} said {said} "
@@ -189,6 +189,8 @@ class StallControls:
         return self._session_id
 
     def current_settings(self) -> StallSettings:
+        """The pair the page sees, the voices, what may be chosen, and the session's
+        way of taking turns (hands-free or buttons), fixed when it was opened."""
         merchant, buyer = self._pair
         return StallSettings(
             merchant_language=merchant,
@@ -196,7 +198,7 @@ class StallControls:
             voices=dict(self._voices),
             languages=tuple(LANGUAGES),
             voice_choices=self._voice_choices(),
-            mode=Mode.PUSH_TO_TALK,
+            mode=self._session.mode,
         )
 
     def change_settings(

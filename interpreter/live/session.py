@@ -72,6 +72,8 @@ class LiveSession:
         policy = ReadingPolicy.of(options)
         self._microphone = microphone
         self._speaker: SessionSpeaker | None = None
+        # How turns are taken (the endpointer's, or a button's), for the whole session.
+        self.mode = options.mode
         self._stop = threading.Event()
         self.summary = SessionSummary()
         self.gate = PlaybackGate(options.gate)
@@ -142,6 +144,11 @@ class LiveSession:
     def _barged_in(self) -> None:
         self.playback.count_barge_in()
         self.interrupt_playback()
+
+    def settled(self) -> bool:
+        """No utterance waits for the worker and no turn is being interpreted or
+        waits to sound (the speaker's own queue aside)."""
+        return self.worker.jobs.empty() and self.playback.held == 0
 
     def stop(self) -> None:
         self._stop.set()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.guard import Checked, NumberGuard
 from interpreter.core.clock import Clock, MonotonicClock
-from interpreter.core.text import speakable_pieces
+from interpreter.core.text import speakable_pieces, split_clauses, split_sentences
 from interpreter.core.types import Transcript, Translation, Utterance
 from interpreter.core.vocabulary import Method
 from interpreter.translate.nmt import NmtModel
@@ -153,10 +153,35 @@ class TranslatorChain:
                     transcript, target, checked.text, Method.WHISPER_TRANSLATE, checked
                 )
                 return
-        said = self._guard.said(text, source)
+        if self._book_covers(source, target):
+            clauses = list(self._book_clauses(transcript, text, target))
+            if any(clause.method is Method.PHRASEBOOK for clause in clauses):
+                yield from clauses
+                return
         yield self._result(
-            transcript, target, "", Method.NONE, Checked("", said.numbers, said.numbers)
+            transcript, target, "", Method.NONE, self._guard.untranslated(text, source, target)
         )
+
+    def _book_clauses(
+        self, transcript: Transcript, text: str, target: str
+    ) -> Iterator[Translation]:
+        """The turn clause by clause: the phrasebook's translation of each clause it
+        knows ("Hello, how much is this bag? I want 200 pieces." says the greeting and
+        the order), the others untranslated (the transcript shows them); the amounts
+        of every clause in the listener's language either way."""
+        assert self._phrasebook is not None
+        source = transcript.language
+        for sentence in split_sentences(text) or [text]:
+            for clause in split_clauses(sentence) or [sentence]:
+                match = self._phrasebook.lookup(clause, source, target)
+                if match is not None and self._guard.agrees(clause, match.text, source, target):
+                    checked = self._guard.listed(clause, match.text, source, target)
+                    method = Method.PHRASEBOOK
+                else:
+                    checked, method = self._guard.untranslated(clause, source, target), Method.NONE
+                yield self._result(
+                    transcript, target, checked.text, method, checked, source_text=clause
+                )
 
     def first_piece(self, text: str, source: str) -> str:
         """The piece a text model translates first: all the listener waits for before
@@ -191,7 +216,7 @@ class TranslatorChain:
             text=joiner.join(piece.text for piece in pieces if piece.text),
             source_language=transcript.language,
             target_language=target,
-            method=pieces[0].method,
+            method=next((p.method for p in pieces if p.method is not Method.NONE), Method.NONE),
             numbers=tuple(number for piece in pieces for number in piece.numbers),
             t_done_s=pieces[-1].t_done_s,
             numbers_said=tuple(number for piece in pieces for number in piece.numbers_said),

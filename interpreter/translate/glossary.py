@@ -33,6 +33,7 @@ from pathlib import Path
 
 from interpreter.amounts.guard import Keep
 from interpreter.core.errors import InputError
+from interpreter.core.text import terminal_json
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -161,7 +162,7 @@ def dump_glossary(glossary: Glossary) -> str:
         lines.append("")
         lines.append("[[term]]")
         for code, spellings in entry.forms.items():
-            words = ", ".join(json.dumps(s, ensure_ascii=False) for s in spellings)
+            words = ", ".join(terminal_json(s) for s in spellings)
             lines.append(f"{code} = [{words}]")
         if entry.note:
             lines.append(f"note = {json.dumps(entry.note, ensure_ascii=False)}")

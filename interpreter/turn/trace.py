@@ -18,9 +18,9 @@ can count what was lost. `status` (a `Status`) says what became of it:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from interpreter.core.text import terminal_json
 from interpreter.core.types import Utterance
 from interpreter.core.vocabulary import Method, Party, Status
 from interpreter.turn.pipeline import Turn
@@ -131,7 +131,7 @@ class TurnTrace:
                 "repairs": list(self.number_repairs),
             },
         }
-        return json.dumps(data, ensure_ascii=False)
+        return terminal_json(data)
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ class DroppedTrace:
             "ms_after_speech_end": {"endpoint": self.endpoint_ms, "dropped": self.dropped_ms},
             "wait_ms": None,
         }
-        return json.dumps(data, ensure_ascii=False)
+        return terminal_json(data)
 
 
 def _party(party: Party | str | None) -> Party | None:

@@ -62,13 +62,15 @@ class FakePortAudio:
         return ScriptedInput(self)
 
 
-def microphone_with(portaudio: FakePortAudio, monkeypatch, messages: list[str]) -> Microphone:
+def microphone_with(
+    portaudio: FakePortAudio, monkeypatch, messages: list[str], device: str = "USB"
+) -> Microphone:
     monkeypatch.setattr(devices, "portaudio", lambda: portaudio)
     options = StreamOptions(retry_s=0.01, retries=2)
-    return Microphone("USB", MonotonicClock(), options, say=messages.append)
+    return Microphone(device, MonotonicClock(), options, say=messages.append)
 
 
-def test_a_missing_microphone_is_retried_then_named_in_one_line(monkeypatch) -> None:
+def test_a_machine_without_any_microphone_is_told_at_once_to_try_a_file(monkeypatch) -> None:
     messages: list[str] = []
     microphone = microphone_with(FakePortAudio(has_microphone=False), monkeypatch, messages)
     microphone.start()
@@ -76,9 +78,27 @@ def test_a_missing_microphone_is_retried_then_named_in_one_line(monkeypatch) -> 
     while microphone.error is None and time.monotonic() < deadline:
         time.sleep(0.01)
     microphone.stop()
+    assert messages == []  # no retries: there is nothing to wait for
+    error = str(microphone.error)
+    assert error.startswith("no sound input device found; plug one in")
+    assert error.endswith("or try it on a file: --input-file talk.wav")
+    assert "\n" not in error
+
+
+def test_a_named_microphone_that_is_away_is_retried_then_named_in_one_line(
+    monkeypatch,
+) -> None:
+    messages: list[str] = []
+    # Another microphone is there, not this one: it may be plugged in any moment.
+    microphone = microphone_with(FakePortAudio(), monkeypatch, messages, device="Blue Yeti")
+    microphone.start()
+    deadline = time.monotonic() + 5
+    while microphone.error is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    microphone.stop()
     assert len(messages) == 2 and all("retrying in" in m for m in messages)
     error = str(microphone.error)
-    assert "sound input 'USB' is not available" in error and "--input-device" in error
+    assert "sound input 'Blue Yeti' is not available" in error and "--input-device" in error
     assert "\n" not in error
 
 

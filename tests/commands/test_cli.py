@@ -114,6 +114,16 @@ def test_translate_text_keeps_the_number(store) -> None:
     assert set(utterance["timings_ms"]) == {"mt", "total"}
 
 
+def test_translate_text_json_never_carries_a_raw_terminal_control(store) -> None:
+    said = "\x9b2J\u202e五百件\x7f"
+    result = interpreter(
+        "translate-text", said, "--from", "zh", "--to", "en", "--json", store=store
+    )
+    assert result.returncode == 0, result.stderr
+    assert not any(char in result.stdout for char in "\x9b\u202e\x7f\x1b")
+    assert json.loads(result.stdout)["utterances"][0]["transcript"] == said
+
+
 def test_translate_text_speaks_into_a_file(store, tmp_path) -> None:
     out = tmp_path / "said.wav"
     result = interpreter(

@@ -3,6 +3,8 @@ text made safe to print; a count and its noun."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from interpreter.core.text import (
@@ -14,6 +16,7 @@ from interpreter.core.text import (
     speakable_pieces,
     split_clauses,
     split_sentences,
+    terminal_json,
 )
 
 
@@ -119,3 +122,21 @@ def test_a_count_of_one_takes_the_singular() -> None:
     assert counted(3, "stretch of sound", "stretches of sound") == "3 stretches of sound"
     assert counted(0, "turn") == "0 turns"
     assert counted(1, "turn") == "1 turn"
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("\x9b31mred", "\\u009b31mred"),  # C1 CSI: ESC [ in one character
+        ("price\u202e05", "price\\u202e05"),  # a bidi override flips what follows
+        ("a\x7fb", "a\\u007fb"),
+        ("line\u2028break", "line\\u2028break"),
+        ("\x1b[2J", "\\u001b[2J"),  # json's own escape
+        ("五百件 ok", "五百件 ok"),  # readable text stays readable
+    ],
+)
+def test_json_for_a_terminal_escapes_every_control_and_parses_back_the_same(
+    text: str, written: str
+) -> None:
+    assert terminal_json({"t": text}) == f'{{"t": "{written}"}}'
+    assert json.loads(terminal_json({"t": text}, indent=2)) == {"t": text}

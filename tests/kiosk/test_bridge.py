@@ -10,7 +10,7 @@ import pytest
 
 from interpreter.core.clock import ManualClock
 from interpreter.core.errors import InputError
-from interpreter.core.vocabulary import Party, State
+from interpreter.core.vocabulary import Mode, Party, State
 from interpreter.deals.database import DealLogError
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn
@@ -248,6 +248,27 @@ def test_a_press_on_the_page_is_a_push_to_talk_press() -> None:
     controls.press(Party.BUYER, False)
     presses = [session.presses.get_nowait() for _ in range(2)]
     assert [(p.party, p.down) for p in presses] == [(Party.BUYER, True), (Party.BUYER, False)]
+
+
+class EmptyStore:
+    """A model store with nothing installed (espeak-ng is every language's voice)."""
+
+    def installed(self) -> list[object]:
+        return []
+
+
+def test_the_page_is_told_the_sessions_own_way_of_taking_turns() -> None:
+    session, interpreter, _ = session_with(ManualClock())  # hands-free, as the default
+    controls = StallControls(
+        session,
+        cast(Interpreter, interpreter),
+        cast(ModelStore, EmptyStore()),
+        StageOptions(),
+        ManualClock(),
+        "x",
+        {},
+    )
+    assert controls.current_settings().mode is Mode.CONVERSATION
 
 
 def test_a_pair_change_is_applied_by_the_worker_between_turns() -> None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from interpreter.core.vocabulary import Mode, State
 from interpreter.kiosk.serve import KioskServer, serve
 from tests.kiosk.test_server import BRIDGED_SCRIPT, OUTAGE, BridgedStall, Stall
 
@@ -38,6 +40,15 @@ CHROMIUM_ARGS = [
 ]
 KIOSK = {"width": 1024, "height": 600}
 PHONE = {"width": 390, "height": 844}
+# A WebSocket that never opens: the page as it is first painted, before the server's
+# settings come over the socket.
+NO_SOCKET = """
+window.WebSocket = class {
+  constructor() { this.readyState = 0; }
+  addEventListener() {}
+  send() {}
+};
+"""
 
 pytestmark = [
     pytest.mark.skipif(
@@ -83,6 +94,17 @@ def open_page(browser, url: str, viewport: dict, **options):
     page = context.new_page()
     page.goto(url)
     expect(page.locator("body")).to_have_attribute("data-connected", "1")
+    return page
+
+
+def first_paint(browser, url: str, viewport: dict):
+    """The page as it looks before its WebSocket connects (one that never does)."""
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(NO_SOCKET)
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("#half-buyer [data-role=talk]")).to_have_count(1)  # built
+    expect(page.locator("body")).to_have_attribute("data-connected", "0")
     return page
 
 
@@ -141,6 +163,44 @@ def test_each_half_faces_its_party_in_its_language(browser, kiosk: KioskServer) 
     m, b = merchant.bounding_box(), buyer.bounding_box()
     assert m["x"] + m["width"] <= b["x"] + 1 and abs(m["y"] - b["y"]) < 1
     assert_usable(page, KIOSK)
+    page.context.close()
+
+
+def test_each_half_is_in_its_partys_language_from_the_first_paint(
+    browser, kiosk: KioskServer
+) -> None:
+    page = first_paint(browser, kiosk.url, KIOSK)
+
+    merchant, buyer = half(page, "merchant"), half(page, "buyer")
+    expect(merchant).to_have_attribute("lang", "zh")
+    expect(buyer).to_have_attribute("lang", "en")
+    expect(merchant.locator("[data-role=talk-label]")).to_have_text("按住说话")
+    expect(buyer.locator("[data-role=talk-label]")).to_have_text("Hold to talk")
+    expect(merchant.locator("[data-role=offline-text]")).to_have_text("正在重新连接…")
+    expect(buyer.locator("[data-role=offline-text]")).to_have_text("Reconnecting…")
+    expect(merchant.locator("[data-role=pair]")).to_have_text("中文 ⇄ English")
+    page.context.close()
+
+
+def test_in_conversation_mode_there_is_no_button_to_hold(
+    browser, kiosk: KioskServer, stall: Stall
+) -> None:
+    """Hands-free (`interpreter kiosk --mode conversation`): the parties just speak, so
+    neither half shows a button, before the socket connects or after."""
+    stall.runner.settings = replace(stall.runner.settings, mode=Mode.CONVERSATION)
+
+    for page in (first_paint(browser, kiosk.url, KIOSK), open_page(browser, kiosk.url, KIOSK)):
+        merchant, buyer = half(page, "merchant"), half(page, "buyer")
+        for side in (merchant, buyer):
+            expect(side.locator("[data-role=talk]")).to_be_hidden()
+        expect(merchant.locator(".empty")).to_have_text("请直接说话。")
+        expect(buyer.locator(".empty")).to_have_text("Just speak.")
+        page.context.close()
+
+    page = open_page(browser, kiosk.url, KIOSK)
+    stall.hub.turn(stall.runner.say("buyer")[0])
+    expect(half(page, "merchant").locator(".turn .big")).to_have_text(["我要订500件，每件3.50元。"])
+    screenshot(page, "kiosk-conversation-1024x600.png")
     page.context.close()
 
 
@@ -205,6 +265,88 @@ def test_a_reloaded_page_catches_up_from_the_log(browser, kiosk: KioskServer, st
     expect(half(page, "buyer").locator(".turn .big")).to_have_text(
         ["I want to order 500 pieces at 3.50 each.", "The minimum is 1000 pieces, 3.50 yuan each."]
     )
+    page.context.close()
+
+
+def shows_newest(side) -> bool:
+    """Whether a half's conversation shows its newest turn whole."""
+    return bool(
+        side.locator("[data-role=conversation]").evaluate(
+            """box => {
+              const view = box.getBoundingClientRect();
+              const last = box.lastElementChild.getBoundingClientRect();
+              return last.top >= view.top - 1 && last.bottom <= view.bottom + 1;
+            }"""
+        )
+    )
+
+
+def twelve_turns(stall: Stall) -> None:
+    """More turns than the kiosk screen holds, in the log before the page opens."""
+    for _ in range(6):
+        stall.runner.say("buyer")
+        stall.runner.say("merchant")
+
+
+def test_a_reloaded_page_shows_the_newest_turn(browser, kiosk: KioskServer, stall: Stall) -> None:
+    twelve_turns(stall)
+
+    page = open_page(browser, kiosk.url, KIOSK)
+    for reload in (False, True):
+        if reload:
+            page.reload()
+            expect(page.locator("body")).to_have_attribute("data-connected", "1")
+        for party in ("merchant", "buyer"):
+            side = half(page, party)
+            expect(side.locator(".turn")).to_have_count(12)
+            expect(side.locator("[data-role=band]")).to_be_visible()
+            page.wait_for_timeout(200)  # a frame or two for the layout to settle
+            assert shows_newest(side), (party, "reloaded" if reload else "opened")
+    page.context.close()
+
+
+def test_the_newest_turn_stays_in_view_when_the_screen_turns(
+    browser, kiosk: KioskServer, stall: Stall
+) -> None:
+    twelve_turns(stall)
+    page = open_page(browser, kiosk.url, KIOSK)
+    merchant, buyer = half(page, "merchant"), half(page, "buyer")
+    expect(buyer.locator(".turn")).to_have_count(12)
+
+    page.set_viewport_size({"width": 600, "height": 1024})  # a tablet turned upright
+
+    wait_until(lambda: shows_newest(merchant) and shows_newest(buyer), timeout_s=3)
+    page.context.close()
+
+
+def test_a_reader_who_scrolled_back_stays_there_while_turns_come(
+    browser, kiosk: KioskServer, stall: Stall
+) -> None:
+    twelve_turns(stall)
+    page = open_page(browser, kiosk.url, KIOSK)
+    merchant, buyer = half(page, "merchant"), half(page, "buyer")
+    expect(merchant.locator(".turn")).to_have_count(12)
+
+    # The merchant scrolls back to the first turns to check a price.
+    merchant.locator(".turn").first.hover()
+    page.mouse.wheel(0, -5000)
+    box = merchant.locator("[data-role=conversation]")
+    wait_until(lambda: box.evaluate("box => box.scrollTop") == 0)
+    stall.hub.status(State.HEARING)
+    stall.hub.turn(stall.runner.say("buyer")[0])
+    stall.hub.status(State.LISTENING, 380.0)
+
+    expect(buyer.locator(".turn")).to_have_count(13)
+    expect(merchant.locator("[data-role=latency]")).to_have_text("上次响应 0.4 秒")
+    assert box.evaluate("box => box.scrollTop") == 0, "the merchant is where they were"
+    assert shows_newest(buyer), "the buyer, who did not scroll, sees the new turn"
+
+    # Back at the end, the merchant follows the conversation again.
+    page.mouse.wheel(0, 5000)
+    wait_until(lambda: shows_newest(merchant))
+    stall.hub.turn(stall.runner.say("merchant")[0])
+    expect(merchant.locator(".turn")).to_have_count(14)
+    wait_until(lambda: shows_newest(merchant), timeout_s=2)
     page.context.close()
 
 

@@ -19,6 +19,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ from websockets.sync.client import connect
 
 from interpreter.core.errors import InputError
 from interpreter.core.types import Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Method, Party, State
+from interpreter.core.vocabulary import Method, Mode, Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, utc_now
 from interpreter.kiosk.access import deal_key
@@ -335,6 +336,51 @@ def test_the_page_and_its_files_come_from_the_stall_itself(client: TestClient) -
         response = client.get(f"/static/{name}")
         assert response.status_code == 200, name
         assert "http://" not in response.text and "https://" not in response.text
+
+
+class _MainTag(HTMLParser):
+    """The attributes of a page's <main>, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attributes: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "main":
+            self.attributes = dict(attrs)
+
+
+def main_attributes(html: str) -> dict[str, str | None]:
+    parser = _MainTag()
+    parser.feed(html)
+    return parser.attributes
+
+
+def test_the_page_comes_in_the_parties_languages_and_the_stalls_mode(
+    stall: Stall, client: TestClient
+) -> None:
+    stall.runner.settings = replace(
+        stall.runner.settings, buyer_language="ar", mode=Mode.CONVERSATION
+    )
+
+    main = main_attributes(client.get("/").text)
+
+    # What the page paints before its WebSocket brings the settings.
+    assert main["data-merchant-language"] == "zh"
+    assert main["data-merchant-name"] == "中文"
+    assert main["data-buyer-language"] == "ar"
+    assert main["data-buyer-name"] == "العربية"
+    assert main["data-mode"] == "conversation"
+
+
+def test_what_the_page_is_given_is_escaped(stall: Stall, client: TestClient) -> None:
+    hostile = '"><script>alert(1)</script>'
+    stall.runner.settings = replace(stall.runner.settings, merchant_language=hostile)
+
+    html = client.get("/").text
+
+    assert "<script>alert" not in html
+    assert main_attributes(html)["data-merchant-language"] == hostile
 
 
 # -- the event stream ---------------------------------------------------------------------

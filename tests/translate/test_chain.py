@@ -131,3 +131,32 @@ def test_the_listener_waits_only_for_the_first_piece(book) -> None:
     first = chain.first_piece(text, "en")
     assert text.startswith(first) and len(first) < len(text)
     assert chain.first_piece("", "en") == ""
+
+
+def test_a_turn_the_book_knows_clause_by_clause_says_what_it_knows(book) -> None:
+    """Was nothing at all: the whole turn is not in the book, so no rung served."""
+    chain = TranslatorChain(book, [], FakeWhisperTranslate())
+    turn = said("Hello, how much is this bag? I want two hundred pieces.", "en")
+    result = chain.translate(turn, "zh", UTTERANCE)
+    assert result.method is Method.PHRASEBOOK
+    assert result.text == "你好！我要订200件。"
+    assert result.numbers == ("200件",) and result.numbers_said == ("200 pieces",)
+
+
+def test_an_untranslated_turn_still_shows_its_amounts_in_the_listeners_language(book) -> None:
+    """Was `500件 = 500件`: the amounts were read exactly, so they are written out."""
+    chain = TranslatorChain(book, [], None)
+    result = chain.translate(said("我想买五百件衣服送给朋友们", "zh"), "en", UTTERANCE)
+    assert result.method is Method.NONE and result.text == ""
+    assert result.numbers == ("500 pieces",) and result.numbers_said == ("500件",)
+
+
+def test_the_clauses_come_one_by_one_for_the_voice_on_the_budgets_last_rung_too(book) -> None:
+    chain = TranslatorChain(book, [], FakeWhisperTranslate())
+    turn = said("Hello, how much is this bag? I want two hundred pieces.", "en")
+    pieces = list(chain.translate_pieces(turn, "zh", UTTERANCE, phrasebook_only=True))
+    assert [(piece.method, piece.text) for piece in pieces] == [
+        (Method.PHRASEBOOK, "你好！"),
+        (Method.NONE, ""),
+        (Method.PHRASEBOOK, "我要订200件。"),
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from interpreter.commands.demo import BUYER_VOICE, _speaker_voices
 from interpreter.commands.models import verify_models
 from interpreter.core.clock import ManualClock
 from interpreter.core.errors import InterpreterError, ModelError
@@ -154,3 +155,12 @@ def test_verify_names_every_failing_model_in_its_hint(stall) -> None:
     hint = err.getvalue().strip()
     assert "\n" not in hint and hint.startswith("error: 2 of 3 models failed verification")
     assert f"`interpreter models fetch {WHISPER} {MARIAN} --force`" in hint
+
+
+def test_the_demo_says_a_damaged_buyer_voice_in_one_line_too(stall) -> None:
+    """The demo loads its buyer's voice itself, outside the stages."""
+    assert BUYER_VOICE == VOICE
+    cut(stall.path(VOICE) / "en_US-joe-medium.onnx")
+    with pytest.raises(ModelError) as error:
+        _speaker_voices(stall, None, io.StringIO())
+    assert_one_line_naming(error.value, VOICE)

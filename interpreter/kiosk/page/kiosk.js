@@ -15,6 +15,8 @@
   const HOLD_MS = 350; // shorter than this is a tap: the button stays down until the next tap
   const FLIP_KEY = "interpreter.kiosk.flipBuyer";
   const TOKEN_KEY = "interpreter.kiosk.token";
+  // A conversation scrolled to within this much of its end is following the newest turn.
+  const END_SLACK_PX = 24;
 
   // The page's own words, in each language the interpreter speaks.
   const STRINGS = {
@@ -24,6 +26,7 @@
       other: "The other side is speaking",
       listening: "Listening", hearing: "Hearing", thinking: "Thinking", speaking: "Speaking",
       offline: "Reconnecting…", empty: "Press the button and speak.",
+      justSpeak: "Just speak.",
       sayAgain: "Not sure — please say it again", you: "You",
       merchant: "Merchant", buyer: "Buyer", latency: "Last reply", sec: "s",
       settings: "Settings", merchantLanguage: "Merchant's language",
@@ -42,6 +45,7 @@
       other: "对方正在说话",
       listening: "待命", hearing: "正在听", thinking: "翻译中", speaking: "播放中",
       offline: "正在重新连接…", empty: "按下按钮，然后说话。",
+      justSpeak: "请直接说话。",
       sayAgain: "没听清，请再说一遍", you: "您",
       merchant: "商家", buyer: "买家", latency: "上次响应", sec: "秒",
       settings: "设置", merchantLanguage: "商家语言", buyerLanguage: "买家语言",
@@ -58,6 +62,7 @@
       other: "La otra persona está hablando",
       listening: "Escuchando", hearing: "Oyendo", thinking: "Traduciendo", speaking: "Hablando",
       offline: "Reconectando…", empty: "Pulsa el botón y habla.",
+      justSpeak: "Habla cuando quieras.",
       sayAgain: "No estoy seguro: por favor, repítelo", you: "Usted",
       merchant: "Vendedor", buyer: "Comprador", latency: "Última respuesta", sec: "s",
       settings: "Ajustes", merchantLanguage: "Idioma del vendedor",
@@ -76,6 +81,7 @@
       other: "Говорит собеседник",
       listening: "Жду речи", hearing: "Слышу", thinking: "Перевожу", speaking: "Говорю",
       offline: "Переподключение…", empty: "Нажмите кнопку и говорите.",
+      justSpeak: "Просто говорите.",
       sayAgain: "Не уверен — повторите, пожалуйста", you: "Вы",
       merchant: "Продавец", buyer: "Покупатель", latency: "Последний ответ", sec: "с",
       settings: "Настройки", merchantLanguage: "Язык продавца",
@@ -94,6 +100,7 @@
       other: "الطرف الآخر يتحدث",
       listening: "في الانتظار", hearing: "أسمع", thinking: "أترجم", speaking: "أتكلم",
       offline: "جارٍ إعادة الاتصال…", empty: "اضغط الزر وتحدث.",
+      justSpeak: "تحدث متى شئت.",
       sayAgain: "غير متأكد — من فضلك أعد ما قلته", you: "أنت",
       merchant: "التاجر", buyer: "المشتري", latency: "آخر رد", sec: "ث",
       settings: "الإعدادات", merchantLanguage: "لغة التاجر", buyerLanguage: "لغة المشتري",
@@ -111,6 +118,7 @@
       other: "L'autre personne parle",
       listening: "À l'écoute", hearing: "J'entends", thinking: "Je traduis", speaking: "Je parle",
       offline: "Reconnexion…", empty: "Appuyez sur le bouton et parlez.",
+      justSpeak: "Parlez quand vous voulez.",
       sayAgain: "Pas sûr — répétez, s'il vous plaît", you: "Vous",
       merchant: "Marchand", buyer: "Acheteur", latency: "Dernière réponse", sec: "s",
       settings: "Réglages", merchantLanguage: "Langue du marchand",
@@ -129,6 +137,7 @@
       other: "A outra pessoa está falando",
       listening: "Ouvindo", hearing: "Escutando", thinking: "Traduzindo", speaking: "Falando",
       offline: "Reconectando…", empty: "Aperte o botão e fale.",
+      justSpeak: "Fale quando quiser.",
       sayAgain: "Não entendi bem — repita, por favor", you: "Você",
       merchant: "Vendedor", buyer: "Comprador", latency: "Última resposta", sec: "s",
       settings: "Configurações", merchantLanguage: "Idioma do vendedor",
@@ -147,6 +156,7 @@
       other: "Sta parlando l'altra persona",
       listening: "In ascolto", hearing: "Sento", thinking: "Traduco", speaking: "Parlo",
       offline: "Riconnessione…", empty: "Premi il pulsante e parla.",
+      justSpeak: "Parla quando vuoi.",
       sayAgain: "Non sono sicuro — ripeti, per favore", you: "Lei",
       merchant: "Venditore", buyer: "Acquirente", latency: "Ultima risposta", sec: "s",
       settings: "Impostazioni", merchantLanguage: "Lingua del venditore",
@@ -165,6 +175,7 @@
       other: "Die andere Seite spricht",
       listening: "Bereit", hearing: "Höre", thinking: "Übersetze", speaking: "Spreche",
       offline: "Verbinde neu…", empty: "Knopf drücken und sprechen.",
+      justSpeak: "Einfach sprechen.",
       sayAgain: "Unsicher — bitte noch einmal sagen", you: "Sie",
       merchant: "Händler", buyer: "Käufer", latency: "Letzte Antwort", sec: "s",
       settings: "Einstellungen", merchantLanguage: "Sprache des Händlers",
@@ -180,7 +191,8 @@
   };
 
   const state = {
-    settings: null,
+    settings: null, // the latest settings event
+    firstPaint: null, // what the server wrote into the page, until the settings come
     session: null,
     turns: new Map(), // turnKey(turn) -> turn, for the current session
     status: { state: "listening", last_latency_ms: null },
@@ -216,9 +228,35 @@
 
   // -- words ---------------------------------------------------------------------------
 
+  // What the server wrote into the page for its first paint (app.py): each party's
+  // language and its name, and how turns are taken.
+  function firstPaint() {
+    const given = document.getElementById("kiosk").dataset;
+    const names = {};
+    names[given.merchantLanguage] = given.merchantName;
+    names[given.buyerLanguage] = given.buyerName;
+    return {
+      merchant_language: given.merchantLanguage || "en",
+      buyer_language: given.buyerLanguage || "en",
+      language_names: names,
+      mode: given.mode || "push-to-talk",
+    };
+  }
+
+  // The settings the page shows: the server's latest, or those it was painted with.
+  function shownSettings() {
+    return state.settings || state.firstPaint;
+  }
+
   function languageOf(party) {
-    if (state.settings) return state.settings[party + "_language"];
-    return "en";
+    const shown = shownSettings();
+    return (shown && shown[party + "_language"]) || "en";
+  }
+
+  // Hands-free: the endpointer hears who speaks, and there is no button to press.
+  function handsFree() {
+    const shown = shownSettings();
+    return Boolean(shown && shown.mode === "conversation");
   }
 
   function t(lang, key) {
@@ -227,7 +265,8 @@
   }
 
   function languageName(code) {
-    const names = (state.settings && state.settings.language_names) || {};
+    const shown = shownSettings();
+    const names = (shown && shown.language_names) || {};
     return names[code] || code;
   }
 
@@ -252,6 +291,7 @@
     const role = (name) => root.querySelector(`[data-role="${name}"]`);
     const half = { party, root, role, mode: "idle", downAt: 0, swallowUp: false };
     wireButton(half);
+    followConversation(half);
     if (party === "buyer") {
       role("flip").addEventListener("click", () => {
         const flipped = !root.classList.contains("flipped");
@@ -330,9 +370,47 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
+  // -- keeping the newest turn in view --------------------------------------------------------
+  //
+  // A half shows the newest turn, and keeps it in view as turns come and as the layout
+  // settles (the number band or the partial text taking room, the window resized, a
+  // turn laid out again), unless its reader has scrolled back to an earlier turn: the
+  // half then stays where they are until they scroll back to the end.
+
+  function followConversation(half) {
+    const box = half.role("conversation");
+    half.following = true;
+    half.scrolledTo = null; // where the page itself last scrolled the box to
+    box.addEventListener("scroll", () => {
+      if (box.scrollTop === half.scrolledTo) return; // the page's own scroll
+      half.following = atEnd(box);
+    });
+    half.layout = new ResizeObserver(() => showNewest(half));
+  }
+
+  function atEnd(box) {
+    return box.scrollHeight - box.scrollTop - box.clientHeight <= END_SLACK_PX;
+  }
+
+  function showNewest(half) {
+    if (!half.following) return;
+    const box = half.role("conversation");
+    box.scrollTop = box.scrollHeight;
+    half.scrolledTo = box.scrollTop;
+  }
+
+  // Told of every change of size of the box and of its newest turn, and once as soon as
+  // each is laid out (the page re-renders often; one turn is all it watches).
+  function watchLayout(half, newest) {
+    half.layout.disconnect();
+    half.layout.observe(half.role("conversation"));
+    half.layout.observe(newest);
+  }
+
   // -- rendering ----------------------------------------------------------------------------
 
   function renderAll() {
+    document.getElementById("kiosk").dataset.mode = handsFree() ? "conversation" : "push-to-talk";
     for (const party of PARTIES) {
       const half = halves[party];
       const lang = languageOf(party);
@@ -365,10 +443,8 @@
     const current = state.status.state;
     half.root.dataset.state = current;
     half.role("state-text").textContent = t(lang, current);
-    if (state.settings) {
-      const pair = [state.settings.merchant_language, state.settings.buyer_language];
-      half.role("pair").textContent = pair.map(languageName).join(" ⇄ ");
-    }
+    const pair = [languageOf("merchant"), languageOf("buyer")];
+    half.role("pair").textContent = pair.map(languageName).join(" ⇄ ");
     const ms = state.status.last_latency_ms;
     const latency = half.role("latency");
     if (ms === null || ms === undefined) {
@@ -514,11 +590,20 @@
     const box = half.role("conversation");
     const ordered = [...state.turns.values()].sort(inOrder);
     const nodes = ordered.map((turn) => turnNode(turn, half));
-    if (!nodes.length) nodes.push(el("p", "empty", t(lang, "empty")));
+    const waiting = handsFree() ? "justSpeak" : "empty"; // hands-free, nothing to press
+    if (!nodes.length) nodes.push(el("p", "empty", t(lang, waiting)));
+    const readingAt = box.scrollTop;
     box.replaceChildren(...nodes);
-    box.scrollTop = box.scrollHeight;
+    renderBand(half, ordered[ordered.length - 1]);
+    // The band is in place: the room left for the conversation is known.
+    if (half.following) showNewest(half);
+    else box.scrollTop = readingAt;
+    watchLayout(half, nodes[nodes.length - 1]);
+  }
+
+  function renderBand(half, last) {
+    const lang = languageOf(half.party);
     const band = half.role("band");
-    const last = ordered[ordered.length - 1];
     if (last && last.numbers.length) {
       band.replaceChildren(...numberNodes(numberViews(last, ownTurn(last, half.party))));
       // The amount on show is not in the deal log: said so beside it.
@@ -721,6 +806,7 @@
   }
 
   function start() {
+    state.firstPaint = firstPaint();
     for (const party of PARTIES) build(party);
     renderAll();
     connect();

@@ -1,0 +1,394 @@
+"""Ranges and approximate amounts: never one exact number.
+
+两三百个 is 200 to 300 pieces, 三到五天 3 to 5 days, "between ten and twenty cartons"
+10 to 20; 500多个 is more than 500, 几百块 some hundreds of yuan, 五十来个 about 50.
+Read as one number any of them is a wrong value (两三百 is not 23, 三四天 not 34
+days, 500多 not 500), so each is found here whole, as an `Amount` with a `high` or an
+`approx`, and the finder lets it win over the numbers inside it.
+
+Each pattern finds the numbers and where the words after them start; what kind of
+amount it is and its unit come from the finder itself, reading the last number with
+those words ("300个" is a quantity of pieces, "5天" a duration in days).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from decimal import Decimal
+
+from interpreter.amounts.amount import Amount, Approx
+from interpreter.amounts.numbers import (
+    EN_NUMBER_PATTERN,
+    ZH_DIGITS,
+    ZH_LARGE_UNITS,
+    ZH_NUMBER_PATTERN,
+    ZH_SMALL_UNITS,
+    parse_number,
+)
+from interpreter.amounts.slots import number_pattern
+
+# Reads "<number><words after it>" as the finder would: the amount at its start
+# (kind, unit, and how far it reaches), or None.
+Measure = Callable[[str], Amount | None]
+
+_ZH_FIGURES = "一两二三四五六七八九"
+_ZH_UNITS = {**ZH_SMALL_UNITS, **ZH_LARGE_UNITS}
+# Two digits said together for "one or the other": 两三 (2-3), 三四, 七八; also 一两 and 三五.
+_ZH_PAIRS = {
+    *(a + b for a, b in zip("一二三四五六七八", "二三四五六七八九", strict=True)),
+    "一两", "两三", "三五",
+}  # fmt: skip
+_ZH_CONNECTOR = r"\s*(?:到|至|~|～|-|—|–)\s*"
+_ZH_N = ZH_NUMBER_PATTERN
+_F = _ZH_FIGURES
+
+_ZH_PATTERNS = (
+    # 三到五天, 3-5天, 十五到二十天
+    (
+        "range",
+        re.compile(rf"(?P<low>{ZH_NUMBER_PATTERN}){_ZH_CONNECTOR}(?P<high>{ZH_NUMBER_PATTERN})"),
+    ),
+    # 百分之五到十 (5% to 10%)
+    (
+        "percent_range",
+        re.compile(rf"百分之(?P<low>{_ZH_N}){_ZH_CONNECTOR}(?:百分之)?(?P<high>{_ZH_N})"),
+    ),
+    # 十五六 (15-16), 二十七八
+    (
+        "pair",
+        re.compile(rf"(?P<tens>[{_ZH_FIGURES}]?十)(?P<pair>[{_ZH_FIGURES}]{{2}})(?![十百千万亿])"),
+    ),
+    # 两三百, 七八十, 一两万, 三四
+    ("pair", re.compile(rf"(?P<tens>)(?P<pair>[{_F}]{{2}})(?P<scale>[十百千万亿]*)")),
+    # 几百, 好几千, 上千, 上万
+    (
+        "some",
+        re.compile(
+            r"(?:好)?几(?P<scale>[十百千万]+)|上(?P<above>[百千万])(?![一二两三四五六七八九])"
+        ),
+    ),
+    # 十几天, 二十几个 (more than the tens)
+    ("tens_more", re.compile(rf"(?P<n>[{_ZH_FIGURES}]?十)几")),
+    # 五十来个, 十来天, 一千来块
+    ("around", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})来(?=[^\W\d])")),
+    # 百把块, 千把个
+    ("around_ba", re.compile(r"(?P<scale>[百千万])把")),
+    # 500件以上 (more than), 50件左右 (about): the forms span_words.py writes
+    ("after_word", re.compile(rf"(?P<n>{_ZH_N})(?P<unit>[^\W\d]{{0,4}}?)(?P<word>以上|左右)")),
+    # 500多个, 一百多块, 3万多; 三个多月, 五块多 (多 after the measure word)
+    ("more", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})(?P<measure>[个块元])?多(?!少)")),
+)
+
+_EN_NUMBER = rf"(?:(?:a|an)\s+(?=[a-z])|\$)?{EN_NUMBER_PATTERN}"
+_EN_PATTERNS = (
+    (
+        "range",
+        re.compile(
+            rf"(?<![\w.])between\s+(?P<low>{_EN_NUMBER})\s+and\s+(?P<high>{_EN_NUMBER})"
+            rf"|(?<![\w.])(?P<low2>{_EN_NUMBER})\s*(?:to|–|—)\s*(?P<high2>{_EN_NUMBER})"
+            rf"|(?<![\w.])(?P<low4>\$?\d[\d,.]*)\s*-\s*(?P<high4>\$?\d[\d,.]*)"
+            rf"|(?<![\w.])(?P<low3>{_EN_NUMBER})\s+or\s+(?P<high3>{_EN_NUMBER})",
+            re.IGNORECASE,
+        ),
+    ),
+    ("half_unit", re.compile(r"(?<![\w.])half\s+an?\s+(?P<unit>dollar|buck|euro)\b", re.I)),
+    (
+        "dozen",
+        re.compile(
+            r"(?<![\w.])(?P<half>half\s+a|a)\s+dozen(?P<so>\s+or\s+so)?(?=\s+[a-z])",
+            re.IGNORECASE,
+        ),
+    ),
+    ("a_or_two", re.compile(r"(?<![\w.])an?\s+(?P<word>[a-z]+)\s+or\s+two\b", re.IGNORECASE)),
+    (
+        "more",
+        re.compile(
+            rf"(?<![\w.])(?:(?:just|well)\s+)?(?:over|more\s+than|above|upwards\s+of)\s+(?P<n>{_EN_NUMBER})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "more_after",
+        re.compile(
+            rf"(?<![\w.])(?P<n>{_EN_NUMBER})(?:-odd|\s+odd|-something|-some|\s+plus|\+|\s+or\s+more)(?![\w])",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "some",
+        re.compile(
+            r"(?<![\w.])(?:(?:a\s+few|several)\s+(?P<scale>hundred|thousand|million)"
+            r"|(?P<many>dozens|hundreds|thousands|millions|tens\s+of\s+thousands)\s+of)(?![\w])",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "around",
+        re.compile(
+            rf"(?<![\w.])(?:about|around|roughly|approximately)\s+(?P<n>{_EN_NUMBER})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "around_after",
+        re.compile(rf"(?<![\w.])(?P<n>{_EN_NUMBER})(?:-ish|\s+or\s+so)(?![\w])", re.IGNORECASE),
+    ),
+    (
+        "couple",
+        re.compile(
+            r"(?<![\w.])a\s+couple(?:\s+of)?\s+(?P<scale>hundred|thousand)(?![\w])", re.IGNORECASE
+        ),
+    ),
+)
+# "dozens of" is some tens, as 几十 is (a checked translation of 几十个 says it).
+_EN_SCALES = {
+    "hundred": 100, "thousand": 1000, "million": 1_000_000, "dozens": 10, "hundreds": 100,
+    "thousands": 1000, "millions": 1_000_000,
+}  # fmt: skip
+
+
+# Other languages: "more than N", and a range's words around its two numbers.
+_MORE_THAN = {
+    "es": r"más\s+de", "fr": r"plus\s+de", "de": r"über|mehr\s+als", "it": r"più\s+di",
+    "pt": r"mais\s+de", "ru": r"больше|более|свыше", "ar": r"أكثر\s+من",
+}  # fmt: skip
+_AROUND_WORDS = {
+    "es": r"alrededor\s+de|unos|unas", "fr": r"environ", "de": r"etwa|ungefähr|circa",
+    "it": r"circa", "pt": r"cerca\s+de", "ru": r"около|примерно", "ar": r"حوالي|نحو",
+}  # fmt: skip
+_RANGE_WORDS = {
+    "es": (r"de|entre", r"a|y"), "fr": (r"de|entre", r"à|et"), "de": (r"zwischen|von|", r"bis|und"),
+    "it": (r"da|tra|fra", r"a|e"), "pt": (r"de|entre", r"a|e"), "ru": (r"от|", r"до|-|–"),
+    "ar": (r"من|بين", r"إلى|و"),
+}  # fmt: skip
+
+
+def find_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
+    """Every range and approximate amount in `text` (folded as the finder folds it)."""
+    if language == "zh":
+        yield from _zh_spans(text, measure)
+    elif language == "en":
+        yield from _en_spans(text, measure)
+    elif language in _MORE_THAN:
+        yield from _other_spans(text, language, measure)
+
+
+def _other_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
+    number = number_pattern(language)
+    before, between = _RANGE_WORDS[language]
+    edge = r"(?<![^\W\d_])"
+    for words, approx in ((_MORE_THAN, Approx.MORE), (_AROUND_WORDS, Approx.AROUND)):
+        said = re.compile(rf"{edge}(?:{words[language]})\s+(?P<n>{number})", re.IGNORECASE)
+        for found in said.finditer(text):
+            value = parse_number(found["n"], language)
+            if value is not None:
+                yield _shaped(text, found.start(), found.end(), value, measure, approx=approx)
+    ranged = re.compile(
+        rf"{edge}(?:(?:{before})\s+)?(?P<low>{number})\s*(?:{between})\s*(?P<high>{number})",
+        re.IGNORECASE,
+    )
+    for found in ranged.finditer(text):
+        low, high = parse_number(found["low"], language), parse_number(found["high"], language)
+        if low is not None and high is not None and low < high:
+            yield _shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _number(text: str, language: str) -> Decimal | None:
+    text = re.sub(r"^(?:a|an)\s+", "one ", text.strip(), flags=re.IGNORECASE)
+    return parse_number(text.lstrip("$"), language)
+
+
+_KINDS = ("qty", "price", "duration", "percent")
+
+
+def _shaped(
+    text: str, start: int, tail_at: int, value: Decimal, measure: Measure,
+    high: Decimal | None = None, approx: Approx = Approx.EXACT, lead: str = "",
+) -> Amount:  # fmt: skip
+    """The amount from `start`: its kind and unit from the words at `tail_at`, read
+    after `value` (or after the range's high end, with its `lead`, a $) as the
+    finder reads them."""
+    figure = lead + f"{(high if high is not None else value).normalize():f}"
+    tail = text[tail_at:]
+    spacer = " " if tail[:1].isascii() and tail[:1].isalpha() else ""
+    read = measure(figure + spacer + tail)
+    end, kind, unit = tail_at, "num", ""
+    if read is not None and read.start == 0 and read.kind in _KINDS:
+        end = tail_at + max(0, read.end - len(figure) - len(spacer))
+        kind, unit = read.kind, read.unit
+    return Amount(kind, value, unit, text[start:end], start, end, high=high, approx=approx)
+
+
+def _zh_spans(text: str, measure: Measure) -> Iterator[Amount]:
+    for name, pattern in _ZH_PATTERNS:
+        for found in pattern.finditer(text):
+            amount = _zh_span(name, found, text, measure)
+            if amount is not None:
+                yield amount
+
+
+def _zh_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    start, end = found.start(), found.end()
+    if name == "range":
+        return _zh_range(found, text, measure)
+    if name == "percent_range":
+        low, high = _number(found["low"], "zh"), _number(found["high"], "zh")
+        if low is None or high is None or not low < high:
+            return None
+        return Amount("percent", low, "", found.group(), start, end, high=high)
+    if name == "pair":
+        return _zh_pair(found, text, measure)
+    if name in ("some", "around_ba"):
+        value = Decimal(_scale(found["scale"] or found.groupdict().get("above") or ""))
+        approx = Approx.SOME if name == "some" else Approx.AROUND
+        return _shaped(text, start, end, value, measure, approx=approx)
+    number = _number(found["n"], "zh")
+    if number is None:
+        return None
+    if name == "after_word":
+        approx = Approx.MORE if found["word"] == "以上" else Approx.AROUND
+        shaped = _shaped(text, start, found.start("unit"), number, measure, approx=approx)
+        return replace(shaped, said=text[start:end], end=end)
+    if name in ("tens_more", "around"):
+        approx = Approx.MORE if name == "tens_more" else Approx.AROUND
+        return _shaped(text, start, end, number, measure, approx=approx)
+    # "more": 500多个; 三个多月 and 五块多, the measure word before 多
+    if found["measure"]:
+        return _more_after_measure(text, found, number, measure)
+    return _shaped(text, start, end, number, measure, approx=Approx.MORE)
+
+
+def _zh_range(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    """三到五天, 3-5天; 3到5万 is 3万 to 5万."""
+    low, high = _number(found["low"], "zh"), _number(found["high"], "zh")
+    if low is None or high is None:
+        return None
+    # 3到5万, 三到五百个: the low end is in the high end's hundreds or more.
+    units = re.search(rf"(?<=[{_F}\d])[百千万亿]+$", found["high"])
+    if units and not re.search(r"[十百千万亿]", found["low"]) and low < 10:
+        low *= _scale(units.group())
+    if not low < high:
+        return None
+    return _shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    """两三百 (200-300), 七八十, 一两万, 十五六 (15-16); 三四 alone only before a
+    measure word (三四天), since 三四 may be the digits 3 and 4."""
+    pair = found["pair"]
+    if pair not in _ZH_PAIRS:
+        return None
+    tens = _number(found["tens"], "zh") if found["tens"] else Decimal(0)
+    units = found.groupdict().get("scale") or ""
+    if tens is None:
+        return None
+    low = tens + ZH_DIGITS[pair[0]] * _scale(units)
+    high = tens + ZH_DIGITS[pair[1]] * _scale(units)
+    if not found["tens"] and not units:
+        after = measure("1" + text[found.end() :])
+        if after is None or after.kind == "num":
+            return None
+    return _shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _more_after_measure(
+    text: str, found: re.Match[str], value: Decimal, measure: Measure
+) -> Amount:
+    """三个多月 (3+ months), 一个多星期, 五块多 (5+ yuan), 一块多钱."""
+    start, end = found.start(), found.end()
+    word = found["measure"]
+    figure = f"{value.normalize():f}"
+    if word in "块元":
+        read = measure(figure + word)
+        stop = end + int(text[end:].startswith("钱"))
+        kind, unit = (read.kind, read.unit) if read is not None else ("price", "yuan")
+        return Amount(kind, value, unit, text[start:stop], start, stop, approx=Approx.MORE)
+    read = measure(figure + word + text[end:])  # 三个多月: 3个月
+    if read is not None and read.start == 0 and read.kind in ("duration", "qty"):
+        stop = end + max(0, read.end - len(figure) - len(word))
+        return Amount(
+            read.kind, value, read.unit, text[start:stop], start, stop, approx=Approx.MORE
+        )
+    read = measure(figure + word)
+    kind, unit = (read.kind, read.unit) if read is not None else ("num", "")
+    return Amount(kind, value, unit, text[start:end], start, end, approx=Approx.MORE)
+
+
+def _scale(units: str) -> int:
+    scale = 1
+    for char in units:
+        scale *= _ZH_UNITS[char]
+    return scale
+
+
+def _en_spans(text: str, measure: Measure) -> Iterator[Amount]:
+    for name, pattern in _EN_PATTERNS:
+        for found in pattern.finditer(text):
+            amount = _en_span(name, found, text, measure)
+            if amount is not None:
+                yield amount
+
+
+def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    start, end = found.start(), found.end()
+    if name == "range":
+        low_text = found["low"] or found["low2"] or found["low3"] or found["low4"]
+        high_text = found["high"] or found["high2"] or found["high3"] or found["high4"]
+        low, high = _number(low_text, "en"), _number(high_text, "en")
+        if low is None or high is None:
+            return None
+        said = re.search(r"(hundred|thousand|million)$", high_text.strip(), re.IGNORECASE)
+        step = 1
+        if said and not re.search(r"hundred|thousand|million", low_text, re.I) and low < 10:
+            step = _EN_SCALES[said.group(1).lower()]
+            low *= step  # two or three hundred: 200 to 300
+        if not low < high:
+            return None
+        if found["low3"] and high - low > 2 * step and not (high <= 2 * low):
+            return None  # "five or six" and "500 or 600" are ranges; "two or twenty" is not
+        lead = "$" if high_text.startswith("$") else ""
+        return _shaped(text, start, end, low, measure, high=high, lead=lead)
+    if name == "half_unit":
+        currency = {"dollar": "usd", "buck": "usd", "euro": "eur"}[found["unit"].lower()]
+        return Amount("price", Decimal("0.5"), currency, found.group(), start, end)
+    if name == "dozen":
+        # half a dozen boxes: 6 boxes; a dozen or so boxes: about 12 (a dozen boxes
+        # alone is the finder's: 1 dozen)
+        if not found["so"] and found["half"].lower() == "a":
+            return None
+        dozen = Decimal(6 if found["half"].lower() != "a" else 12)
+        approx = Approx.AROUND if found["so"] else Approx.EXACT
+        return _shaped(text, start, end, dozen, measure, approx=approx)
+    if name == "a_or_two":
+        read = measure("2 " + found["word"])
+        if read is None or read.kind not in ("qty", "duration"):
+            return None
+        return Amount(read.kind, Decimal(1), read.unit, found.group(), start, end, high=Decimal(2))
+    if name in ("more", "more_after", "around", "around_after"):
+        value = _number(found["n"], "en")
+        if value is None:
+            return None
+        approx = Approx.AROUND if name.startswith("around") else Approx.MORE
+        tail_at = end if name in ("more", "around") else found.end("n")
+        lead = "$" if found["n"].startswith("$") else ""
+        amount = _shaped(text, start, tail_at, value, measure, approx=approx, lead=lead)
+        # "500-odd pieces": the unit comes after "odd"
+        if name not in ("more", "around") and amount.end < end:
+            later = _shaped(text, start, end, value, measure, approx=approx, lead=lead)
+            return (
+                later
+                if later.kind != "num"
+                else Amount(
+                    amount.kind, value, amount.unit, text[start:end], start, end, approx=approx
+                )
+            )
+        return amount
+    if name == "some":
+        word = (found["scale"] or found["many"] or "").lower()
+        some = 10_000 if word.startswith("tens") else _EN_SCALES[word]
+        return _shaped(text, start, end, Decimal(some), measure, approx=Approx.SOME)
+    # "a couple hundred": about 200
+    couple = 2 * _EN_SCALES[found["scale"].lower()]
+    return _shaped(text, start, end, Decimal(couple), measure, approx=Approx.AROUND)

@@ -1,0 +1,228 @@
+"""Times of day: 七点半 is 7:30, not 7; 十点一刻 10:15, not 10.1; "half past seven".
+
+A time is an `Amount` of kind "time" whose value is minutes after midnight: 24-hour
+when the part of the day is said (下午4点半 is 16:30, "5 pm" 17:00), as said when it
+is not (七点半 is 7:30). Two times joined (早上9点到下午5点, "9 am to 5 pm") are one
+range, the second taking the first's part of the day when it has none of its own
+(下午两点到四点 is 14:00 to 16:00).
+
+In Chinese N点 is also a decimal point (一百点25, 三点五): it is a time only with a
+part of the day, 半, 一刻/三刻, minutes with 分, 整 or 钟, or when no figure follows
+it (8点关门, 十一点前).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from interpreter.amounts.amount import Amount
+from interpreter.amounts.numbers import parse_en_number, parse_zh_number
+
+_ZH_PARTS = {
+    "凌晨": 0, "早上": 0, "早晨": 0, "上午": 0, "明早": 0, "中午": 12, "下午": 12,
+    "傍晚": 12, "晚上": 12, "今晚": 12,
+}  # fmt: skip
+_ZH_HOUR = r"[零一二两三四五六七八九十]{1,3}|\d{1,2}"
+_ZH_MINUTE = r"[零一二两三四五六七八九十]{1,4}|\d{1,2}"
+_ZH_PART = "|".join(_ZH_PARTS)
+
+
+def _zh_time(n: str = "") -> str:
+    """One Chinese time, its groups' names ending in `n`."""
+    return (
+        rf"(?:差(?P<before{n}>{_ZH_MINUTE})分)?(?P<part{n}>{_ZH_PART})?"
+        rf"(?P<h{n}>{_ZH_HOUR})点"
+        rf"(?:(?P<half{n}>半)|(?P<q{n}>一刻|三刻)|零?(?P<m{n}>{_ZH_MINUTE})分|(?P<whole{n}>整|钟))?"
+        rf"(?![零一二两三四五六七八九十\d])"
+    )
+
+
+_ZH_ONE = re.compile(_zh_time())
+_ZH_RANGE = re.compile(_zh_time() + r"\s*(?:到|至|-|~|～)\s*" + _zh_time("2"))
+_CLOCK = r"(?P<h{n}>[01]?\d|2[0-3]):(?P<m{n}>[0-5]\d)"
+_DIGITAL = re.compile(rf"(?<![\d:.]){_CLOCK.format(n='')}(?![\d:])")
+_DIGITAL_RANGE = re.compile(
+    rf"(?<![\d:.]){_CLOCK.format(n='')}\s*[-–~]\s*{_CLOCK.format(n='2')}(?![\d:])"
+)
+
+_EN_HOURS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve",
+)  # fmt: skip
+_EN_HOUR = rf"(?:{'|'.join(_EN_HOURS)}|1[0-2]|0?[1-9])"
+_EN_MINUTE = (
+    r"(?:oh\s+(?:one|two|three|four|five|six|seven|eight|nine)"
+    r"|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_EN_AFTER = (
+    r"(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])"
+    r"|\s+in\s+the\s+(?:morning|afternoon|evening)|\s+at\s+night|\s+tonight"
+    r"|\s+(?:tomorrow|this)\s+(?:morning|afternoon|evening))?"
+)
+
+
+def _after_words(n: str) -> str:
+    """The words that say the part of the day, as group `ap<n>`."""
+    return _EN_AFTER.replace("ap>", f"ap{n}>")
+
+
+# A spoken time without "at" (ten fifteen tomorrow): a part-of-day word follows.
+_MINUTE_END = r"(?=\s+(?:tomorrow|tonight|this|in\s+the|a\.?m|p\.?m))"
+_EN_ONE = (
+    rf"(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z]))"
+    rf"|(?P<h2>{_EN_HOUR})\s+o'?clock{_after_words('2')}"
+    rf"|half\s+past\s+(?P<h3>{_EN_HOUR}){_after_words('3')}"
+    rf"|(?:a\s+)?quarter\s+(?P<dir>past|to)\s+(?P<h4>{_EN_HOUR}){_after_words('4')}"
+    rf"|(?P<h5>{_EN_HOUR})\s+(?P<m5>{_EN_MINUTE}){_MINUTE_END}{_after_words('5')}"
+    rf"|(?<=\bat\s|\bby\s)(?P<h6>{_EN_HOUR})(?:\s+(?P<m6>{_EN_MINUTE}))?{_after_words('6')}"
+)
+_EN = re.compile(rf"(?<![\w:])(?:{_EN_ONE})(?![\w:])", re.IGNORECASE)
+_EN_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|until|till)\s*$", re.IGNORECASE)
+_PM_WORDS = ("p", "afternoon", "evening", "night", "tonight")
+
+
+def find_times(text: str, language: str) -> Iterator[Amount]:
+    """Every time of day in `text`, and every range of two of them."""
+    if language == "zh":
+        yield from _zh_times(text)
+    elif language == "en":
+        yield from _en_times(text)
+    for found in _DIGITAL_RANGE.finditer(text):
+        low = int(found["h"]) * 60 + int(found["m"])
+        high = int(found["h2"]) * 60 + int(found["m2"])
+        if low < high:
+            yield _time(text, found.start(), found.end(), low, high)
+    for found in _DIGITAL.finditer(text):
+        minutes = int(found["h"]) * 60 + int(found["m"])
+        yield _time(text, found.start(), found.end(), minutes)
+
+
+def _time(text: str, start: int, end: int, minutes: int, high: int | None = None) -> Amount:
+    return Amount(
+        "time", Decimal(minutes), "", text[start:end], start, end,
+        high=None if high is None else Decimal(high),
+    )  # fmt: skip
+
+
+def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> int | None:
+    """Minutes after midnight of one Chinese time (group names ending in `n`); `part`
+    is the part of the day to use when this one says none."""
+    hour = parse_zh_number(found[f"h{n}"])
+    if hour is None or hour != hour.to_integral_value() or not 0 <= hour <= 24:
+        return None
+    said_part = found[f"part{n}"] or part
+    minute = 0
+    if found[f"half{n}"]:
+        minute = 30
+    elif found[f"q{n}"]:
+        minute = 15 if found[f"q{n}"] == "一刻" else 45
+    elif found[f"m{n}"]:
+        value = parse_zh_number(found[f"m{n}"])
+        if value is None or not 0 <= value < 60:
+            return None
+        minute = int(value)
+    before = found[f"before{n}"]
+    detail = said_part or before or found[f"half{n}"] or found[f"q{n}"] or found[f"m{n}"]
+    if not detail and not found[f"whole{n}"] and re.match(r"[\d.]", _after(found, n)):
+        return None  # 三点五: a decimal
+    hours = int(hour)
+    if said_part is not None:
+        shift = _ZH_PARTS[said_part]
+        if shift and hours < 12 and not (said_part == "中午" and hours >= 3):
+            hours += shift
+    total = hours * 60 + minute
+    if before:
+        early = parse_zh_number(before)
+        if early is None or not 0 < early < 60:
+            return None
+        total -= int(early)
+    return total % (24 * 60)
+
+
+def _after(found: re.Match[str], n: str) -> str:
+    return found.string[found.end(f"h{n}") + 1 : found.end(f"h{n}") + 2]
+
+
+def _zh_times(text: str) -> Iterator[Amount]:
+    for found in _ZH_RANGE.finditer(text):
+        low = _zh_minutes(found)
+        high = _zh_minutes(found, "2", part=found["part"])
+        if low is not None and high is not None and low < high:
+            yield _time(text, found.start(), found.end(), low, high)
+    for found in _ZH_ONE.finditer(text):
+        minutes = _zh_minutes(found)
+        if minutes is not None:
+            yield _time(text, found.start(), found.end(), minutes)
+
+
+def _en_number(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = parse_en_number(text.replace("oh ", "").replace("-", " "))
+    return None if value is None else int(value)
+
+
+def _en_minutes(found: re.Match[str]) -> int | None:
+    groups = found.groupdict()
+    hour: int | None = None
+    minute = 0
+    suffix = ""
+    for n in ("", "2", "3", "4", "5", "6"):
+        if groups.get(f"h{n}"):
+            hour = _en_number(groups[f"h{n}"])
+            minute = _en_number(groups.get(f"m{n}")) or 0
+            suffix = (groups.get(f"ap{n}") or "").lower()
+            if n == "3":
+                minute = 30
+            if n == "4":
+                minute = 15 if groups["dir"].lower() == "past" else -15
+            break
+    if hour is None or not 0 <= hour <= 23 or not -15 <= minute < 60:
+        return None
+    said = suffix.strip()
+    pm = said.startswith("p") or any(word in said for word in _PM_WORDS[1:])
+    am = (said.startswith("a") and not said.startswith("at")) or "morning" in said
+    if pm and hour < 12:
+        hour += 12
+    elif am and hour == 12:
+        hour = 0
+    return (hour * 60 + minute) % (24 * 60)
+
+
+def _en_times(text: str) -> Iterator[Amount]:
+    found_all = [(found, _en_minutes(found)) for found in _EN.finditer(text)]
+    for (first, low), (second, high) in itertools.pairwise(found_all):
+        joined = _EN_RANGE_JOIN.match(text[first.end() : second.start()])
+        if joined and low is not None and high is not None and low < high:
+            yield _time(text, first.start(), second.end(), low, high)
+    for found, minutes in found_all:
+        if minutes is not None:
+            yield _time(text, found.start(), found.end(), minutes)
+
+
+def render_time(amount: Amount, language: str) -> str:
+    """A time (or a range of two) in `language`, in a form read back as the same."""
+    if amount.value is None:
+        return ""
+    low = _written(int(amount.value), language)
+    if amount.high is None:
+        return low
+    high = _written(int(amount.high), language)
+    joiner = {"zh": "到", "en": " to "}.get(language, "–")
+    return f"{low}{joiner}{high}"
+
+
+def _written(minutes: int, language: str) -> str:
+    hours, minute = divmod(minutes, 60)
+    if language == "zh":
+        part = "" if hours < 12 else "中午" if hours == 12 else "下午" if hours < 18 else "晚上"
+        hour = hours if hours <= 12 else hours - 12
+        return f"{part}{hour}点" + (f"{minute:02d}分" if minute else "")
+    if language == "en":
+        hour = hours % 12 or 12
+        return f"{hour}:{minute:02d} {'pm' if hours >= 12 else 'am'}"
+    return f"{hours}:{minute:02d}"

@@ -1,0 +1,70 @@
+"""一 and "one" as a unit price's article (amounts/articles.py): 一双多少钱 and "How much
+for one piece?" hold no quantity, so the number check never stops their translation;
+"I want one carton" still orders one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interpreter.amounts.finder import AmountFinder
+
+
+@pytest.fixture(scope="module")
+def finder() -> AmountFinder:
+    return AmountFinder.load()
+
+
+def kinds(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str, str]]:
+    return [(a.kind, str(a.value), a.unit) for a in finder.find(text, language)]
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "found"),
+    [
+        ("一双多少钱", "zh", []),
+        ("多少钱一斤", "zh", []),
+        ("一箱多少钱", "zh", []),
+        ("八十块一双", "zh", [("price", "80", "yuan")]),
+        ("一米十二块", "zh", [("price", "12", "yuan")]),
+        ("How much for one piece?", "en", []),
+        ("Only $0.75 a meter.", "en", [("price", "0.75", "usd")]),
+        ("One piece is five dollars.", "en", [("price", "5", "usd")]),
+    ],
+)
+def test_the_one_of_a_unit_price_is_not_a_quantity(finder, said, language, found) -> None:
+    assert kinds(finder, said, language) == found
+
+
+def test_an_order_of_one_is_still_a_quantity(finder) -> None:
+    assert kinds(finder, "I want one carton.", "en") == [("qty", "1", "carton")]
+    assert kinds(finder, "我要一箱", "zh") == [("qty", "1", "carton")]
+    assert kinds(finder, "1箱多少钱", "zh") == [("qty", "1", "carton")]  # a digit is a number
+
+
+@pytest.mark.parametrize(
+    ("said", "source", "target", "meant"),
+    [
+        ("一个多少钱", "zh", "en", "How much for one piece?"),
+        ("多少钱一个", "zh", "en", "How much for one piece?"),
+        ("一件多少钱", "zh", "en", "How much for one piece?"),
+        ("How much for one piece?", "en", "zh", "多少钱一个？"),
+    ],
+)
+def test_a_unit_price_question_is_translated(
+    said: str, source: str, target: str, meant: str, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "interpreter", "translate-text", said, "--from", source,
+         "--to", target, "--json"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "INTERPRETER_MODELS_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (utterance,) = json.loads(result.stdout)["utterances"]
+    assert (utterance["translation"], utterance["method"]) == (meant, "phrasebook")
