@@ -21,9 +21,11 @@ Faults, at fractions of the soak (benchmarks/soak_faults.py; for an hour, minute
 The first and the last tenth of the soak (for an hour, the first and last ten
 minutes) are left without faults, so their latency compares like with like.
 
-Reported (benchmarks/soak_report.py): resident memory every minute, the room's
-latency p50/p95 per ten minutes, turns spoken vs answered vs logged vs shown, the
-turns lost or shown wrong, and every error line.
+Reported (benchmarks/soak_report.py): resident memory every minute, the CPU seconds
+each minute of the service, chromium, this harness and the rest of the machine (who
+was busy when latency moved), the room's latency p50/p95 per ten minutes, turns
+spoken vs answered vs logged vs shown, the turns lost or shown wrong, and every
+error line.
 
     python -m benchmarks.soak --minutes 60      # the acceptance run (root: the log's disk)
     python -m benchmarks.soak --minutes 8       # a look at every fault
@@ -35,6 +37,7 @@ import argparse
 import enum
 import itertools
 import math
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,7 +45,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.common.liveproc import traces_in
-from benchmarks.common.memory import memory_mb
+from benchmarks.common.memory import machine_cpu_s, memory_mb, named_cpu_s, process_cpu_s
 from benchmarks.common.models import ENGLISH_VOICE, store_for_live
 from benchmarks.common.results import RESULTS_DIR, save_result
 from benchmarks.room import (
@@ -233,6 +236,7 @@ def run(store: ModelStore, work: Path, options: SoakOptions, log: Callable[[str]
     clips = round_clips(store, soak_s)
     log(f"{len(clips)} turns of the exchange for {options.minutes:g} minutes")
     rss: list[tuple[float, int, float]] = []
+    cpu: list[dict[str, float]] = []
     with Room(work) as room, LogDisk(work / "logdisk") as disk:
         mic = RoomMicrophone(room, work)
         mic.install()
@@ -269,6 +273,7 @@ def run(store: ModelStore, work: Path, options: SoakOptions, log: Callable[[str]
                         mb = memory_mb(pid, "VmRSS") if pid is not None else None
                         if mb is not None and pid is not None:
                             rss.append((time.time(), service.log.runs[-1].number, mb))
+                        cpu.append(cpu_sample(elapsed, pid))
                         next_memory = elapsed + options.memory_every_s
                         log(f"{elapsed / 60:5.1f} min: service rss {mb} MB")
                     time.sleep(0.2)
@@ -338,6 +343,7 @@ def run(store: ModelStore, work: Path, options: SoakOptions, log: Callable[[str]
             for r in service.log.runs
         ],
         "memory_by_run": memory,
+        "cpu_per_minute": cpu_minutes(cpu),
         "memory_per_minute": [
             {"minute": round((at - began) / 60.0, 1), "run": number, "rss_mb": mb}
             for at, number, mb in rss
@@ -353,6 +359,45 @@ def run(store: ModelStore, work: Path, options: SoakOptions, log: Callable[[str]
         ],
         "spoken_turns": [asdict(turn) for turn in spoken],
     }
+
+
+def cpu_sample(elapsed_s: float, service_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far: the service's run, chromium's, this harness's, the machine's."""
+    busy, idle = machine_cpu_s()
+    service_s = process_cpu_s(service_pid) if service_pid is not None else None
+    return {
+        "minute": round(elapsed_s / 60.0, 2),
+        "service_pid": float(service_pid or 0),
+        "service_s": service_s or 0.0,
+        "chromium_s": named_cpu_s(b"chromium"),
+        "harness_s": process_cpu_s(os.getpid()) or 0.0,
+        "machine_busy_s": busy,
+        "machine_idle_s": idle,
+    }
+
+
+def cpu_minutes(samples: list[dict[str, float]]) -> list[dict[str, float | None]]:
+    """Per minute, the CPU seconds each used (the service's only within one run), and
+    the rest of the machine: whatever else ran (other tenants, the sound server)."""
+    minutes: list[dict[str, float | None]] = []
+    for before, after in itertools.pairwise(samples):
+        same_run = before["service_pid"] == after["service_pid"]
+        service = after["service_s"] - before["service_s"] if same_run else None
+        busy = after["machine_busy_s"] - before["machine_busy_s"]
+        chromium = after["chromium_s"] - before["chromium_s"]
+        harness = after["harness_s"] - before["harness_s"]
+        rest = busy - chromium - harness - (service or 0.0) if service is not None else None
+        minutes.append(
+            {
+                "minute": after["minute"],
+                "service_s": None if service is None else round(service, 1),
+                "chromium_s": round(chromium, 1),
+                "harness_s": round(harness, 1),
+                "rest_s": None if rest is None else round(rest, 1),
+                "idle_s": round(after["machine_idle_s"] - before["machine_idle_s"], 1),
+            }
+        )
+    return minutes
 
 
 def summarise(windows: list[dict], turns: dict, memory: list[dict], runs: list[Run]) -> dict:

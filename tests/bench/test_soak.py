@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.common.memory import machine_cpu_s, process_cpu_s
 from benchmarks.roombed import Room, missing_packages
-from benchmarks.soak import FAULTS, Fault, FaultKind, outages
+from benchmarks.soak import FAULTS, Fault, FaultKind, cpu_minutes, outages
 from benchmarks.soak_faults import MIC_SOURCE, LogDisk, RoomMicrophone
 from benchmarks.soak_page import ShownTurn
 from benchmarks.soak_report import (
@@ -203,3 +204,27 @@ def test_an_unplugged_microphone_ends_the_stream_and_cannot_be_opened_until_plug
             assert f"\t{MIC_SOURCE}\t" in sources
         finally:
             listener.kill()
+
+
+def test_cpu_per_minute_is_what_each_used_and_the_rest_of_the_machine() -> None:
+    samples = [
+        {"minute": 0.0, "service_pid": 7.0, "service_s": 10.0, "chromium_s": 2.0,
+         "harness_s": 1.0, "machine_busy_s": 100.0, "machine_idle_s": 50.0},
+        {"minute": 1.0, "service_pid": 7.0, "service_s": 40.0, "chromium_s": 5.0,
+         "harness_s": 2.0, "machine_busy_s": 180.0, "machine_idle_s": 90.0},
+        {"minute": 2.0, "service_pid": 8.0, "service_s": 3.0, "chromium_s": 6.0,
+         "harness_s": 3.0, "machine_busy_s": 200.0, "machine_idle_s": 190.0},
+    ]  # fmt: skip
+    first, second = cpu_minutes(samples)
+    assert first == {
+        "minute": 1.0, "service_s": 30.0, "chromium_s": 3.0, "harness_s": 1.0,
+        "rest_s": 46.0, "idle_s": 40.0,
+    }  # fmt: skip
+    assert second["service_s"] is None and second["rest_s"] is None  # a new run began
+
+
+def test_cpu_seconds_are_read_from_proc() -> None:
+    busy, idle = machine_cpu_s()
+    used = process_cpu_s(os.getpid())
+    assert busy > 0 and idle >= 0 and used is not None and used > 0
+    assert process_cpu_s(2**22 + 1) is None  # no such process
