@@ -168,9 +168,9 @@ _RANGE_WORDS = {
 def find_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
     """Every range and approximate amount in `text` (folded as the finder folds it)."""
     if language == "zh":
-        yield from _zh_spans(text, measure)
+        yield from _each_span(text, _ZH_PATTERNS, _zh_span, measure)
     elif language == "en":
-        yield from _en_spans(text, measure)
+        yield from _each_span(text, _EN_PATTERNS, _en_span, measure)
     elif language in _MORE_THAN:
         yield from _other_spans(text, language, measure)
 
@@ -221,10 +221,16 @@ def _shaped(
     return Amount(kind, value, unit, text[start:end], start, end, high=high, approx=approx)
 
 
-def _zh_spans(text: str, measure: Measure) -> Iterator[Amount]:
-    for name, pattern in _ZH_PATTERNS:
+def _each_span(
+    text: str,
+    patterns: tuple[tuple[str, re.Pattern[str]], ...],
+    shape: Callable[[str, re.Match[str], str, Measure], Amount | None],
+    measure: Measure,
+) -> Iterator[Amount]:
+    """Every match of every named pattern that `shape` makes an amount of."""
+    for name, pattern in patterns:
         for found in pattern.finditer(text):
-            amount = _zh_span(name, found, text, measure)
+            amount = shape(name, found, text, measure)
             if amount is not None:
                 yield amount
 
@@ -321,14 +327,6 @@ def _scale(units: str) -> int:
     for char in units:
         scale *= _ZH_UNITS[char]
     return scale
-
-
-def _en_spans(text: str, measure: Measure) -> Iterator[Amount]:
-    for name, pattern in _EN_PATTERNS:
-        for found in pattern.finditer(text):
-            amount = _en_span(name, found, text, measure)
-            if amount is not None:
-                yield amount
 
 
 def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
