@@ -13,7 +13,9 @@ is what the hello says they follow. A turn (in a `turn` or `history` event) has
 `"saved": true` when it is in the deal log, keyed by its `turn_number`; a turn the log
 could not write has `"saved": false` and `unsaved`, its own count in the session, by
 which the page keys it instead (hub.py says why). Both fields are additions: a page
-that ignores them still reads every other field as before.
+that ignores them still reads every other field as before. The hello's `shown_turns`
+(also an addition) is how many of the newest turns a page keeps on screen; a history
+carries no more than that.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from interpreter.core.vocabulary import Party
 from interpreter.kiosk.backend import StallSettings
 
 PROTOCOL_VERSION = 1
+# The newest turns a page shows and a history sends: a day's session at a busy stall is
+# thousands of turns, and a page that kept them all would slow with the day; the deal
+# sheet has every one.
+SHOWN_TURNS = 200
 PARTIES = tuple(party.value for party in Party)
 # A press or a settings change is a few dozen characters; anything far longer is not
 # the page talking.

@@ -28,6 +28,7 @@ from interpreter.deals.database import DealLogError
 from interpreter.kiosk.hub import conversation_order, settings_message, turn_message
 from interpreter.kiosk.protocol import (
     PROTOCOL_VERSION,
+    SHOWN_TURNS,
     ClientMessageError,
     Ping,
     Press,
@@ -98,6 +99,7 @@ def _opening(kiosk: KioskState, websocket: WebSocket) -> list[dict[str, object]]
         "type": "hello",
         "protocol": PROTOCOL_VERSION,
         "session": session_id,
+        "shown_turns": SHOWN_TURNS,
         "lan": kiosk.lan,
         "pairing": (
             {"token": kiosk.token, "url": kiosk.pairing_url(websocket)} if kiosk.token else None
@@ -119,7 +121,7 @@ def _opening(kiosk: KioskState, websocket: WebSocket) -> list[dict[str, object]]
     # The turns the log could not write are shown too, where they were said.
     history += kiosk.hub.unsaved_turns(session_id)
     history.sort(key=conversation_order)
-    messages.append({"type": "history", "session": session_id, "turns": history})
+    messages.append({"type": "history", "session": session_id, "turns": history[-SHOWN_TURNS:]})
     return messages
 
 

@@ -350,6 +350,53 @@ def test_a_reader_who_scrolled_back_stays_there_while_turns_come(
     page.context.close()
 
 
+def test_a_new_turn_is_added_and_the_turns_shown_are_left_as_they_were(
+    browser, kiosk: KioskServer, stall: Stall
+) -> None:
+    # What an event costs the page must not grow with the conversation: the turns on
+    # screen are not built again for a new turn, a status or a partial reading.
+    twelve_turns(stall)
+    page = open_page(browser, kiosk.url, KIOSK)
+    buyer = half(page, "buyer")
+    expect(buyer.locator(".turn")).to_have_count(12)
+    page.evaluate("() => document.querySelectorAll('.turn').forEach((n) => { n.dataset.old = 1; })")
+
+    stall.hub.status(State.HEARING)
+    stall.hub.partial(None, "en", "How much for")
+    stall.hub.turn(stall.runner.say("buyer")[0])
+    stall.hub.status(State.LISTENING, 380.0)
+
+    expect(buyer.locator(".turn")).to_have_count(13)
+    expect(buyer.locator("[data-role=latency]")).to_have_text("Last reply 0.4 s")
+    for party in ("merchant", "buyer"):
+        turns = half(page, party).locator(".turn")
+        expect(turns.locator("xpath=self::*[@data-old]")).to_have_count(12)
+        expect(turns.last).not_to_have_attribute("data-old", "1")
+    wait_until(lambda: shows_newest(buyer), timeout_s=2)
+    page.context.close()
+
+
+def test_a_long_day_shows_its_newest_turns(
+    browser, kiosk: KioskServer, stall: Stall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ten stands in for the two hundred a page keeps (the hello tells the page).
+    monkeypatch.setattr("interpreter.kiosk.websocket.SHOWN_TURNS", 10)
+    twelve_turns(stall)
+    page = open_page(browser, kiosk.url, KIOSK)
+    buyer = half(page, "buyer")
+    expect(buyer.locator(".turn")).to_have_count(10)
+    expect(buyer.locator(".turn").first).to_have_attribute("data-turn", "3")
+
+    newest, _ = stall.runner.say("merchant")
+    stall.hub.turn(newest)
+
+    expect(buyer.locator(".turn").last).to_have_attribute("data-turn", str(newest.turn_number))
+    expect(buyer.locator(".turn")).to_have_count(10)
+    expect(buyer.locator(".turn").first).to_have_attribute("data-turn", "4")
+    wait_until(lambda: shows_newest(buyer), timeout_s=2)
+    page.context.close()
+
+
 def test_with_lan_the_page_needs_the_pairing_token(browser, lan_kiosk: KioskServer) -> None:
     token = lan_kiosk.kiosk.token
     context = browser.new_context(viewport=KIOSK)

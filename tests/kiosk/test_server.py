@@ -407,6 +407,23 @@ def test_a_page_that_connects_gets_the_state_and_the_session_so_far(
     assert turn["numbers_said"] == ["一千件", "三块五"]
 
 
+def test_a_long_session_sends_a_page_only_the_turns_it_shows(
+    stall: Stall, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A day at the stall is thousands of turns; the page shows the newest, the deal
+    # sheet all of them. Five stands in for the two hundred a page keeps.
+    monkeypatch.setattr("interpreter.kiosk.websocket.SHOWN_TURNS", 5)
+    said = [stall.runner.say(party)[0] for _ in range(4) for party in ("buyer", "merchant")]
+
+    with client.websocket_connect(WS) as ws:
+        first = opening(ws)
+
+    assert first["hello"]["shown_turns"] == 5
+    sent = [turn["turn_number"] for turn in first["history"]["turns"]]
+    assert sent == [turn.turn_number for turn in said[-5:]]
+    assert len(stall.deal_log.turns(stall.runner.session)) == 8
+
+
 def test_a_released_button_gives_a_logged_turn_on_every_page(
     stall: Stall, client: TestClient
 ) -> None:

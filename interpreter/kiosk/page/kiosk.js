@@ -7,6 +7,13 @@
 // log could not write ("saved": false) by its own count, "unsaved", and shown marked.
 // Everything a party reads is written with textContent, never as HTML: a transcript is
 // whatever someone said.
+//
+// A stall's session can last a day (thousands of turns), and status and partial events
+// come several times a turn: what one event costs the page must not grow with the
+// conversation. A new turn is added to the end of each half; only a history, a change of
+// settings or of session, or a turn out of order builds the conversation again. A half
+// shows the newest `shown_turns` turns (the hello says how many; the server sends no more
+// in a history); the deal sheet has them all.
 "use strict";
 
 (() => {
@@ -200,7 +207,11 @@
     lan: false,
     pairing: null,
     pressed: { merchant: false, buyer: false },
+    shownTurns: 200, // until the hello says
+    newest: null, // the last turn in the order things were said
   };
+  // What an event changed in the conversation: nothing, one turn at its end, or ALL.
+  const ALL = "all";
 
   let socket = null;
   let retryMs = 500;
@@ -409,8 +420,11 @@
 
   // -- rendering ----------------------------------------------------------------------------
 
-  function renderAll() {
+  // Everything but the conversation is redrawn on each event (a few nodes each); the
+  // conversation as `change` says: built again (ALL), one turn added, or left alone.
+  function renderAll(change) {
     document.getElementById("kiosk").dataset.mode = handsFree() ? "conversation" : "push-to-talk";
+    const ordered = change === ALL ? orderTurns() : null;
     for (const party of PARTIES) {
       const half = halves[party];
       const lang = languageOf(party);
@@ -427,7 +441,8 @@
       renderStatus(half);
       renderButton(half);
       renderPartial(half);
-      renderConversation(half);
+      if (ordered) renderConversation(half, ordered);
+      else if (change) addTurn(half, change);
     }
   }
 
@@ -585,10 +600,25 @@
     return node;
   }
 
-  function renderConversation(half) {
+  // The newest turns in the order said, at most `shownTurns`; the map is kept in that order
+  // so that the oldest is the first to go.
+  function orderTurns() {
+    const ordered = [...state.turns.values()].sort(inOrder).slice(-state.shownTurns);
+    state.turns = new Map(ordered.map((turn) => [turnKey(turn), turn]));
+    state.newest = ordered.length ? ordered[ordered.length - 1] : null;
+    return ordered;
+  }
+
+  // A turn said after every turn shown: kept, and the oldest let go past `shownTurns`.
+  function keepNewest(turn) {
+    state.turns.set(turnKey(turn), turn);
+    state.newest = turn;
+    while (state.turns.size > state.shownTurns) state.turns.delete(state.turns.keys().next().value);
+  }
+
+  function renderConversation(half, ordered) {
     const lang = languageOf(half.party);
     const box = half.role("conversation");
-    const ordered = [...state.turns.values()].sort(inOrder);
     const nodes = ordered.map((turn) => turnNode(turn, half));
     const waiting = handsFree() ? "justSpeak" : "empty"; // hands-free, nothing to press
     if (!nodes.length) nodes.push(el("p", "empty", t(lang, waiting)));
@@ -599,6 +629,20 @@
     if (half.following) showNewest(half);
     else box.scrollTop = readingAt;
     watchLayout(half, nodes[nodes.length - 1]);
+  }
+
+  // One turn more at the end of a half: the turns already shown are left as they are.
+  function addTurn(half, turn) {
+    const box = half.role("conversation");
+    const node = turnNode(turn, half);
+    const readingAt = box.scrollTop;
+    for (const empty of box.querySelectorAll(":scope > p.empty")) empty.remove();
+    box.append(node);
+    while (box.childElementCount > state.shownTurns) box.firstElementChild.remove();
+    renderBand(half, turn);
+    if (half.following) showNewest(half);
+    else box.scrollTop = readingAt;
+    watchLayout(half, node);
   }
 
   function renderBand(half, last) {
@@ -725,39 +769,56 @@
 
   // -- events from the server ------------------------------------------------------------
 
+  // Whether the session shown changed (its turns are then let go).
   function showSession(session) {
-    if (session === state.session) return;
+    if (session === state.session) return false;
     state.session = session;
     state.turns = new Map();
+    state.newest = null;
     // Which session the conversation shown is (read by benchmarks/soak.py's watcher).
     document.body.dataset.session = session || "";
+    return true;
   }
 
+  // Each handler says what it changed in the conversation (see ALL); most change nothing.
   const handlers = {
     hello(message) {
       state.lan = message.lan;
       state.pairing = message.pairing;
-      showSession(message.session);
+      if (Number.isInteger(message.shown_turns) && message.shown_turns > 0) {
+        state.shownTurns = message.shown_turns;
+      }
+      return showSession(message.session) ? ALL : null;
     },
     settings(message) {
       state.settings = message;
+      return ALL; // the languages, and so every turn's words, may have changed
     },
     status(message) {
       state.status = message;
       if (message.state === "listening") state.partial = null;
+      return null;
     },
     partial(message) {
       state.partial = message.text ? message : null;
+      return null;
     },
     history(message) {
       showSession(message.session);
       state.turns = new Map(message.turns.map((turn) => [turnKey(turn), turn]));
+      return ALL;
     },
     turn(message) {
       const turn = message.turn;
-      showSession(turn.session_id);
-      state.turns.set(turnKey(turn), turn);
+      const newSession = showSession(turn.session_id);
       state.partial = null;
+      const known = state.turns.has(turnKey(turn));
+      if (newSession || known || (state.newest && inOrder(state.newest, turn) > 0)) {
+        state.turns.set(turnKey(turn), turn);
+        return ALL; // shown again, or said before a turn already shown
+      }
+      keepNewest(turn);
+      return turn;
     },
     press(message) {
       state.pressed[message.party] = message.down;
@@ -770,8 +831,9 @@
     },
     error(message) {
       toast(message.message || message.code);
+      return null;
     },
-    pong() {},
+    pong() { return null; },
   };
 
   function onMessage(event) {
@@ -779,8 +841,7 @@
     try { message = JSON.parse(event.data); } catch (e) { return; }
     const handler = handlers[message.type];
     if (!handler) return;
-    handler(message);
-    renderAll();
+    renderAll(handler(message));
   }
 
   function connect() {
@@ -799,7 +860,7 @@
         halves[party].mode = "idle";
         state.pressed[party] = false;
       }
-      renderAll();
+      renderAll(null);
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5000);
     });
@@ -808,7 +869,7 @@
   function start() {
     state.firstPaint = firstPaint();
     for (const party of PARTIES) build(party);
-    renderAll();
+    renderAll(ALL);
     connect();
   }
 
