@@ -38,6 +38,15 @@ class Mode(Word):
     PUSH_TO_TALK = "push-to-talk"
 
 
+class PressStyle(Word):
+    """How a stall's push-to-talk button marks a turn."""
+
+    # Held down while the party talks; letting go ends the turn.
+    HOLD = "hold"
+    # One press starts the turn, the next ends it (a key, or a latching habit).
+    TOGGLE = "toggle"
+
+
 class Status(Word):
     """What became of a turn, as its trace, the deal log and the metrics record it."""
 

@@ -21,6 +21,12 @@ back = "0"                     # the last translation put back into its speaker'
 [budget]                       # milliseconds, see interpreter/turn/budget.py
 asr_ms = 600
 total_ms = 1200
+
+[gpio]                         # buttons and lights on the GPIO header (BCM numbers)
+merchant_button = 17           # see interpreter/live/wiring.py
+buyer_button = 27
+[gpio.lights]
+listening = 5
 ```
 """
 
@@ -33,6 +39,7 @@ from pathlib import Path
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language
 from interpreter.core.vocabulary import Mode, Party
+from interpreter.live.wiring import GpioWiring, parse_gpio
 from interpreter.turn.budget import LatencyBudget
 
 if sys.version_info >= (3, 11):
@@ -52,6 +59,7 @@ class StallConfig:
     buyer_key: str = "2"
     back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
+    gpio: GpioWiring = field(default_factory=GpioWiring)
 
     def __post_init__(self) -> None:
         # A mode given as its text (a flag, a test) is kept as the Mode it names.
@@ -96,7 +104,7 @@ def load_config(path: Path) -> StallConfig:
 
 
 def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
-    known = {"pair", "mode", "devices", "voices", "keys", "budget"}
+    known = {"pair", "mode", "devices", "voices", "keys", "budget", "gpio"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
@@ -138,6 +146,7 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         buyer_key=buyer_key,
         back_key=back_key,
         budget=budget,
+        gpio=parse_gpio(data.get("gpio", {}), name),
     )
 
 
