@@ -31,6 +31,7 @@ from interpreter.core.vocabulary import Mode, Party
 from interpreter.live.config import StallConfig
 from interpreter.live.keys import KeyControl, cbreak
 from interpreter.live.options import endpointer_options, stall_options
+from interpreter.live.service_notify import ServiceNotifier
 from interpreter.live.session import LiveSession, SessionEvents
 from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
@@ -116,6 +117,8 @@ def open_session(
         clock,
         barge_vad=build_vad(store),
         events=events,
+        # Under systemd (device/systemd/interpreter.service): READY, the watchdog, STOPPING.
+        service=ServiceNotifier.from_environment(),
     )
     speaker = Speaker(
         config.output_device,
