@@ -38,6 +38,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check interpreter tests benchmarks
 	$(BIN)/ruff format --check interpreter tests benchmarks
 	$(BIN)/mypy
+	@if command -v shellcheck >/dev/null 2>&1; then \
+		set -x; shellcheck device/*.sh; \
+	else \
+		echo "note: shellcheck is not installed (make system-deps installs it as root); device/*.sh not checked"; \
+	fi
 
 test: system-deps lint
 	$(BIN)/pytest -q

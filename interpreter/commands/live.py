@@ -32,6 +32,7 @@ from interpreter.live.config import StallConfig
 from interpreter.live.gpio import StallBoard, open_board
 from interpreter.live.keys import KeyControl, cbreak
 from interpreter.live.options import endpointer_options, stall_options
+from interpreter.live.service_notify import ServiceNotifier
 from interpreter.live.session import LiveSession, SessionEvents
 from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
@@ -117,6 +118,8 @@ def open_session(
         clock,
         barge_vad=build_vad(store),
         events=events,
+        # Under systemd (device/systemd/interpreter.service): READY, the watchdog, STOPPING.
+        service=ServiceNotifier.from_environment(),
     )
     speaker = Speaker(
         config.output_device,
