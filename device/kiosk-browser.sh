@@ -54,11 +54,14 @@ until python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1],
     fi
     sleep 1
 done
-# A private profile each start (a stall has no need to remember browsing), no first-run
-# questions, no update or sync traffic on a network that may not exist, touch input,
-# Wayland where the desktop is Wayland (Raspberry Pi OS Bookworm), else X11.
-profile="$(mktemp -d)"
-trap 'rm -rf "$profile"' EXIT
+# A fresh profile each start (a stall has no need to remember browsing) in one fixed
+# folder, emptied here: the browser is exec'd (systemd stops it directly), so a folder
+# per start would be left behind by every restart of a day. No first-run questions, no
+# update or sync traffic on a network that may not exist, touch input, Wayland where the
+# desktop is Wayland (Raspberry Pi OS Bookworm), else X11.
+profile="${XDG_CACHE_HOME:-$HOME/.cache}/interpreter-kiosk-browser"
+rm -rf "$profile"
+mkdir -p "$profile"
 exec "$browser" --kiosk --no-first-run --noerrdialogs --disable-translate \
     --ozone-platform-hint=auto \
     --disable-background-networking --disable-component-update --disable-sync \

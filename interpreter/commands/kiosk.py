@@ -125,13 +125,18 @@ def default_mode(input_file: Path | None) -> Mode:
     return Mode.PUSH_TO_TALK if input_file is None else Mode.CONVERSATION
 
 
+def kiosk_job(args: argparse.Namespace) -> KioskJob:
+    """The turn taking: --mode, else the stall config's mode, else `default_mode`."""
+    live = live_job(args)
+    if args.mode:
+        mode = Mode(args.mode)
+    elif live.config.mode_given:
+        mode = live.config.mode
+    else:
+        mode = default_mode(args.input_file)
+    return KioskJob(live=live, port=args.port, lan=args.lan, log_path=args.log, mode=mode)
+
+
 def run(args: argparse.Namespace) -> int:
-    job = KioskJob(
-        live=live_job(args),
-        port=args.port,
-        lan=args.lan,
-        log_path=args.log,
-        mode=Mode(args.mode) if args.mode else default_mode(args.input_file),
-    )
-    run_kiosk(job, model_store(args))
+    run_kiosk(kiosk_job(args), model_store(args))
     return 0

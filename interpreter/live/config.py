@@ -71,6 +71,9 @@ class StallConfig:
     back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
     gpio: GpioWiring = field(default_factory=GpioWiring)
+    # Whether the file said the mode: the kiosk's own default (push-to-talk, the page's
+    # buttons) gives way only to a mode someone chose.
+    mode_given: bool = field(default=False, compare=False)
     # The Whisper model to recognise with (a store name); None: the most accurate
     # installed one that knows both languages (turn/stages.py, ASR_PREFERENCE).
     asr_model: str | None = None
@@ -167,6 +170,7 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         back_key=back_key,
         budget=budget,
         gpio=parse_gpio(data.get("gpio", {}), name),
+        mode_given="mode" in data,
         asr_model=asr_model.strip() if asr_model else None,
     )
 
