@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench bench-live bench-room bench-soak system-deps venv clean
+.PHONY: demo test test-fast lint bench bench-live bench-room bench-soak device-check system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ bench-room: system-deps $(STAMP)
 # (as root: the deal log gets a small disk of its own to fill).
 bench-soak: system-deps $(STAMP)
 	$(BIN)/python -m benchmarks.soak --minutes 60
+
+# The stall device's processor (arm64) under qemu, as root: a Debian arm64 root, the
+# interpreter from PyPI's aarch64 wheels, models from a "stick", translate, the logic
+# tests. Slow under emulation (tens of minutes), so not part of `make test`.
+device-check: $(STAMP)
+	bash device/arm64-check.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output
