@@ -44,8 +44,12 @@ lint: $(STAMP)
 		echo "note: shellcheck is not installed (make system-deps installs it as root); device/*.sh not checked"; \
 	fi
 
+# Two passes: everything that does not run on the wall clock shares the cores (two
+# workers, a file's tests on one worker: its models load once), then the real-time
+# sessions and the browser one at a time, as a stall runs them (they time audio).
 test: system-deps lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not realtime" -n 2 --dist loadfile
+	$(BIN)/pytest -q -m realtime
 
 # The logic alone, in under a minute: no model weights, no real-time session, no browser.
 test-fast: $(STAMP)
