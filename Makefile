@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench bench-live bench-room bench-soak system-deps venv clean
+.PHONY: demo test test-fast lint bench bench-live bench-room bench-soak device-check system-deps venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check interpreter tests benchmarks
 	$(BIN)/ruff format --check interpreter tests benchmarks
 	$(BIN)/mypy
+	@if command -v shellcheck >/dev/null 2>&1; then \
+		set -x; shellcheck device/*.sh; \
+	else \
+		echo "note: shellcheck is not installed (make system-deps installs it as root); device/*.sh not checked"; \
+	fi
 
+# Two passes: everything that does not run on the wall clock shares the cores (two
+# workers, a file's tests on one worker: its models load once), then the real-time
+# sessions and the browser one at a time, as a stall runs them (they time audio).
 test: system-deps lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not realtime" -n 2 --dist loadfile
+	$(BIN)/pytest -q -m realtime
 
 # The logic alone, in under a minute: no model weights, no real-time session, no browser.
 test-fast: $(STAMP)
@@ -63,6 +72,12 @@ bench-room: system-deps $(STAMP)
 # (as root: the deal log gets a small disk of its own to fill).
 bench-soak: system-deps $(STAMP)
 	$(BIN)/python -m benchmarks.soak --minutes 60
+
+# The stall device's processor (arm64) under qemu, as root: a Debian arm64 root, the
+# interpreter from PyPI's aarch64 wheels, models from a "stick", translate, the logic
+# tests. Slow under emulation (tens of minutes), so not part of `make test`.
+device-check: $(STAMP)
+	bash device/arm64-check.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache demo-output

@@ -2,7 +2,7 @@
 
 `interpreter kiosk --mode conversation` runs as the stall's service would
 (benchmarks/soak_service.py: restarted 3 s after it fails, as
-device/interpreter-kiosk.service says), in the room (benchmarks/roombed.py: a real
+device/systemd/interpreter.service says), in the room (benchmarks/roombed.py: a real
 PulseAudio server), listening through its own microphone and speaking into the room.
 The parties' two-sided exchange (benchmarks/room.py's clips, the merchant in the
 natural Mandarin test voice) loops for the whole soak; the kiosk page is open in

@@ -1,6 +1,6 @@
 """The soak's service manager: `interpreter kiosk` kept running as systemd keeps it.
 
-device/interpreter-kiosk.service says `Restart=on-failure` and `RestartSec=3`: a
+device/systemd/interpreter.service says `Restart=on-failure` and `RestartSec=3`: a
 process that dies of a signal or exits non-zero is started again 3 s later; one that
 exits 0 stays stopped. There is no systemd inside this machine's container, so this
 does the same, and keeps every line each run printed, stamped on the wall clock.
@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-# device/interpreter-kiosk.service's RestartSec.
+# device/systemd/interpreter.service's RestartSec.
 RESTART_S = 3.0
 
 
@@ -140,7 +140,7 @@ class Service:
 
 
 def kiosk_command(port: int, log_path: str, input_device: str) -> list[str]:
-    """The stall's service line (device/interpreter-kiosk.service), hands-free, traced."""
+    """The stall's service line (device/systemd/interpreter.service), hands-free, traced."""
     return [
         sys.executable, "-m", "interpreter", "kiosk", "--pair", "zh-en",
         "--mode", "conversation", "--input-device", input_device, "--trace",

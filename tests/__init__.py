@@ -1,1 +1,2 @@
-"""The test suite, in folders that mirror interpreter/ (bench/ for benchmarks/)."""
+"""The test suite, in folders that mirror interpreter/ (bench/ for benchmarks/, device/
+for device/)."""

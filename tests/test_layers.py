@@ -20,6 +20,7 @@ LAYERS = {
     "live": 4,
     "deals": 4,
     "kiosk": 5,
+    "doctor": 5,
     "commands": 6,
 }
 

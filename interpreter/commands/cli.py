@@ -13,6 +13,7 @@ from interpreter import __version__
 from interpreter.commands import (
     demo,
     devices,
+    doctor,
     glossary,
     kiosk,
     live,
@@ -25,7 +26,18 @@ from interpreter.commands.common import whole_number
 from interpreter.core.errors import InterpreterError
 
 # In the order `interpreter --help` lists them.
-SUBCOMMANDS = (translate, translate_text, demo, live, kiosk, devices, models, log, glossary)
+SUBCOMMANDS = (
+    translate,
+    translate_text,
+    demo,
+    live,
+    kiosk,
+    devices,
+    doctor,
+    models,
+    log,
+    glossary,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

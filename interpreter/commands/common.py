@@ -75,7 +75,8 @@ def add_live_arguments(parser: argparse.ArgumentParser, mode_help: str) -> None:
 
 
 def live_job(args: argparse.Namespace) -> LiveJob:
-    """The stall config (file, then flags over it) and the stage options."""
+    """The stall config (file, then flags over it) and the stage options; the file's
+    `asr_model` (which `interpreter doctor` writes) unless --asr-model names one."""
     from interpreter.commands.live import LiveJob
     from interpreter.live.config import StallConfig, load_config, parse_device, parse_pair
 
@@ -88,9 +89,12 @@ def live_job(args: argparse.Namespace) -> LiveJob:
         config = replace(config, input_device=parse_device(args.input_device, "--input-device"))
     if args.output_device is not None:
         config = replace(config, output_device=parse_device(args.output_device, "--output-device"))
+    stages = stage_options(args)
+    if stages.asr_model is None and config.asr_model is not None:
+        stages = replace(stages, asr_model=config.asr_model)
     return LiveJob(
         config=config,
-        stages=stage_options(args),
+        stages=stages,
         trace=args.trace,
         input_file=args.input_file,
         output_file=args.output_file,

@@ -32,6 +32,7 @@ from interpreter.kiosk.bridge import KioskBridge, StallControls
 from interpreter.kiosk.hub import EventHub
 from interpreter.kiosk.metrics import KioskMetrics
 from interpreter.kiosk.serve import DEFAULT_PORT, serve
+from interpreter.live.gpio import open_board
 from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
 
@@ -64,35 +65,38 @@ def run_kiosk(
 
     config = replace(job.live.config, mode=job.mode)
     live = replace(job.live, config=config)
-    deal_log = DealLog.open(job.log_path or default_log_path())
-    try:
-        session_id = deal_log.start_session(config.pair)
-        hub = EventHub()
-        metrics = KioskMetrics()
-        bridge = KioskBridge(hub, deal_log, session_id, metrics, warn)
-        opened = open_session(live, store, say, warn, events=bridge)
-        metrics.model_loaded(opened.used.asr, opened.load_s)
-        controls = StallControls(
-            opened.session,
-            opened.interpreter,
-            store,
-            opened.stages,
-            opened.clock,
-            session_id,
-            opened.used.voices,
-            hub,
-            warn,
-        )
-        hub.settings(controls.current_settings())
-        app = build_app(controls, hub, deal_log, metrics, lan=job.lan)
-        with serve(app, port=job.port) as server:
-            warn(f"kiosk page: {server.url}  (session {session_id}, deal log {deal_log.path})")
-            if job.lan:
-                warn(f"on the stall's network: {server.public_url} (the page shows the token)")
-            # On a recording the page stays up after it, until Ctrl-C.
-            return run_session(opened, config, warn, stop or threading.Event(), stop_at_end=False)
-    finally:
-        deal_log.close()
+    # The buttons and lights first: a wiring mistake shows before the models load.
+    with open_board(config.gpio, config.mode) as board:
+        deal_log = DealLog.open(job.log_path or default_log_path())
+        try:
+            session_id = deal_log.start_session(config.pair)
+            hub = EventHub()
+            metrics = KioskMetrics()
+            bridge = KioskBridge(hub, deal_log, session_id, metrics, warn)
+            opened = open_session(live, store, say, warn, events=board.events(bridge))
+            metrics.model_loaded(opened.used.asr, opened.load_s)
+            controls = StallControls(
+                opened.session,
+                opened.interpreter,
+                store,
+                opened.stages,
+                opened.clock,
+                session_id,
+                opened.used.voices,
+                hub,
+                warn,
+            )
+            hub.settings(controls.current_settings())
+            app = build_app(controls, hub, deal_log, metrics, lan=job.lan)
+            with serve(app, port=job.port) as server:
+                warn(f"kiosk page: {server.url}  (session {session_id}, deal log {deal_log.path})")
+                if job.lan:
+                    warn(f"on the stall's network: {server.public_url} (the page shows the token)")
+                # On a recording the page stays up after it, until Ctrl-C.
+                stop = stop or threading.Event()
+                return run_session(opened, config, warn, stop, stop_at_end=False, board=board)
+        finally:
+            deal_log.close()
 
 
 def add_parser(subcommands: Subcommands) -> None:
@@ -121,13 +125,18 @@ def default_mode(input_file: Path | None) -> Mode:
     return Mode.PUSH_TO_TALK if input_file is None else Mode.CONVERSATION
 
 
+def kiosk_job(args: argparse.Namespace) -> KioskJob:
+    """The turn taking: --mode, else the stall config's mode, else `default_mode`."""
+    live = live_job(args)
+    if args.mode:
+        mode = Mode(args.mode)
+    elif live.config.mode_given:
+        mode = live.config.mode
+    else:
+        mode = default_mode(args.input_file)
+    return KioskJob(live=live, port=args.port, lan=args.lan, log_path=args.log, mode=mode)
+
+
 def run(args: argparse.Namespace) -> int:
-    job = KioskJob(
-        live=live_job(args),
-        port=args.port,
-        lan=args.lan,
-        log_path=args.log,
-        mode=Mode(args.mode) if args.mode else default_mode(args.input_file),
-    )
-    run_kiosk(job, model_store(args))
+    run_kiosk(kiosk_job(args), model_store(args))
     return 0

@@ -29,8 +29,10 @@ from interpreter.commands.common import Subcommands, add_live_arguments, live_jo
 from interpreter.core.clock import MonotonicClock
 from interpreter.core.vocabulary import Mode, Party
 from interpreter.live.config import StallConfig
+from interpreter.live.gpio import StallBoard, open_board
 from interpreter.live.keys import KeyControl, cbreak
 from interpreter.live.options import endpointer_options, stall_options
+from interpreter.live.service_notify import ServiceNotifier
 from interpreter.live.session import LiveSession, SessionEvents
 from interpreter.live.summary import SessionSummary
 from interpreter.store import ModelStore
@@ -116,6 +118,8 @@ def open_session(
         clock,
         barge_vad=build_vad(store),
         events=events,
+        # Under systemd (device/systemd/interpreter.service): READY, the watchdog, STOPPING.
+        service=ServiceNotifier.from_environment(),
     )
     speaker = Speaker(
         config.output_device,
@@ -138,10 +142,11 @@ def run_session(
     warn: Callable[[str], None],
     stop: threading.Event,
     stop_at_end: bool = True,
+    board: StallBoard | None = None,
 ) -> SessionSummary:
-    """Keys on the terminal, Ctrl-C to stop; until then the session runs (on a
-    recording, until it is over and answered, or with `stop_at_end` False, until
-    Ctrl-C all the same)."""
+    """Keys on the terminal (and the `board`'s buttons and lights), Ctrl-C to stop;
+    until then the session runs (on a recording, until it is over and answered, or
+    with `stop_at_end` False, until Ctrl-C all the same)."""
     session = opened.session
     merchant, buyer = config.pair
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -150,6 +155,10 @@ def run_session(
         watch = RecordingEnd(files, opened, warn, stop if stop_at_end else None)
         threading.Thread(target=watch.run, args=(stop,), name="recording-end", daemon=True).start()
     try:
+        if board is not None:
+            for line in board.lines(config.mode):
+                warn(line)
+            board.start(session.presses)
         with cbreak(sys.stdin):
             back = {config.back_key: session.request_back_translation}
             back_note = f"; {config.back_key!r} puts the last translation back"
@@ -246,8 +255,10 @@ def run_live(
     def warn(line: str) -> None:
         print(line, file=err, flush=True)
 
-    opened = open_session(job, store, say, warn)
-    return run_session(opened, job.config, warn, stop or threading.Event())
+    # The buttons and lights first: a wiring mistake shows before the models load.
+    with open_board(job.config.gpio, job.config.mode) as board:
+        opened = open_session(job, store, say, warn, events=board.events())
+        return run_session(opened, job.config, warn, stop or threading.Event(), board=board)
 
 
 def add_parser(subcommands: Subcommands) -> None:

@@ -21,3 +21,7 @@ class ModelError(InterpreterError):
 
 class StoreError(InterpreterError):
     """Fetching, verifying, importing or exporting a model failed."""
+
+
+class HardwareError(InterpreterError):
+    """A part of the stall's device (a GPIO button or light) cannot be used."""

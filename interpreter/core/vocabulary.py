@@ -1,5 +1,6 @@
 """The words every folder shares: who speaks, how turns are taken, what became of a
-turn, what the screen's status strip says, which rung translated.
+turn, what the screen's status strip says, which rung translated, how a check of the
+stall device came out.
 
 Each is a `str` enum whose text is its value, in JSON, SQLite, TOML, f-strings and on
 the page (`Party.BUYER == "buyer"`, `f"{Party.BUYER}"` is `buyer`), and a misspelling
@@ -38,6 +39,15 @@ class Mode(Word):
     PUSH_TO_TALK = "push-to-talk"
 
 
+class PressStyle(Word):
+    """How a stall's push-to-talk button marks a turn."""
+
+    # Held down while the party talks; letting go ends the turn.
+    HOLD = "hold"
+    # One press starts the turn, the next ends it (a key, or a latching habit).
+    TOGGLE = "toggle"
+
+
 class Status(Word):
     """What became of a turn, as its trace, the deal log and the metrics record it."""
 
@@ -70,3 +80,13 @@ class Method(Word):
     NMT = "nmt"
     WHISPER_TRANSLATE = "whisper-translate"
     NONE = "none"
+
+
+class CheckStatus(Word):
+    """How one check of `interpreter doctor` came out."""
+
+    OK = "ok"
+    # Works, but worse than it could (slower, quieter, short of room); the fix helps.
+    WARN = "warn"
+    # Unusable until fixed: the doctor exits 1.
+    FAIL = "fail"

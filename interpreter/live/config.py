@@ -1,10 +1,13 @@
 """The stall's config file (TOML): the pair, the turn-taking mode, the devices, the
 voices and the latency budget, so an installer writes them once and the merchant only
 switches the device on. Every key is optional; command-line flags win over the file.
+`interpreter doctor` rewrites `asr_model` alone (`save_asr_model`), leaving the rest of
+the file as the installer wrote it.
 
 ```toml
 pair = "zh-en"                 # the merchant's language first
 mode = "conversation"          # or "push-to-talk"
+asr_model = "whisper-base"     # the recogniser; `interpreter doctor --config` writes it
 
 [devices]
 input = "USB Audio"            # an index or part of a name (`interpreter devices`)
@@ -21,24 +24,39 @@ back = "0"                     # the last translation put back into its speaker'
 [budget]                       # milliseconds, see interpreter/turn/budget.py
 asr_ms = 600
 total_ms = 1200
+
+[gpio]                         # buttons and lights on the GPIO header (BCM numbers)
+merchant_button = 17           # see interpreter/live/wiring.py
+buyer_button = 27
+[gpio.lights]
+listening = 5
 ```
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import sys
+import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language
 from interpreter.core.vocabulary import Mode, Party
+from interpreter.live.wiring import GpioWiring, parse_gpio
 from interpreter.turn.budget import LatencyBudget
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+
+# The top-level key naming the recognition model.
+ASR_MODEL_KEY = "asr_model"
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,13 @@ class StallConfig:
     buyer_key: str = "2"
     back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
+    gpio: GpioWiring = field(default_factory=GpioWiring)
+    # Whether the file said the mode: the kiosk's own default (push-to-talk, the page's
+    # buttons) gives way only to a mode someone chose.
+    mode_given: bool = field(default=False, compare=False)
+    # The Whisper model to recognise with (a store name); None: the most accurate
+    # installed one that knows both languages (turn/stages.py, ASR_PREFERENCE).
+    asr_model: str | None = None
 
     def __post_init__(self) -> None:
         # A mode given as its text (a flag, a test) is kept as the Mode it names.
@@ -96,7 +121,7 @@ def load_config(path: Path) -> StallConfig:
 
 
 def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
-    known = {"pair", "mode", "devices", "voices", "keys", "budget"}
+    known = {"pair", "mode", ASR_MODEL_KEY, "devices", "voices", "keys", "budget", "gpio"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
@@ -107,6 +132,12 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
     if "pair" in data:
         pair = parse_pair(str(data["pair"]), f"{name}: pair")
     mode = _mode(data.get("mode", config.mode.value), name)
+    asr_model = data.get(ASR_MODEL_KEY)
+    if asr_model is not None and (not isinstance(asr_model, str) or not asr_model.strip()):
+        raise InputError(
+            f'{name}: {ASR_MODEL_KEY} must be a model name such as "whisper-base", '
+            f"not {asr_model!r}"
+        )
     devices = _table(data, "devices", name, {"input", "output"})
     voices = _table(data, "voices", name, None)
     for code, voice in voices.items():
@@ -138,6 +169,9 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         buyer_key=buyer_key,
         back_key=back_key,
         budget=budget,
+        gpio=parse_gpio(data.get("gpio", {}), name),
+        mode_given="mode" in data,
+        asr_model=asr_model.strip() if asr_model else None,
     )
 
 
@@ -160,3 +194,108 @@ def _table(data: dict, key: str, name: str, allowed: set[str] | None) -> dict:
                 f"{name}: unknown key {key}.{unknown[0]}; the keys are {', '.join(sorted(allowed))}"
             )
     return table
+
+
+# A model name as the catalog spells one: written between quotes with no escaping.
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_TABLE_HEADER = re.compile(r"^\s*\[")
+_KEY_LINE = re.compile(r"^\s*[A-Za-z0-9_\"'-]+\s*=")
+# `asr_model = "whisper-tiny"  # a comment`: the value alone is replaced.
+_ASR_MODEL_LINE = re.compile(
+    rf"^(\s*{ASR_MODEL_KEY}\s*=\s*)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\s]*)(.*)$", re.DOTALL
+)
+
+
+def with_asr_model(text: str, model: str) -> str:
+    """The config text with its top-level `asr_model` set to `model`: that one value
+    replaced where the key is, else one line added after the last top-level key (or
+    at the top); every other line, comment and blank line kept as it was."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    header = next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), len(lines))
+    for index, line in enumerate(lines[:header]):
+        found = _ASR_MODEL_LINE.match(line)
+        if found:
+            lines[index] = f'{found.group(1)}"{model}"{found.group(3)}'
+            return "".join(lines)
+    keys = [i for i, line in enumerate(lines[:header]) if _KEY_LINE.match(line)]
+    if keys:
+        at = keys[-1] + 1
+    else:
+        # After a comment block that heads the file and is set apart by a blank line;
+        # a comment right above a table belongs to that table.
+        lead = 0
+        while lead < header and lines[lead].lstrip().startswith("#"):
+            lead += 1
+        at = lead if 0 < lead < header and not lines[lead].strip() else 0
+    if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
+        lines[at - 1] += newline
+    lines.insert(at, f'{ASR_MODEL_KEY} = "{model}"{newline}')
+    return "".join(lines)
+
+
+def save_asr_model(path: Path, model: str) -> None:
+    """Set `asr_model` in the stall config file at `path` (made if it does not exist).
+
+    The new text must parse to what the old one said with only that key changed, or
+    nothing is written; it goes to a temporary file beside the config that is then
+    renamed over it, so the file is the old one or the whole new one, never half
+    written, even if the power goes."""
+    if not _MODEL_NAME.match(model):
+        raise InputError(f"{model!r} is not a model name; see `interpreter models list`")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read config file {str(path)!r} ({error})") from None
+    try:
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(
+            f"config file {str(path)!r} is not valid TOML ({error}); fix it, then run again"
+        ) from None
+    updated = with_asr_model(text, model)
+    try:
+        after = tomllib.loads(updated)
+    except tomllib.TOMLDecodeError:
+        after = None
+    if after != {**before, ASR_MODEL_KEY: model}:
+        raise InputError(
+            f"cannot set {ASR_MODEL_KEY} in {str(path)!r} without touching its other keys; "
+            f'write {ASR_MODEL_KEY} = "{model}" at its top by hand'
+        )
+    config_from_dict(after, str(path))
+    _replace_file(path, updated)
+
+
+def _replace_file(path: Path, text: str) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    fix = "make its folder writable, or give another file with --config"
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise InputError(
+            f"cannot write config file {str(path)!r} ({error.strerror or error}); {fix}"
+        ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise InputError(
+            f"cannot write config file {str(path)!r} ({error.strerror or error}); {fix}"
+        ) from None
+    # The rename itself survives a power cut once the folder is on disk too.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

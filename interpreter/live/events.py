@@ -52,3 +52,27 @@ class Press:
     party: Party
     down: bool = True
     toggle: bool = False
+
+
+class EventFanOut(SessionEvents):
+    """Several listeners to one session, each told every event in turn (the kiosk's
+    bridge and the stall's state lights)."""
+
+    def __init__(self, *listeners: SessionEvents) -> None:
+        self._listeners = listeners
+
+    def status(self, state: State, last_latency_ms: float | None = None) -> None:
+        for listener in self._listeners:
+            listener.status(state, last_latency_ms)
+
+    def partial(self, party: Party | None, language: str | None, text: str) -> None:
+        for listener in self._listeners:
+            listener.partial(party, language, text)
+
+    def finished(self, turn: Turn, party: Party | None, trace: TurnTrace) -> None:
+        for listener in self._listeners:
+            listener.finished(turn, party, trace)
+
+    def reported(self, trace: TurnTrace, audio_overflows: int) -> None:
+        for listener in self._listeners:
+            listener.reported(trace, audio_overflows)

@@ -129,9 +129,12 @@ class Listener:
         events: SessionEvents,
         clock: Clock,
         stop: threading.Event,
+        heartbeat: Callable[[], None] | None = None,
     ) -> None:
         """`hand_on`: takes each utterance to the worker; `interrupt`: stops the
-        playback (a press); `barged_in`: a party talks over the device."""
+        playback (a press); `barged_in`: a party talks over the device; `heartbeat`:
+        called with each frame taken from the microphone (it feeds the service's
+        watchdog, so a stuck listener or a silent microphone starves it)."""
         self._options = options
         self._policy = policy
         self._microphone = microphone
@@ -144,6 +147,7 @@ class Listener:
         self._events = events
         self._clock = clock
         self._stop = stop
+        self._heartbeat = heartbeat or (lambda: None)
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
 
     def submit(
@@ -180,6 +184,7 @@ class Listener:
                 frame = self._microphone.frames.get(timeout=0.05)
             except queue.Empty:
                 continue
+            self._heartbeat()
             if ptt is not None:
                 finished = ptt.push(frame)
                 for utterance in finished:  # a turn cut at the maximum length goes on

@@ -18,7 +18,8 @@ Five threads joined by bounded queues, each with one job:
 
 `Playback` (playback.py) keeps the turns between the worker and the speaker and
 reports each once its first audio is out; `LiveSession` owns the threads and wires
-the parts together.
+the parts together. Under systemd it says when it listens and when it stops, and the
+listener feeds the service's watchdog with each frame it takes (service_notify.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from interpreter.live.parties import Parties, PlaybackGate
 from interpreter.live.playback import Playback, Speaker
 from interpreter.live.reader import Reader
 from interpreter.live.reading import ReadingPolicy
+from interpreter.live.service_notify import ServiceNotifier, Watchdog
 from interpreter.live.summary import SessionSummary
 from interpreter.live.worker import Worker
 from interpreter.turn.pipeline import Interpreter
@@ -66,10 +68,15 @@ class LiveSession:
         clock: Clock | None = None,
         barge_vad: SpeechProbability | None = None,
         events: SessionEvents | None = None,
+        service: ServiceNotifier | None = None,
     ) -> None:
+        """`service`: the service manager to tell when the session listens and stops,
+        and whose watchdog the listener feeds (None: no one, as outside systemd)."""
         events = events or SessionEvents()
         clock = clock or MonotonicClock()
         policy = ReadingPolicy.of(options)
+        self._service = service or ServiceNotifier()
+        self.watchdog = Watchdog(self._service, clock)
         self._microphone = microphone
         self._speaker: SessionSpeaker | None = None
         # How turns are taken (the endpointer's, or a button's), for the whole session.
@@ -109,6 +116,7 @@ class LiveSession:
             events,
             clock,
             self._stop,
+            heartbeat=self.watchdog.beat,
         )
         self.presses = self.listener.presses
 
@@ -168,6 +176,8 @@ class LiveSession:
         self._microphone.start()
         if self._speaker is not None:
             self._speaker.start()
+        # The devices are open: ready, before the listener's first frame feeds the watchdog.
+        self._service.ready("listening")
         for worker in workers:
             worker.start()
         try:
@@ -180,6 +190,7 @@ class LiveSession:
                     break
                 self._stop.wait(0.1)
         finally:
+            self._service.stopping()
             self._stop.set()
             for worker in workers:
                 worker.join(timeout=30.0)

@@ -27,6 +27,7 @@ from interpreter.core.text import printable
 from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
 from interpreter.core.vocabulary import Mode, Party, State, Status
 from interpreter.live.events import PairChange, SessionEvents
+from interpreter.live.heap import HeapTrimmer
 from interpreter.live.options import LiveOptions
 from interpreter.live.parties import Parties
 from interpreter.live.playback import Playback
@@ -68,7 +69,9 @@ class Worker:
         events: SessionEvents,
         out: Callable[[str], None],
         stop: threading.Event,
+        heap: HeapTrimmer | None = None,
     ) -> None:
+        """`heap`: gives back the memory a turn freed, once no other turn waits."""
         self._interpreter = interpreter
         self._mode = options.mode
         self._parties = options.parties
@@ -79,6 +82,7 @@ class Worker:
         self._events = events
         self._out = out
         self._stop = stop
+        self.heap = heap or HeapTrimmer()
         self.ladder = BudgetLadder(
             options.budget, has_smaller_model=interpreter.smaller_transcriber is not None
         )
@@ -183,6 +187,8 @@ class Worker:
                     self._interpreter.prepare(transcript, self._directions, job.utterance)
                 continue
             self.handle(job)
+            if self.jobs.empty():
+                self.heap.trim()
 
     def apply_change(self) -> None:
         with self._lock:

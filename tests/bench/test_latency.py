@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.models, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.realtime
 @needs_espeak
 @pytest.mark.skipif(not baker_available(), reason=f"no natural Mandarin voice at {baker_folder()}")
 def test_the_benchmark_writes_results_and_a_plot(model_store, tmp_path) -> None:
@@ -220,6 +221,7 @@ def test_whatever_the_session_did_not_speak_after_the_voice_stopped_is_a_miss() 
     assert unheard.utterances == 0
 
 
+@pytest.mark.realtime
 @needs_espeak
 def test_ours_is_the_live_session_hearing_real_recordings(
     model_store, tiny_translator_dir, joe_voice

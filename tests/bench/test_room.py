@@ -82,6 +82,7 @@ def test_a_count_that_cannot_be_run_is_refused_in_one_line(flag, value, capsys) 
 
 
 @pytest.mark.models
+@pytest.mark.realtime
 @needs_espeak
 @pytest.mark.skipif(bool(MISSING), reason=f"the room needs: apt-get install {' '.join(MISSING)}")
 @pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2")

@@ -33,6 +33,7 @@ expect = sync_api.expect
 
 pytestmark = [
     pytest.mark.models,
+    pytest.mark.realtime,
     needs_espeak,
     pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium"),

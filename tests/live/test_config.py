@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from interpreter.core.errors import InputError
-from interpreter.live.config import StallConfig, load_config, parse_pair
+from interpreter.live.config import (
+    StallConfig,
+    load_config,
+    parse_pair,
+    save_asr_model,
+    with_asr_model,
+)
 
 STALL = """
 pair = "zh-en"
@@ -96,3 +102,107 @@ def test_the_stall_config_chooses_each_language_voice(model_store) -> None:
     missing = StageOptions(voices={"en": "piper-en_US-lessac-medium"})
     with pytest.raises(ModelError, match="fetch piper-en_US-lessac-medium"):
         build_synthesizer(model_store, pair, missing, clock)
+
+
+def test_the_config_names_the_recognition_model(tmp_path) -> None:
+    path = tmp_path / "stall.toml"
+    path.write_text('asr_model = "whisper-tiny"\n' + STALL)
+    assert load_config(path).asr_model == "whisper-tiny"
+    path.write_text(STALL)
+    assert load_config(path).asr_model is None
+    path.write_text("asr_model = 3\n")
+    with pytest.raises(InputError, match="asr_model must be a model name"):
+        load_config(path)
+
+
+def test_the_config_model_is_used_unless_a_flag_names_another(tmp_path) -> None:
+    from interpreter.commands.cli import build_parser
+    from interpreter.commands.common import live_job
+
+    path = tmp_path / "stall.toml"
+    path.write_text('asr_model = "whisper-tiny"\n')
+    parser = build_parser()
+    assert live_job(parser.parse_args(["live", "--config", str(path)])).stages.asr_model == (
+        "whisper-tiny"
+    )
+    flagged = parser.parse_args(["live", "--config", str(path), "--asr-model", "whisper-base"])
+    assert live_job(flagged).stages.asr_model == "whisper-base"
+
+
+# An installer's file: comments, blank lines, a key already set, tables after.
+HAND_WRITTEN = """# Li's stall, set up 2026-12-01
+pair = "zh-en"   # merchant first
+asr_model = 'whisper-small'   # too slow on the Pi?
+mode = "push-to-talk"
+
+# the USB card under the counter
+[devices]
+input = "USB Audio"
+
+[budget]
+asr_ms = 500
+"""
+
+
+def test_only_the_model_value_changes_and_every_comment_stays() -> None:
+    updated = with_asr_model(HAND_WRITTEN, "whisper-base")
+    assert updated == HAND_WRITTEN.replace(
+        "asr_model = 'whisper-small'   # too slow", 'asr_model = "whisper-base"   # too slow'
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", 'asr_model = "whisper-base"\n'),
+        (
+            'pair = "zh-en"\n\n[budget]\nasr_ms = 500\n',
+            'pair = "zh-en"\nasr_model = "whisper-base"\n\n[budget]\nasr_ms = 500\n',
+        ),
+        (  # a comment right above a table stays with its table
+            "# the card\n[devices]\ninput = 2\n",
+            'asr_model = "whisper-base"\n# the card\n[devices]\ninput = 2\n',
+        ),
+        (  # the file's own heading stays first
+            "# Li's stall\n\n[devices]\ninput = 2\n",
+            '# Li\'s stall\nasr_model = "whisper-base"\n\n[devices]\ninput = 2\n',
+        ),
+        ('pair = "zh-en"', 'pair = "zh-en"\nasr_model = "whisper-base"\n'),  # no last newline
+        ('pair = "zh-en"\r\n', 'pair = "zh-en"\r\nasr_model = "whisper-base"\r\n'),
+    ],
+)
+def test_a_missing_model_key_is_added_among_the_top_level_keys(before, after) -> None:
+    assert with_asr_model(before, "whisper-base") == after
+
+
+def test_saving_the_model_rewrites_the_file_whole_and_leaves_nothing_beside_it(
+    tmp_path,
+) -> None:
+    path = tmp_path / "stall.toml"
+    path.write_text(HAND_WRITTEN)
+    path.chmod(0o640)
+    save_asr_model(path, "whisper-base")
+    assert load_config(path).asr_model == "whisper-base"
+    assert load_config(path).budget.asr_ms == 500 and "# Li's stall" in path.read_text()
+    assert oct(path.stat().st_mode & 0o777) == oct(0o640)
+    assert [p.name for p in tmp_path.iterdir()] == ["stall.toml"]
+    new = tmp_path / "new.toml"
+    save_asr_model(new, "whisper-tiny")
+    assert new.read_text() == 'asr_model = "whisper-tiny"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("pair = ", "is not valid TOML"),
+        ('[models]\nasr = "x"\n', "unknown key 'models'"),  # the result must still load
+        ('"asr_model" = "whisper-small"\n', "without touching its other keys"),
+    ],
+)
+def test_a_file_that_cannot_take_the_model_is_left_as_it_was(tmp_path, text, message) -> None:
+    path = tmp_path / "stall.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        save_asr_model(path, "whisper-base")
+    assert path.read_text() == text
+    assert [p.name for p in tmp_path.iterdir()] == ["stall.toml"]

@@ -28,7 +28,7 @@ from interpreter.turn.pipeline import Directions
 from interpreter.turn.stages import StageOptions, build_endpointer, build_interpreter, build_vad
 from tests.conftest import needs_espeak, speech
 
-pytestmark = [pytest.mark.models, needs_espeak]
+pytestmark = [pytest.mark.models, pytest.mark.realtime, needs_espeak]
 
 FRAME = 512
 

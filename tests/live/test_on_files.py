@@ -23,7 +23,7 @@ from interpreter.audio.files import ASR_SAMPLE_RATE, read_recording, write_wav
 from interpreter.tts.synthesizer import EspeakVoice, PiperVoiceModel
 from tests.conftest import needs_espeak, speech
 
-pytestmark = [pytest.mark.models, needs_espeak]
+pytestmark = [pytest.mark.models, pytest.mark.realtime, needs_espeak]
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from tests.conftest import needs_espeak, speech
 
 pytestmark = [
     pytest.mark.models,
+    pytest.mark.realtime,
     needs_espeak,
     pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2"),
 ]

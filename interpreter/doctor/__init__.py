@@ -1,0 +1,1 @@
+"""`interpreter doctor`: the device's checks, and the self-benchmark that picks Whisper."""

@@ -1,0 +1,1 @@
+"""The stall device's provisioning (device/): setup.sh and the scripts its services run."""
