@@ -50,18 +50,22 @@ from benchmarks.common.results import RESULTS_DIR, result_path, write_json
 from benchmarks.fidelity_set import FidelityItem, Split, load_set
 from benchmarks.fidelity_verdict import Fidelity, Verdict, heard_problems, judge
 from benchmarks.noise import babble, breathing, music, pink_noise, white_noise
+from benchmarks.paraphrase_cover import SETS, coverage, load_meanings
+from benchmarks.paraphrase_cover import measure as measure_cover
 from benchmarks.replay import speak
 from benchmarks.zhbaker import BakerVoice
 from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import Endpointer, SileroVad, split_utterances
 from interpreter.core.types import Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Method
+from interpreter.core.vocabulary import Doubt, Method
 from interpreter.store import ModelStore
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.nmt import NmtModel
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.translate.random_models import RandomModelShape, build_random_translator
 from interpreter.tts.synthesizer import PiperVoiceModel, Voice
+from interpreter.turn.doubt import DoubtCheck, number_probabilities
+from interpreter.turn.stages import StageOptions
 
 CHINESE_VOICE = "zh-baker (natural test voice)"
 LANGUAGES = ("zh", "en")
@@ -145,6 +149,10 @@ class Row:
     heard: Transcript | None = None
     # What the transcript alone got wrong (empty: heard right).
     heard_problems: tuple[str, ...] = ()
+    # Whether the product would have asked again instead of speaking (turn/doubt.py),
+    # and the lowest probability Whisper gave a piece of a number (None: no number).
+    doubt: Doubt = Doubt.NONE
+    number_probability: float | None = None
 
     def outcome(self, ladder: str) -> Outcome:
         return next(o for o in self.outcomes if o.ladder == ladder)
@@ -162,6 +170,10 @@ class Row:
                 "heard_language": self.heard.language,
                 "heard_right": not self.heard_problems,
                 "heard_detail": "; ".join(self.heard_problems),
+                "doubt": self.doubt.value,
+                "number_probability": (
+                    None if self.number_probability is None else round(self.number_probability, 3)
+                ),
             }
         for outcome in self.outcomes:
             row[outcome.ladder] = {
@@ -215,13 +227,21 @@ def measure_speech(
     whisper: Transcriber,
     voices: dict[str, Voice],
     log: Callable[[str], None],
+    doubt: DoubtCheck | None = None,
 ) -> list[Row]:
-    """Each item spoken, heard and translated, judged per ladder."""
+    """Each item spoken, heard and translated, judged per ladder; with `doubt`, also
+    whether the product would have asked for the number again."""
     rows = []
     for index, item in enumerate(items):
         transcript, utterance = hear(index, speak(voices[item.language], item.text), whisper)
         outcomes = tuple(outcome(ladder, item, transcript, utterance) for ladder in ladders)
-        rows.append(Row(item, outcomes, transcript, heard_problems(item.amounts, transcript)))
+        problems = heard_problems(item.amounts, transcript)
+        judged, lowest = Doubt.NONE, None
+        if doubt is not None:
+            judged = doubt.of(transcript)
+            found = number_probabilities(transcript.heard, transcript.language, doubt.finder)
+            lowest = min(found) if found else None
+        rows.append(Row(item, outcomes, transcript, problems, judged, lowest))
         if (index + 1) % 20 == 0:
             log(f"  {index + 1}/{len(items)} spoken and heard")
     return rows
@@ -249,6 +269,24 @@ def count(rows: list[Row], ladder: str) -> Tally:
             **{fidelity.value: verdicts[fidelity] for fidelity in Fidelity},
         }
     return tally
+
+
+def asked_again(rows: list[Row]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per split and language: items whose transcript got an amount wrong, how many of
+    those the product would have asked again for instead of speaking, and how many
+    heard right it would have asked again for all the same (the price of caution)."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for (split, language), own in by_split_and_language(rows).items():
+        wrong = [r for r in own if r.heard_problems]
+        right = [r for r in own if not r.heard_problems]
+        counts.setdefault(split, {})[language] = {
+            "heard_wrong": len(wrong),
+            "heard_wrong_asked_again": sum(r.doubt is Doubt.NUMBER for r in wrong),
+            "heard_wrong_unsure_words": sum(r.doubt is Doubt.WORDS for r in wrong),
+            "heard_right": len(right),
+            "heard_right_asked_again": sum(r.doubt is not Doubt.NONE for r in right),
+        }
+    return counts
 
 
 def heard_right(rows: list[Row]) -> dict[str, dict[str, str]]:
@@ -281,7 +319,10 @@ def table(
 
 
 def measure_noise(
-    whisper: Transcriber, english_voice: PiperVoiceModel, log: Callable[[str], None]
+    whisper: Transcriber,
+    english_voice: PiperVoiceModel,
+    log: Callable[[str], None],
+    doubt: DoubtCheck | None = None,
 ) -> dict:
     parts = []
     false_transcripts = []
@@ -298,9 +339,16 @@ def measure_noise(
         else:
             samples = babble(seconds, level, english_voice, seed=index)
         utterances = split_utterances(samples, Endpointer(SileroVad()))
-        texts = [whisper.transcribe(u, ("zh", "en")).text for u in utterances]
-        invented = [t for t in texts if t]
-        false_transcripts += [{"noise": name, "text": t} for t in invented]
+        heard = [whisper.transcribe(u, ("zh", "en")) for u in utterances]
+        invented = [t for t in heard if t.text]
+        false_transcripts += [
+            {
+                "noise": name,
+                "text": t.text,
+                "doubt": (Doubt.NONE if doubt is None else doubt.of(t)).value,
+            }
+            for t in invented
+        ]
         parts.append(
             {
                 "noise": name,
@@ -314,6 +362,8 @@ def measure_noise(
     return {
         "minutes": round(total_s / 60.0, 1),
         "false_transcripts": len(false_transcripts),
+        # Those the product would have spoken (the rest are shown, asked again).
+        "false_transcripts_spoken": sum(t["doubt"] == Doubt.NONE for t in false_transcripts),
         "by_noise": parts,
         "texts": false_transcripts,
     }
@@ -343,17 +393,24 @@ def run(
         text_rows = measure_text(items, ladders)
         log(f"speech: speaking and hearing {len(items)} sentences ...")
         voices: dict[str, Voice] = {"zh": chinese, "en": english}
-        speech_rows = measure_speech(items, ladders, whisper, voices, log)
+        doubt = DoubtCheck(ladders[0].chain.guard.finder, StageOptions().doubt)
+        speech_rows = measure_speech(items, ladders, whisper, voices, log, doubt)
     tallies = {
         measure: {ladder.name: count(rows, ladder.name) for ladder in ladders}
         for measure, rows in (("text", text_rows), ("speech", speech_rows))
     }
     heard = heard_right(speech_rows)
     summary: dict[str, object] = {**tallies, "speech_heard_right": heard}
+    summary["speech_asked_again"] = asked_again(speech_rows)
+    log("phrasebook: the paraphrase set ...")
+    book = ladders[0].chain
+    meanings = [m for part in SETS for m in load_meanings(part)]
+    book_coverage = coverage(measure_cover(meanings, book))
+    summary["phrasebook_coverage"] = book_coverage
     noise_report = None
     if noise:
         log("noise: ten minutes with nobody at the counter ...")
-        noise_report = measure_noise(whisper, english, log)
+        noise_report = measure_noise(whisper, english, log, doubt)
         summary["noise_minutes"] = noise_report["minutes"]
         summary["noise_false_transcripts"] = noise_report["false_transcripts"]
     summary["peak_rss_mb"] = peak_rss_mb()
@@ -380,9 +437,23 @@ def run(
     for part in Split:
         if split in (part.value, "all"):
             log(table(part.value, tallies, heard))
+    for name, languages in asked_again(speech_rows).items():
+        for language, c in languages.items():
+            log(
+                f"{name} {language}: {c['heard_wrong']} heard with a wrong amount, "
+                f"{c['heard_wrong_asked_again']} of them asked again (number), "
+                f"{c['heard_wrong_unsure_words']} shown unsure; "
+                f"{c['heard_right_asked_again']} of {c['heard_right']} heard right asked again"
+            )
+    for name, figures in book_coverage.items():
+        log(
+            f"phrasebook {name}: {figures['whole']} of {figures['said']} paraphrases "
+            f"translated whole ({figures['coverage_pct']}%)"
+        )
     if noise_report is not None:
         false, minutes = noise_report["false_transcripts"], noise_report["minutes"]
-        log(f"noise: {false} false transcripts in {minutes} min")
+        spoken = noise_report["false_transcripts_spoken"]
+        log(f"noise: {false} false transcripts in {minutes} min, {spoken} of them spoken")
     log(f"written to {path}")
     return path
 

@@ -163,7 +163,7 @@ class OursPipeline:
             chain,
             synthesizer,
             self.clock,
-            min_speak_confidence=stages.min_speak_confidence,
+            doubt=stages.doubt,
         )
         # Warmed as interpreter.turn.stages.build_interpreter warms its stages.
         self.interpreter.warm_up()

@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass, replace
 
 from interpreter.core.languages import LANGUAGES, scripts_of
+from interpreter.core.types import Heard
 
 # Whisper's input window, seconds: the most audio one encoder pass reads.
 WINDOW_S = 30.0
@@ -25,6 +26,8 @@ class Decoded:
     window_s: float = WINDOW_S
     tokens: tuple[int, ...] = ()
     language: str = ""
+    # Piece by piece with the probability of each, when asked for (Whisper.decode).
+    heard: tuple[Heard, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from interpreter.core.chinese import SimplifiedChinese
 from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.compute import resolve_device
 from interpreter.core.errors import ModelError
-from interpreter.core.types import Transcript, Utterance
+from interpreter.core.types import Heard, Transcript, Utterance
 
 if TYPE_CHECKING:
     from ctranslate2 import StorageView
@@ -325,7 +325,12 @@ class Transcriber:
         """A decode as the utterance's transcript: its text cleaned, its confidence."""
         text = self._clean(decoded, decoded.language)
         confidence = math.exp(decoded.avg_logprob)
-        return self._transcript(utterance, text, decoded.language, confidence, decoded.window_s)
+        heard = decoded.heard if text else ()
+        if decoded.language == "zh":
+            heard = tuple(Heard(self._simplified.convert(h.text), h.probability) for h in heard)
+        return self._transcript(
+            utterance, text, decoded.language, confidence, decoded.window_s, heard
+        )
 
     def _transcript(
         self,
@@ -334,6 +339,7 @@ class Transcriber:
         language: str,
         confidence: float,
         window_s: float = WINDOW_S,
+        heard: tuple[Heard, ...] = (),
     ) -> Transcript:
         return Transcript(
             utterance_id=utterance.id,
@@ -342,6 +348,7 @@ class Transcriber:
             confidence=round(confidence, 3),
             t_done_s=self._clock.now(),
             encoder_window_s=window_s,
+            heard=heard,
         )
 
     def _pick_language(self, encoded: StorageView, languages: tuple[str, ...]) -> tuple[str, float]:
@@ -363,6 +370,8 @@ class Transcriber:
         beam_size: int | None = None,
         short: bool = False,
     ) -> Decoded:
+        """Every reading measures each piece's probability (any draft may become the
+        transcript, and a number in it is spoken only when heard clearly)."""
         options = self.options
         context = self._context(language) if self._context and task == "transcribe" else ""
         # Short: about as many tokens as fast speech has (8 a second), not the options'
@@ -378,6 +387,7 @@ class Transcriber:
             beam_size=beam_size or options.beam_size,
             prefix=prefix,
             context=context,
+            measure=task == "transcribe",
         )
 
     def _clean(self, decoded: Decoded, language: str) -> str:

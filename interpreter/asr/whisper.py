@@ -18,6 +18,7 @@ import numpy as np
 from interpreter.asr.readings import WINDOW_S, Decoded
 from interpreter.core.compute import resolve_compute_type
 from interpreter.core.errors import InterpreterError, ModelError
+from interpreter.core.types import Heard
 
 if TYPE_CHECKING:
     from ctranslate2 import StorageView
@@ -107,9 +108,12 @@ class Whisper:
         beam_size: int,
         prefix: tuple[int, ...] = (),
         context: str = "",
+        measure: bool = False,
     ) -> Decoded:
         """One decode of `encoded` in `language`: the `prefix` tokens forced, at most
-        `new_tokens` (or the prefix and four more), after `context` as earlier text."""
+        `new_tokens` (or the prefix and four more), after `context` as earlier text.
+        `measure`: also the probability of each piece of what was generated (about 7%
+        more time on two cores: the decoder's scores over the vocabulary are kept)."""
         prompt = self._prompt(language, task, context)
         max_length = min(len(prompt) + max(new_tokens, len(prefix) + 4), 448)
         result = self._model.generate(
@@ -123,6 +127,7 @@ class Whisper:
             suppress_tokens=list(self._suppress),
             repetition_penalty=1.0,
             no_repeat_ngram_size=0,
+            return_logits_vocab=measure,
         )[0]
         # CTranslate2 returns a forced prefix as part of the result.
         tokens = [t for t in result.sequences_ids[0] if t < self._eot_id]
@@ -143,7 +148,30 @@ class Whisper:
             window_s=window_s,
             tokens=tuple(tokens),
             language=language,
+            heard=self._heard(result.sequences_ids[0], result.logits[0]) if measure else (),
         )
+
+    def _heard(self, sequence: list[int], logits: list[StorageView]) -> tuple[Heard, ...]:
+        """The text tokens of `sequence` as pieces of whole characters, each with the
+        lowest probability of its tokens. CTranslate2 gives a row of scores per
+        position of the sequence, a forced prefix's included (the probability the model
+        gives the forced token)."""
+        measured: list[tuple[int, float]] = []
+        for token, row in zip(sequence, logits, strict=False):
+            if token >= self._eot_id:
+                continue
+            scores = np.asarray(row, dtype=np.float32).ravel()
+            weights = np.exp(scores - float(scores.max()), dtype=np.float64)
+            measured.append((token, float(weights[token] / weights.sum())))
+        pieces: list[Heard] = []
+        start = 0
+        for end in range(1, len(measured) + 1):
+            text = self._tokenizer.decode([token for token, _ in measured[start:end]])
+            if text.endswith("\ufffd") and end < len(measured):
+                continue  # a character's bytes run on into the next token
+            pieces.append(Heard(text, min(p for _, p in measured[start:end])))
+            start = end
+        return tuple(pieces)
 
     def warm_up(self, windows_s: Iterable[float]) -> None:
         """Run the encoder and a few decoder steps once on each window, so the first

@@ -46,6 +46,16 @@ class Utterance:
 
 
 @dataclass(frozen=True)
+class Heard:
+    """A piece of a reading as Whisper wrote it (whole characters: a Chinese character
+    may take several tokens) and the probability it gave that piece, the lowest of its
+    tokens'."""
+
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
 class Transcript:
     utterance_id: int
     text: str
@@ -56,6 +66,11 @@ class Transcript:
     # first reading looked degenerate and was decoded again (30 s, the default, when
     # nothing was encoded: audio too quiet to be speech).
     encoder_window_s: float = 30.0
+    # The reading piece by piece with Whisper's probabilities, when it was measured
+    # (the final reading; never a draft's): what says whether a number was heard
+    # clearly enough to speak (turn/doubt.py). Its text may differ from `text`,
+    # which is cleaned.
+    heard: tuple[Heard, ...] = ()
 
 
 @dataclass(frozen=True)

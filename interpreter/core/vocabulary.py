@@ -1,6 +1,6 @@
 """The words every folder shares: who speaks, how turns are taken, what became of a
-turn, what the screen's status strip says, which rung translated, how a check of the
-stall device came out.
+turn, why a turn was not spoken, what the screen's status strip says, which rung
+translated, how a check of the stall device came out.
 
 Each is a `str` enum whose text is its value, in JSON, SQLite, TOML, f-strings and on
 the page (`Party.BUYER == "buyer"`, `f"{Party.BUYER}"` is `buyer`), and a misspelling
@@ -71,6 +71,18 @@ class State(Word):
     HEARING = "hearing"
     THINKING = "thinking"
     SPEAKING = "speaking"
+
+
+class Doubt(Word):
+    """Why a turn is shown for both parties to confirm instead of spoken."""
+
+    # Heard clearly enough to speak.
+    NONE = "none"
+    # Recognition was unsure of the words as a whole.
+    WORDS = "words"
+    # A number was heard with a digit Whisper doubted, or the turn was only a run of
+    # digits: a wrong price spoken aloud is a wrong deal, so the number is asked again.
+    NUMBER = "number"
 
 
 class Method(Word):

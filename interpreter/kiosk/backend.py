@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.core.vocabulary import Doubt, Mode, Party, State
 from interpreter.deals.records import LoggedTurn
 
 
@@ -42,7 +42,7 @@ class KioskEvents(Protocol):
 
     def partial(self, party: Party | None, language: str, text: str) -> None: ...
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
+    def turn(self, turn: LoggedTurn, doubt: Doubt = Doubt.NONE, saved: bool = True) -> None:
         """A finished turn, already in the deal log; with `saved` False, one the log
         could not write (its disk full), shown all the same, marked not saved. Its
         `turn_number` is then the number the log's next turn will have."""

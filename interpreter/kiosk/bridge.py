@@ -98,7 +98,7 @@ class KioskBridge(SessionEvents):
             self._unsaved_run += 1
             self._metrics.turn_not_saved()
             self._warn(_not_saved_line(logged, problem))
-            self._hub.turn(logged, unsure=turn.unsure, saved=False)
+            self._hub.turn(logged, doubt=turn.doubt, saved=False)
             return
         self._next_number += 1
         if self._unsaved_run:
@@ -107,7 +107,7 @@ class KioskBridge(SessionEvents):
                 f"{self._unsaved_run} turn(s) before this one were not saved"
             )
             self._unsaved_run = 0
-        self._hub.turn(logged, unsure=turn.unsure)
+        self._hub.turn(logged, doubt=turn.doubt)
 
     def reported(self, trace: TurnTrace, audio_overflows: int) -> None:
         asr_ms = max(0.0, trace.asr_done_ms - trace.endpoint_ms)

@@ -41,7 +41,7 @@ from dataclasses import asdict
 from typing import TypeVar
 
 from interpreter.core.languages import LANGUAGES
-from interpreter.core.vocabulary import Party, State
+from interpreter.core.vocabulary import Doubt, Party, State
 from interpreter.deals.records import LoggedTurn
 from interpreter.kiosk.backend import StallSettings
 
@@ -58,7 +58,7 @@ _T = TypeVar("_T")
 
 
 def turn_message(
-    turn: LoggedTurn, unsure: bool = False, unsaved: int | None = None
+    turn: LoggedTurn, doubt: Doubt = Doubt.NONE, unsaved: int | None = None
 ) -> dict[str, object]:
     """A turn as the page receives it (inside a `turn` or `history` event): a logged
     one, or with `unsaved` (its count among the session's turns the log could not
@@ -66,7 +66,8 @@ def turn_message(
     data = asdict(turn)
     data["numbers"] = list(turn.numbers)
     data["numbers_said"] = list(turn.numbers_said)
-    data["unsure"] = bool(unsure)
+    data["unsure"] = doubt is not Doubt.NONE
+    data["doubt"] = doubt
     data["saved"] = unsaved is None
     if unsaved is not None:
         data["unsaved"] = int(unsaved)
@@ -169,7 +170,7 @@ class EventHub:
         }
         self._settings: dict[str, object] | None = None
         self._partial: dict[str, object] | None = None
-        self._unsure: OrderedDict[str, set[int]] = OrderedDict()
+        self._doubts: OrderedDict[str, dict[int, Doubt]] = OrderedDict()
         self._unsaved: OrderedDict[str, _Unsaved] = OrderedDict()
 
     # -- the server's side ------------------------------------------------------------
@@ -210,10 +211,10 @@ class EventHub:
             found = [self._settings, dict(self._status), self._partial]
         return [dict(message) for message in found if message is not None]
 
-    def unsure_turns(self, session_id: str) -> frozenset[int]:
-        """Numbers of the session's logged turns that were reported unsure."""
+    def doubtful_turns(self, session_id: str) -> dict[int, Doubt]:
+        """The session's logged turns reported unsure (by number), and why."""
         with self._lock:
-            return frozenset(self._unsure.get(session_id, ()))
+            return dict(self._doubts.get(session_id, {}))
 
     def unsaved_turns(self, session_id: str) -> list[dict[str, object]]:
         """The session's turns the deal log could not write, as `turn_message`s, in
@@ -252,17 +253,17 @@ class EventHub:
             self._partial = message if text else None
             self._publish_locked(message)
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
+    def turn(self, turn: LoggedTurn, doubt: Doubt = Doubt.NONE, saved: bool = True) -> None:
         with self._lock:
             self._partial = None
             if saved:
-                data = turn_message(turn, unsure)
-                if unsure:
-                    _keep(self._unsure, turn.session_id, set).add(turn.turn_number)
+                data = turn_message(turn, doubt)
+                if doubt is not Doubt.NONE:
+                    _keep(self._doubts, turn.session_id, dict)[turn.turn_number] = doubt
             else:
                 kept = _keep(self._unsaved, turn.session_id, _Unsaved)
                 kept.count += 1
-                data = turn_message(turn, unsure, unsaved=kept.count)
+                data = turn_message(turn, doubt, unsaved=kept.count)
                 kept.turns.append(data)
             self._publish_locked({"type": "turn", "turn": data})
 

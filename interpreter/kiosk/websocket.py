@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from interpreter.core.errors import InputError, InterpreterError
-from interpreter.core.vocabulary import Party
+from interpreter.core.vocabulary import Doubt, Party
 from interpreter.deals.database import DealLogError
 from interpreter.kiosk.hub import conversation_order, settings_message, turn_message
 from interpreter.kiosk.protocol import (
@@ -109,9 +109,9 @@ def _opening(kiosk: KioskState, websocket: WebSocket) -> list[dict[str, object]]
     messages += [m for m in kiosk.hub.snapshot() if m["type"] != "settings"]
     history: list[dict[str, object]] = []
     try:
-        unsure = kiosk.hub.unsure_turns(session_id)
+        doubts = kiosk.hub.doubtful_turns(session_id)
         history = [
-            turn_message(turn, turn.turn_number in unsure)
+            turn_message(turn, doubts.get(turn.turn_number, Doubt.NONE))
             for turn in kiosk.deal_log.turns(session_id)
         ]
     except DealLogError as error:

@@ -25,7 +25,7 @@ import numpy as np
 from interpreter.asr.early import EarlyRecognizer
 from interpreter.core.text import printable
 from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Mode, Party, State, Status
+from interpreter.core.vocabulary import Doubt, Mode, Party, State, Status
 from interpreter.live.events import PairChange, SessionEvents
 from interpreter.live.heap import HeapTrimmer
 from interpreter.live.options import LiveOptions
@@ -33,7 +33,7 @@ from interpreter.live.parties import Parties
 from interpreter.live.playback import Playback
 from interpreter.turn.budget import BudgetLadder
 from interpreter.turn.pipeline import Directions, Interpreter, Turn, TurnEvents
-from interpreter.turn.report import UNSURE_MARK, UNSURE_NOTE, numbers_box
+from interpreter.turn.report import UNSURE_MARK, doubt_note, numbers_box
 from interpreter.turn.trace import TurnTrace
 
 
@@ -225,8 +225,8 @@ class Worker:
         directions = self._directions
         if self._mode is Mode.PUSH_TO_TALK and job.party is not None:
             directions = directions.only(self._parties.language(job.party))
-        least = getattr(self._interpreter, "min_speak_confidence", 0.0)
-        events = _Console(job, self._parties, least, self._out, self._playback, self.is_stale)
+        doubt = getattr(self._interpreter, "doubt_of", _no_doubt)
+        events = _Console(job, self._parties, doubt, self._out, self._playback, self.is_stale)
         turn = self._interpreter.interpret(
             job.utterance, directions, job.early, self.ladder, events
         )
@@ -248,7 +248,7 @@ class Worker:
         self._events.finished(turn, party, trace)
         self._last_translation = turn.translation
         if turn.unsure:
-            self._out(f"    {UNSURE_NOTE} (confidence {turn.transcript.confidence:.2f})")
+            self._out(f"    {doubt_note(turn.transcript, turn.doubt)}")
         for line in numbers_box(turn.translation):
             self._out(f"    {line}")
         if not turn.speech or turn.unsure:
@@ -256,6 +256,10 @@ class Worker:
         self._playback.finished(
             turn.utterance.id, trace, spoken=bool(turn.speech), over_budget=bool(turn.violations)
         )
+
+
+def _no_doubt(transcript: Transcript) -> Doubt:
+    return Doubt.NONE
 
 
 class _Console(TurnEvents):
@@ -266,14 +270,14 @@ class _Console(TurnEvents):
         self,
         job: Job,
         parties: Parties,
-        least_confidence: float,
+        doubt: Callable[[Transcript], Doubt],
         out: Callable[[str], None],
         playback: Playback,
         stale: Callable[[Job], bool],
     ) -> None:
         self._job = job
         self._parties = parties
-        self._least_confidence = least_confidence
+        self._doubt = doubt
         self._out = out
         self._playback = playback
         self._stale = stale
@@ -287,7 +291,7 @@ class _Console(TurnEvents):
         if self._job.party is None:
             self._job.party = party
         who = party.value if party else "?"
-        self._unsure = transcript.confidence < self._least_confidence
+        self._unsure = self._doubt(transcript) is not Doubt.NONE
         mark = f"{UNSURE_MARK} " if self._unsure else ""
         self._out(f"[{who} {transcript.language}] {mark}{printable(transcript.text)}")
 

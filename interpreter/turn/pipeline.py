@@ -21,10 +21,11 @@ from interpreter.core.clock import Clock, MonotonicClock
 from interpreter.core.errors import InputError
 from interpreter.core.text import counted
 from interpreter.core.types import Frame, SpeechChunk, Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Method
+from interpreter.core.vocabulary import Doubt, Method
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer, speech_audio
 from interpreter.turn.budget import AsrRung, BudgetLadder, MtRung, Violation
+from interpreter.turn.doubt import DoubtCheck, DoubtOptions
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,13 @@ class Turn:
     asr_rung: AsrRung = AsrRung.CONFIGURED
     mt_rung: MtRung = MtRung.FULL
     violations: tuple[Violation, ...] = ()
-    # Recognition was unsure of the words: the translation is shown, marked, and not
-    # spoken, because a misheard number spoken aloud is a wrong deal.
-    unsure: bool = False
+    # Recognition was unsure of the words, or of a number in them: the translation is
+    # shown, marked, and not spoken, because a misheard number spoken aloud is a wrong deal.
+    doubt: Doubt = Doubt.NONE
+
+    @property
+    def unsure(self) -> bool:
+        return self.doubt is not Doubt.NONE
 
     @property
     def audio(self) -> tuple[np.ndarray, int] | None:
@@ -131,16 +136,17 @@ class Interpreter:
         synthesizer: Synthesizer | None,
         clock: Clock | None = None,
         smaller_transcriber: Transcriber | None = None,
-        min_speak_confidence: float = 0.0,
+        doubt: DoubtOptions | None = None,
     ) -> None:
         """`smaller_transcriber` (tiny beside base, say) is the latency budget's last
-        recognition rung; without a budget it is never used. A turn heard with less
-        than `min_speak_confidence` is shown but not spoken."""
+        recognition rung; without a budget it is never used. A turn `doubt` finds
+        unsure (its words, or a number in them) is shown but not spoken; None: every
+        turn is spoken."""
         self.transcriber = transcriber
         self.translator = translator
         self.synthesizer = synthesizer
         self.smaller_transcriber = smaller_transcriber
-        self.min_speak_confidence = min_speak_confidence
+        self.doubt = None if doubt is None else DoubtCheck(translator.guard.finder, doubt)
         self._clock = clock or MonotonicClock()
         self._head: _Head | None = None
 
@@ -169,13 +175,17 @@ class Interpreter:
         first = next(pieces, None)
         if first is None:
             return False
-        unsure = transcript.confidence < self.min_speak_confidence
+        unsure = self.doubt_of(transcript) is not Doubt.NONE
         speech = iter(() if unsure else self._speak(first))
         made = next(speech, None)
         if made is not None:
             speech = chain([made], speech)
         self._head = _Head(transcript, target, self.translator, first, pieces, speech)
         return True
+
+    def doubt_of(self, transcript: Transcript) -> Doubt:
+        """Whether these words are sure enough to speak (see turn/doubt.py)."""
+        return Doubt.NONE if self.doubt is None else self.doubt.of(transcript)
 
     def _take_head(self, transcript: Transcript, target: str) -> _Head | None:
         """The prepared first piece, when it was made from these very words."""
@@ -211,7 +221,8 @@ class Interpreter:
         if not transcript.text or events.cancelled():
             return None
         events.transcript(transcript)
-        unsure = transcript.confidence < self.min_speak_confidence
+        doubt = self.doubt_of(transcript)
+        unsure = doubt is not Doubt.NONE
         target = directions.target(transcript.language)
         # A first piece made and voiced from these very words while the endpointer
         # waited leaves no translation between the listener and the first audio.
@@ -298,7 +309,7 @@ class Interpreter:
             asr_rung or AsrRung.CONFIGURED,
             mt_rung,
             violations,
-            unsure,
+            doubt,
         )
 
     def _hear(

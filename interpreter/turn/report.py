@@ -10,8 +10,8 @@ import unicodedata
 from typing import Any
 
 from interpreter.core.text import printable
-from interpreter.core.types import Translation
-from interpreter.core.vocabulary import Method
+from interpreter.core.types import Transcript, Translation
+from interpreter.core.vocabulary import Doubt, Method
 from interpreter.turn.pipeline import StageTimings, Turn
 
 
@@ -40,6 +40,7 @@ def turn_json(turn: Turn) -> dict[str, Any]:
         "number_repairs": list(turn.translation.number_repairs),
         "confidence": turn.transcript.confidence,
         "unsure": turn.unsure,
+        "doubt": turn.doubt.value,
         "timings_ms": timings_json(turn.timings),
     }
 
@@ -52,6 +53,14 @@ def translation_text(translation: Translation) -> str:
 
 UNSURE_MARK = "(?)"
 UNSURE_NOTE = "not spoken: unsure what was heard; please say it again"
+NUMBER_NOTE = "not spoken: a number was not heard clearly; please say the number again"
+
+
+def doubt_note(transcript: Transcript, doubt: Doubt) -> str:
+    """Why a turn was shown and not spoken, and what to do."""
+    if doubt is Doubt.NUMBER:
+        return NUMBER_NOTE
+    return f"{UNSURE_NOTE} (confidence {transcript.confidence:.2f})"
 
 
 def turn_lines(turn: Turn, party: str = "") -> list[str]:
@@ -68,7 +77,7 @@ def turn_lines(turn: Turn, party: str = "") -> list[str]:
         f"mt {t.mt_ms:.0f} ms · {voice}total {t.total_ms:.0f} ms",
     ]
     if turn.unsure:
-        lines.append(f"{pad}    {UNSURE_NOTE} (confidence {turn.transcript.confidence:.2f})")
+        lines.append(f"{pad}    {doubt_note(turn.transcript, turn.doubt)}")
     return lines + [pad + line for line in numbers_box(turn.translation)]
 
 

@@ -27,6 +27,7 @@ from interpreter.translate.nmt import NmtModel, NmtOptions
 from interpreter.translate.phrasebook import Phrasebook
 from interpreter.tts.readaloud import NumberReader
 from interpreter.tts.synthesizer import PiperVoiceModel, Synthesizer, SynthesizerOptions, Voice
+from interpreter.turn.doubt import DoubtOptions
 from interpreter.turn.pipeline import Directions, Interpreter
 
 # Most accurate first; the first installed one that knows every language is used.
@@ -51,9 +52,9 @@ class StageOptions:
     voices: dict[str, str] = field(default_factory=dict, hash=False)
     # The merchant's glossary (see translate/glossary.py); None: the default file, if it exists.
     glossary_path: Path | None = None
-    # Whisper's confidence (exp of the mean token log-probability) below which a turn
-    # is shown with a marker instead of spoken: a misheard number spoken aloud is a wrong deal.
-    min_speak_confidence: float = 0.4
+    # When a turn is shown with a marker instead of spoken (Whisper unsure of its words,
+    # or of a number in them): a misheard number spoken aloud is a wrong deal.
+    doubt: DoubtOptions = field(default_factory=DoubtOptions)
 
 
 @dataclass(frozen=True)
@@ -357,7 +358,7 @@ def build_interpreter(
         synthesizer,
         clock,
         smaller_transcriber=smaller,
-        min_speak_confidence=options.min_speak_confidence,
+        doubt=options.doubt,
     )
     interpreter.warm_up()
     languages = tuple(sorted({*directions.listen, *directions.targets.values()}))

@@ -193,3 +193,30 @@ def test_a_draft_made_stale_is_given_up_after_its_encoder_pass(base, english_utt
     assert asked == ["asked", "asked"], "after the encoder, and after the language"
     assert went_on is not None and plain is not None and went_on.text == plain.text
     assert {"order", "pieces"} <= set(words(went_on.text))
+
+
+def test_each_piece_of_a_reading_comes_with_whispers_probability(base, english_utterances) -> None:
+    transcript = base.transcribe(english_utterances[1], ("zh", "en"))
+    pieces = transcript.heard
+    assert "".join(piece.text for piece in pieces).strip() == transcript.text
+    assert all(0.0 < piece.probability <= 1.0 for piece in pieces)
+    number = [piece for piece in pieces if "500" in piece.text or "five" in piece.text.lower()]
+    assert number and number[0].probability > 0.5, pieces
+
+
+def test_a_chinese_reading_is_measured_in_simplified_characters(base, chinese_recording) -> None:
+    utterances = split_utterances(read_recording(chinese_recording), Endpointer(SileroVad()))
+    transcript = base.transcribe(utterances[1], ("zh",))
+    assert "".join(piece.text for piece in transcript.heard).strip() == transcript.text
+    assert all(len(piece.text) >= 1 and "\ufffd" not in piece.text for piece in transcript.heard)
+
+
+def test_tokens_forced_from_drafts_are_measured_too(base, english_utterances) -> None:
+    utterance = english_utterances[1]
+    whole = base.transcribe(utterance, ("en",), language="en")
+    draft = base.draft(utterance.samples, ("en",), "en")
+    assert draft is not None and len(draft.tokens) > 3
+    finished = base.transcribe(utterance, ("en",), language="en", prefix=draft.tokens[:3])
+    assert finished.text == whole.text
+    assert [p.text for p in finished.heard] == [p.text for p in whole.heard]
+    assert all(0.0 < piece.probability <= 1.0 for piece in finished.heard)

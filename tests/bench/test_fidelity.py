@@ -254,3 +254,27 @@ def test_the_counts_are_kept_per_split_and_language_and_printed_apart() -> None:
     assert "not translated" in printed.splitlines()[0]
     assert "dev" not in printed
     assert "speech heard right (the transcript alone): zh 3/3" in printed
+
+
+def test_a_turn_heard_wrong_is_counted_asked_again_only_when_the_product_would_ask() -> None:
+    from benchmarks.fidelity import asked_again
+    from interpreter.core.vocabulary import Doubt
+
+    item = load_items(FIDELITY_SET)[0]
+    rows = [
+        Row(item, (), HEARD, ("heard 5 for 500",), Doubt.NUMBER, 0.08),
+        Row(item, (), HEARD, ("heard 5 for 500",), Doubt.NONE, 0.6),
+        Row(item, (), HEARD, ("heard 5 for 500",), Doubt.WORDS, 0.3),
+        Row(item, (), HEARD, (), Doubt.NUMBER, 0.1),
+        Row(item, (), HEARD, (), Doubt.NONE, 0.9),
+    ]
+    counts = asked_again(rows)["dev"][item.language]
+    assert counts == {
+        "heard_wrong": 3,
+        "heard_wrong_asked_again": 1,
+        "heard_wrong_unsure_words": 1,
+        "heard_right": 2,
+        "heard_right_asked_again": 1,
+    }
+    assert rows[0].as_json()["doubt"] == "number"
+    assert rows[0].as_json()["number_probability"] == 0.08

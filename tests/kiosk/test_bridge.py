@@ -10,7 +10,7 @@ import pytest
 
 from interpreter.core.clock import ManualClock
 from interpreter.core.errors import InputError
-from interpreter.core.vocabulary import Mode, Party, State
+from interpreter.core.vocabulary import Doubt, Mode, Party, State
 from interpreter.deals.database import DealLogError
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn
@@ -42,7 +42,7 @@ class WatchingHub:
     def partial(self, party: Party | None, language: str, text: str) -> None:
         self.events.append(("partial", party, text))
 
-    def turn(self, turn: LoggedTurn, unsure: bool = False, saved: bool = True) -> None:
+    def turn(self, turn: LoggedTurn, doubt: Doubt = Doubt.NONE, saved: bool = True) -> None:
         on_record = [t.turn_number for t in self.log.turns(self.session_id)]
         self.events.append(("turn", turn.turn_number, tuple(on_record)))
         self.shown.append((turn, saved))

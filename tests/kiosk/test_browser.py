@@ -233,10 +233,11 @@ def test_a_held_button_gives_a_turn_both_halves_read(
     assert font_px(merchant.locator("[data-role=band] .num b").first) >= 30
     expect(merchant.locator("[data-role=latency]")).to_have_text("上次响应 0.4 秒")
 
-    # The buyer's next line comes back unsure: marked, and each side is asked again.
+    # The buyer's next line comes back with a doubtful number: marked, and each side
+    # is asked for the number again.
     hold(page, buyer.locator("[data-role=talk]"))
-    expect(merchant.locator(".turn.unsure .again")).to_have_text("⚠ 没听清，请再说一遍")
-    expect(buyer.locator(".turn.unsure .again")).to_have_text("⚠ Not sure — please say it again")
+    expect(merchant.locator(".turn.unsure .again")).to_have_text("⚠ 数字没听清，请再说一遍数字")
+    expect(buyer.locator(".turn.unsure .again")).to_have_text("⚠ Please say the number again")
     # And the merchant answers.
     hold(page, merchant.locator("[data-role=talk]"))
     expect(buyer.locator(".turn")).to_have_count(3)

@@ -10,7 +10,7 @@ from typing import cast
 
 import pytest
 
-from interpreter.core.vocabulary import Party, State
+from interpreter.core.vocabulary import Doubt, Party, State
 from interpreter.deals.records import LoggedTurn
 from interpreter.kiosk.backend import StallSettings
 from interpreter.kiosk.hub import UNSAVED_KEPT, EventHub, conversation_order, turn_message
@@ -136,10 +136,10 @@ def test_a_new_page_starts_in_the_current_state() -> None:
 def test_unsure_turns_are_remembered_for_a_page_that_reloads() -> None:
     hub = EventHub()
     hub.turn(turn(1))
-    hub.turn(turn(2), unsure=True)
+    hub.turn(turn(2), doubt=Doubt.NUMBER)
     hub.turn(turn(3))
-    assert hub.unsure_turns(SESSION) == {2}
-    assert hub.unsure_turns("20261203-150000") == set()
+    assert hub.doubtful_turns(SESSION) == {2: Doubt.NUMBER}
+    assert hub.doubtful_turns("20261203-150000") == {}
 
 
 def test_a_turn_the_log_could_not_write_gets_a_key_of_its_own_and_its_place() -> None:
@@ -153,7 +153,7 @@ def test_a_turn_the_log_could_not_write_gets_a_key_of_its_own_and_its_place() ->
         page = hub.subscribe()
         hub.turn(turn(1))
         hub.turn(turn(2), saved=False)
-        hub.turn(turn(2), unsure=True, saved=False)
+        hub.turn(turn(2), doubt=Doubt.WORDS, saved=False)
         hub.turn(turn(2))
         return [m["turn"] for m in await drain(page, 4)]
 
@@ -170,8 +170,8 @@ def test_a_turn_the_log_could_not_write_gets_a_key_of_its_own_and_its_place() ->
     # and an unsure unsaved turn marks no logged turn unsure.
     hub = EventHub()
     for number, saved in ((1, True), (2, False), (2, False), (2, True)):
-        hub.turn(turn(number), unsure=not saved, saved=saved)
-    assert hub.unsure_turns(SESSION) == set()
+        hub.turn(turn(number), doubt=Doubt.NONE if saved else Doubt.WORDS, saved=saved)
+    assert hub.doubtful_turns(SESSION) == {}
     unsaved = hub.unsaved_turns(SESSION)
     assert [(t["unsaved"], t["unsure"]) for t in unsaved] == [(1, True), (2, True)]
     history = [turn_message(turn(2)), turn_message(turn(1)), *unsaved]

@@ -33,7 +33,7 @@ from websockets.sync.client import connect
 
 from interpreter.core.errors import InputError
 from interpreter.core.types import Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Method, Mode, Party, State
+from interpreter.core.vocabulary import Doubt, Method, Mode, Party, State
 from interpreter.deals.log import DealLog
 from interpreter.deals.records import LoggedTurn, utc_now
 from interpreter.kiosk.access import deal_key
@@ -54,7 +54,7 @@ LAN = "http://192.168.1.20:8780"  # only a Host header here: nothing is sent any
 LAN_WS = "ws://192.168.1.20:8780/ws"
 
 # What each party says, in order: (transcript, translation, numbers said, numbers
-# translated, unsure). The buyer speaks English, the merchant Chinese.
+# translated, why it was not spoken). The buyer speaks English, the merchant Chinese.
 SCRIPT = {
     "buyer": (
         (
@@ -62,9 +62,15 @@ SCRIPT = {
             "我要订500件，每件3.50元。",
             ("500 pieces", "3.50"),
             ("500件", "3.50元"),
-            False,
+            Doubt.NONE,
         ),
-        ("Can you deliver in twenty days?", "二十天能交货吗？", ("twenty days",), ("20天",), True),
+        (
+            "Can you deliver in twenty days?",
+            "二十天能交货吗？",
+            ("twenty days",),
+            ("20天",),
+            Doubt.NUMBER,
+        ),
     ),
     "merchant": (
         (
@@ -72,7 +78,7 @@ SCRIPT = {
             "The minimum is 1000 pieces, 3.50 yuan each.",
             ("一千件", "三块五"),
             ("1000 pieces", "3.50 yuan"),
-            False,
+            Doubt.NONE,
         ),
     ),
 }
@@ -111,16 +117,16 @@ class StandInRunner:
             self.hub.partial(party, self._language(party), line[0].split()[0])
             return
         self.hub.status(State.THINKING)
-        turn, unsure = self.say(party)
-        self.hub.turn(turn, unsure=unsure)
+        turn, doubt = self.say(party)
+        self.hub.turn(turn, doubt=doubt)
         self.hub.status(State.LISTENING, turn.latency_ms)
 
-    def say(self, party: str) -> tuple[LoggedTurn, bool]:
+    def say(self, party: str) -> tuple[LoggedTurn, Doubt]:
         """Log the party's next scripted turn (as the runner does before showing it)."""
         with self._lock:
             line = SCRIPT[party][self._said[party] % len(SCRIPT[party])]
             self._said[party] += 1
-            transcript, translation, said, numbers, unsure = line
+            transcript, translation, said, numbers, doubt = line
             source = self._language(party)
             target = self._language("buyer" if party == "merchant" else "merchant")
             turn = LoggedTurn(
@@ -133,13 +139,13 @@ class StandInRunner:
                 transcript=transcript,
                 translation=translation,
                 method="phrasebook",
-                confidence=0.4 if unsure else 0.93,
+                confidence=0.93,
                 numbers=numbers,
                 numbers_said=said,
                 latency_ms=412.0,
             )
             self.deal_log.record(turn)
-        return turn, unsure
+        return turn, doubt
 
     def _language(self, party: str) -> str:
         return (
@@ -454,13 +460,14 @@ def test_a_released_button_gives_a_logged_turn_on_every_page(
 
 def test_an_unsure_turn_stays_marked_after_a_reload(stall: Stall, client: TestClient) -> None:
     stall.runner.say("buyer")
-    turn, unsure = stall.runner.say("buyer")
-    stall.hub.turn(turn, unsure=unsure)
+    turn, doubt = stall.runner.say("buyer")
+    stall.hub.turn(turn, doubt=doubt)
 
     with client.websocket_connect(WS) as ws:
         history = opening(ws)["history"]["turns"]
 
     assert [t["unsure"] for t in history] == [False, True]
+    assert [t["doubt"] for t in history] == ["none", "number"]
 
 
 BAD_MESSAGES = [

@@ -13,9 +13,11 @@ import numpy as np
 
 from interpreter.asr.transcriber import Transcriber
 from interpreter.core.clock import ManualClock
-from interpreter.core.types import Transcript, Utterance
+from interpreter.core.types import Heard, Transcript, Utterance
+from interpreter.core.vocabulary import Doubt
 from interpreter.translate.chain import TranslatorChain
 from interpreter.tts.synthesizer import Synthesizer
+from interpreter.turn.doubt import DoubtOptions
 from interpreter.turn.pipeline import Directions, Interpreter
 from tests.conftest import text_models
 
@@ -25,14 +27,17 @@ TTS_PER_SENTENCE_S = 0.020
 
 
 class HeardText:
-    def __init__(self, clock: ManualClock, text: str, language: str) -> None:
-        self.clock, self.text, self.language = clock, text, language
+    def __init__(
+        self, clock: ManualClock, text: str, language: str, heard: tuple[Heard, ...] = ()
+    ) -> None:
+        self.clock, self.text, self.language, self.heard = clock, text, language, heard
 
     def transcribe(
         self, utterance: Utterance, languages: tuple[str, ...], language: str | None = None
     ) -> Transcript:
         self.clock.advance(ASR_S)
-        return Transcript(utterance.id, self.text, self.language, 0.9, self.clock.now())
+        now = self.clock.now()
+        return Transcript(utterance.id, self.text, self.language, 0.9, now, heard=self.heard)
 
 
 class SlowModel:
@@ -73,14 +78,16 @@ LONG_TURN = (
 )
 
 
-def interpreter_for(text: str) -> tuple[Interpreter, SlowModel]:
+def interpreter_for(
+    text: str, heard: tuple[Heard, ...] = (), doubt: DoubtOptions | None = None
+) -> tuple[Interpreter, SlowModel]:
     clock = ManualClock()
     model = SlowModel(clock)
     chain = TranslatorChain(None, text_models(model), clock=clock)
     synthesizer = Synthesizer({"zh": TimedVoice(clock)}, clock=clock)
     # A stand-in for Whisper: the interpreter asks for the Transcriber class.
-    transcriber = cast(Transcriber, HeardText(clock, text, "en"))
-    interpreter = Interpreter(transcriber, chain, synthesizer, clock)
+    transcriber = cast(Transcriber, HeardText(clock, text, "en", heard))
+    interpreter = Interpreter(transcriber, chain, synthesizer, clock, doubt=doubt)
     return interpreter, model
 
 
@@ -118,14 +125,42 @@ def test_a_short_turn_is_one_piece() -> None:
 
 def test_a_turn_heard_without_confidence_is_shown_but_not_spoken() -> None:
     """Whisper gave this turn 0.9; a stall that asks for more says it, not guesses it."""
-    interpreter, _ = interpreter_for("I want to order 500 pieces.")
-    interpreter.min_speak_confidence = 0.95
+    demanding = DoubtOptions(min_confidence=0.95)
+    interpreter, _ = interpreter_for("I want to order 500 pieces.", doubt=demanding)
     turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
-    assert turn is not None and turn.unsure
+    assert turn is not None and turn.unsure and turn.doubt is Doubt.WORDS
     assert turn.translation.text and turn.speech == ()
-    interpreter.min_speak_confidence = 0.5
+    interpreter, _ = interpreter_for("I want to order 500 pieces.", doubt=DoubtOptions())
     sure = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
     assert sure is not None and not sure.unsure and sure.speech
+
+
+ORDER = "I want to order 500 pieces."
+
+
+def heard_order(five_hundred: float) -> tuple[Heard, ...]:
+    """ORDER as Whisper writes it, piece by piece, "500" heard with this probability."""
+    pieces = [("I", 0.95), (" want", 0.97), (" to", 0.99), (" order", 0.93)]
+    pieces += [(" 500", five_hundred), (" pieces", 0.96), (".", 0.9)]
+    return tuple(Heard(text, probability) for text, probability in pieces)
+
+
+def test_a_number_heard_with_a_doubtful_digit_is_boxed_and_asked_again_not_spoken() -> None:
+    from interpreter.turn.report import NUMBER_NOTE, turn_lines
+
+    interpreter, _ = interpreter_for(ORDER, heard_order(0.08), DoubtOptions())
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None and turn.doubt is Doubt.NUMBER
+    assert turn.speech == (), "a doubtful number is never spoken as fact"
+    assert turn.translation.text, "it is shown all the same"
+    lines = "\n".join(turn_lines(turn))
+    assert NUMBER_NOTE in lines and "500" in lines and "┃" in lines
+
+
+def test_the_same_number_heard_clearly_is_spoken() -> None:
+    interpreter, _ = interpreter_for(ORDER, heard_order(0.81), DoubtOptions())
+    turn = interpreter.interpret(UTTERANCE, Directions.pair("en", "zh"))
+    assert turn is not None and turn.doubt is Doubt.NONE and turn.speech
 
 
 def test_the_confirm_box_pairs_each_number_with_its_translation() -> None:

@@ -34,7 +34,7 @@
       listening: "Listening", hearing: "Hearing", thinking: "Thinking", speaking: "Speaking",
       offline: "Reconnecting…", empty: "Press the button and speak.",
       justSpeak: "Just speak.",
-      sayAgain: "Not sure — please say it again", you: "You",
+      sayAgain: "Not sure — please say it again", sayNumberAgain: "Please say the number again", you: "You",
       merchant: "Merchant", buyer: "Buyer", latency: "Last reply", sec: "s",
       settings: "Settings", merchantLanguage: "Merchant's language",
       buyerLanguage: "Buyer's language", voice: "Voice", textOnly: "text only",
@@ -53,7 +53,7 @@
       listening: "待命", hearing: "正在听", thinking: "翻译中", speaking: "播放中",
       offline: "正在重新连接…", empty: "按下按钮，然后说话。",
       justSpeak: "请直接说话。",
-      sayAgain: "没听清，请再说一遍", you: "您",
+      sayAgain: "没听清，请再说一遍", sayNumberAgain: "数字没听清，请再说一遍数字", you: "您",
       merchant: "商家", buyer: "买家", latency: "上次响应", sec: "秒",
       settings: "设置", merchantLanguage: "商家语言", buyerLanguage: "买家语言",
       voice: "语音", textOnly: "仅文字", apply: "应用", nextTurn: "从下一轮开始生效。",
@@ -70,7 +70,7 @@
       listening: "Escuchando", hearing: "Oyendo", thinking: "Traduciendo", speaking: "Hablando",
       offline: "Reconectando…", empty: "Pulsa el botón y habla.",
       justSpeak: "Habla cuando quieras.",
-      sayAgain: "No estoy seguro: por favor, repítelo", you: "Usted",
+      sayAgain: "No estoy seguro: por favor, repítelo", sayNumberAgain: "Por favor, repita el número", you: "Usted",
       merchant: "Vendedor", buyer: "Comprador", latency: "Última respuesta", sec: "s",
       settings: "Ajustes", merchantLanguage: "Idioma del vendedor",
       buyerLanguage: "Idioma del comprador", voice: "Voz", textOnly: "solo texto",
@@ -89,7 +89,7 @@
       listening: "Жду речи", hearing: "Слышу", thinking: "Перевожу", speaking: "Говорю",
       offline: "Переподключение…", empty: "Нажмите кнопку и говорите.",
       justSpeak: "Просто говорите.",
-      sayAgain: "Не уверен — повторите, пожалуйста", you: "Вы",
+      sayAgain: "Не уверен — повторите, пожалуйста", sayNumberAgain: "Повторите, пожалуйста, число", you: "Вы",
       merchant: "Продавец", buyer: "Покупатель", latency: "Последний ответ", sec: "с",
       settings: "Настройки", merchantLanguage: "Язык продавца",
       buyerLanguage: "Язык покупателя", voice: "Голос", textOnly: "только текст",
@@ -108,7 +108,7 @@
       listening: "في الانتظار", hearing: "أسمع", thinking: "أترجم", speaking: "أتكلم",
       offline: "جارٍ إعادة الاتصال…", empty: "اضغط الزر وتحدث.",
       justSpeak: "تحدث متى شئت.",
-      sayAgain: "غير متأكد — من فضلك أعد ما قلته", you: "أنت",
+      sayAgain: "غير متأكد — من فضلك أعد ما قلته", sayNumberAgain: "من فضلك أعد قول الرقم", you: "أنت",
       merchant: "التاجر", buyer: "المشتري", latency: "آخر رد", sec: "ث",
       settings: "الإعدادات", merchantLanguage: "لغة التاجر", buyerLanguage: "لغة المشتري",
       voice: "الصوت", textOnly: "نص فقط", apply: "تطبيق", nextTurn: "يسري من الدور التالي.",
@@ -126,7 +126,7 @@
       listening: "À l'écoute", hearing: "J'entends", thinking: "Je traduis", speaking: "Je parle",
       offline: "Reconnexion…", empty: "Appuyez sur le bouton et parlez.",
       justSpeak: "Parlez quand vous voulez.",
-      sayAgain: "Pas sûr — répétez, s'il vous plaît", you: "Vous",
+      sayAgain: "Pas sûr — répétez, s'il vous plaît", sayNumberAgain: "Répétez le nombre, s'il vous plaît", you: "Vous",
       merchant: "Marchand", buyer: "Acheteur", latency: "Dernière réponse", sec: "s",
       settings: "Réglages", merchantLanguage: "Langue du marchand",
       buyerLanguage: "Langue de l'acheteur", voice: "Voix", textOnly: "texte seul",
@@ -145,7 +145,7 @@
       listening: "Ouvindo", hearing: "Escutando", thinking: "Traduzindo", speaking: "Falando",
       offline: "Reconectando…", empty: "Aperte o botão e fale.",
       justSpeak: "Fale quando quiser.",
-      sayAgain: "Não entendi bem — repita, por favor", you: "Você",
+      sayAgain: "Não entendi bem — repita, por favor", sayNumberAgain: "Repita o número, por favor", you: "Você",
       merchant: "Vendedor", buyer: "Comprador", latency: "Última resposta", sec: "s",
       settings: "Configurações", merchantLanguage: "Idioma do vendedor",
       buyerLanguage: "Idioma do comprador", voice: "Voz", textOnly: "só texto",
@@ -164,7 +164,7 @@
       listening: "In ascolto", hearing: "Sento", thinking: "Traduco", speaking: "Parlo",
       offline: "Riconnessione…", empty: "Premi il pulsante e parla.",
       justSpeak: "Parla quando vuoi.",
-      sayAgain: "Non sono sicuro — ripeti, per favore", you: "Lei",
+      sayAgain: "Non sono sicuro — ripeti, per favore", sayNumberAgain: "Ripeti il numero, per favore", you: "Lei",
       merchant: "Venditore", buyer: "Acquirente", latency: "Ultima risposta", sec: "s",
       settings: "Impostazioni", merchantLanguage: "Lingua del venditore",
       buyerLanguage: "Lingua dell'acquirente", voice: "Voce", textOnly: "solo testo",
@@ -183,7 +183,7 @@
       listening: "Bereit", hearing: "Höre", thinking: "Übersetze", speaking: "Spreche",
       offline: "Verbinde neu…", empty: "Knopf drücken und sprechen.",
       justSpeak: "Einfach sprechen.",
-      sayAgain: "Unsicher — bitte noch einmal sagen", you: "Sie",
+      sayAgain: "Unsicher — bitte noch einmal sagen", sayNumberAgain: "Bitte die Zahl noch einmal sagen", you: "Sie",
       merchant: "Händler", buyer: "Käufer", latency: "Letzte Antwort", sec: "s",
       settings: "Einstellungen", merchantLanguage: "Sprache des Händlers",
       buyerLanguage: "Sprache des Käufers", voice: "Stimme", textOnly: "nur Text",
@@ -595,7 +595,10 @@
       nums.append(...numberNodes(numberViews(turn, own)));
       node.append(nums);
     }
-    if (turn.unsure) node.append(el("p", "again", "⚠ " + t(lang, "sayAgain")));
+    if (turn.unsure) {
+      const again = turn.doubt === "number" ? "sayNumberAgain" : "sayAgain";
+      node.append(el("p", "again", "⚠ " + t(lang, again)));
+    }
     if (unsaved) node.append(el("p", "not-saved", "⚠ " + t(lang, "notSaved")));
     return node;
   }
