@@ -8,7 +8,8 @@ followed (after at most a joining word) by a number, becomes one price:
 - a cents word after the number ("fifty cents", "cinquanta centesimi"), or a number
   from 10 to 99 with none ("a dollar fifty"), is hundredths of a dollar or a euro;
 - after yuan, a digit with "jiao"/"mao", or a digit straight after "kuai" (三块五
-  said in English), is tenths.
+  said in English), is tenths; a number from 10 to 99 ("one yuan twenty", 一块二 said
+  in English) is hundredths.
 
 A single digit after dollars or euros with no cents word ("two dollars five") is
 left as it was found: it may be five of something else.
@@ -82,6 +83,8 @@ def _joined(text: str, price: Amount, number: Amount) -> Amount | None:
             return None
         value = price.value + number.value / 10
         end += tenths.end() if tenths else 0
+    elif price.unit == "yuan" and 10 <= number.value < 100 and tenths is None:
+        value = price.value + number.value / 100  # one yuan twenty: 1.20
     else:
         return None
     return Amount("price", value, price.unit, text[price.start : end], price.start, end)

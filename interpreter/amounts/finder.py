@@ -24,12 +24,21 @@ from pathlib import Path
 from interpreter.amounts.amount import Amount
 from interpreter.amounts.articles import drop_articles
 from interpreter.amounts.cents import merge_cents
-from interpreter.amounts.numbers import ZH_DIGITS, format_number, parse_number
+from interpreter.amounts.dates import date_pattern, parse_date, render_date
+from interpreter.amounts.numbers import format_number, parse_number
+from interpreter.amounts.percents import (
+    ZH_TENTHS_PATTERN,
+    discount_pattern,
+    parse_discount,
+    parse_zh_tenths,
+    render_discount,
+)
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
 from interpreter.amounts.span_words import render_span
 from interpreter.amounts.spans import Measure, find_spans
 from interpreter.amounts.times import find_times, render_time
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
+from interpreter.amounts.zh_parts import find_zh_parts
 from interpreter.core.text import CONTROL_SEQUENCE
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -48,6 +57,11 @@ _COLLOQUIAL_PRICE = re.compile(r"[块元]([一二两三四五六七八九1-9])(�
 # 6块8, as Whisper writes 六块八: 6.80 yuan.
 _DIGIT_COLLOQUIAL = r"\d+[块元][1-9](?![\d.])(?:毛|角)?"
 _PRIORITY = ("date", "discount", "price", "qty", "duration", "percent", "code", "num")
+# "four grand", "a grand": thousands of dollars; not "a grand total", "a grand opening".
+_EN_GRAND = (
+    r"(?:{number}|an?)\s+grand(?![a-z])"
+    r"(?!\s+(?:total|opening|piano|prize|prix|slam|tour|scale|style|finale|hotel)s?\b)"
+)
 
 
 class AmountFinder:
@@ -86,10 +100,10 @@ class AmountFinder:
         folded, where = _fold(text)
         candidates: list[tuple[int, int, int, Amount]] = []
         if spans:
-            found = [
-                *find_times(folded, language),
-                *find_spans(folded, language, self._measure(language)),
-            ]
+            measure = self._measure(language)
+            found = [*find_times(folded, language), *find_spans(folded, language, measure)]
+            if language == "zh":
+                found += find_zh_parts(folded, measure)
             for span in found:
                 if span.end <= span.start:
                     continue
@@ -174,9 +188,9 @@ class AmountFinder:
                 return f"{month}月{day}日"
             if language == "en":
                 return f"{EN_MONTHS[month - 1].capitalize()} {day}"
-            return f"{day:02d}/{month:02d}"
+            return render_date(day, month, language) or f"{day:02d}/{month:02d}"
         if kind == "discount":
-            return _render_discount(amount.value, language)
+            return render_discount(amount.value, language)
         term = self._term(kind, amount.unit)
         rendered = SlotValue(kind, number=amount.value, term=term).render(language)
         if rendered is None:
@@ -207,6 +221,11 @@ class AmountFinder:
         if kind == "price" and language == "zh":
             price = self._terms.pattern(kind, language)
             return f"(?:{ZH_MONEY_PATTERN}|{_DIGIT_COLLOQUIAL}|{price})"
+        if kind == "percent" and language == "zh":
+            return f"(?:{self._terms.pattern(kind, language)}|{ZH_TENTHS_PATTERN})"
+        if kind == "price" and language == "en":
+            price = self._terms.pattern(kind, language)
+            return f"{edge}(?:{price}|{_EN_GRAND.format(number=number)}){tail}"
         if kind in _TERM_KINDS:
             return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
         if kind == "num":
@@ -218,13 +237,8 @@ class AmountFinder:
                 r"[a-z\d]+(?:-[a-z\d]+)*(?![a-z\d-])"
             )
         if kind == "discount":
-            percent = self._terms.pattern("percent", language)
-            if language == "zh":
-                digits = "".join(d for d in ZH_DIGITS if ZH_DIGITS[d])
-                return rf"(?:[{digits}][{digits}五]?|\d(?:\.\d)?)折"
-            if language == "en":
-                return rf"(?:{percent}\s+(?:off|discount)|{percent}-off)"
-            return None
+            said = discount_pattern(language, self._terms.pattern("percent", language))
+            return None if said is None else f"{edge}(?:{said}){tail}"
         if kind == "date":
             if language == "zh":
                 return rf"{number}月{number}(?:日|号)"
@@ -235,7 +249,8 @@ class AmountFinder:
                     rf"{edge}(?:(?:{months})\.?\s+(?:the\s+)?{day}"
                     rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months})){tail}"
                 )
-            return None
+            said = date_pattern(language)
+            return None if said is None else f"{edge}(?:{said}){tail}"
         return None
 
     def _parse(self, kind: str, text: str, language: str) -> Amount | None:
@@ -247,6 +262,12 @@ class AmountFinder:
             if spoken:
                 value = Decimal(spoken.group(1)) + Decimal(spoken.group(2)) / 10
                 return Amount("price", value, "yuan")
+        if kind == "price" and language == "en" and text.endswith("grand"):
+            grand = _parse_grand(text)
+            return None if grand is None else Amount("price", grand, "usd")
+        if kind == "percent" and language == "zh" and "成" in text:
+            tenths = parse_zh_tenths(text)
+            return None if tenths is None else Amount("percent", tenths)
         if kind in _TERM_KINDS:
             slot = self._terms.parse(kind, text, language)
             if slot is None or slot.number is None:
@@ -265,7 +286,7 @@ class AmountFinder:
         if kind == "code":
             return Amount("code", None, text)
         if kind == "discount":
-            return _parse_discount(text, language, self._terms)
+            return parse_discount(text, language, self._terms)
         if kind == "date":
             return _parse_date(text, language)
         return None
@@ -320,46 +341,16 @@ def _is_bare_number(text: str, language: str) -> bool:
     return True
 
 
-def _parse_discount(text: str, language: str, terms: Terms) -> Amount | None:
-    if language == "zh":
-        body = text[:-1]
-        if body.replace(".", "").isdigit():
-            tenths = Decimal(body)
-        else:
-            found = [ZH_DIGITS.get(char) for char in body]
-            digits = [d for d in found if d is not None]
-            if len(digits) != len(found):
-                return None
-            tenths = Decimal(digits[0]) + (Decimal(digits[1]) / 10 if len(digits) > 1 else 0)
-        if not 0 < tenths < 10:
-            return None
-        return Amount("discount", (Decimal(10) - tenths) * 10)
-    percent = re.sub(r"(?:\s+(?:off|discount)|-off)$", "", text)
-    slot = terms.parse("percent", percent, language)
-    if slot is None or slot.number is None or not 0 < slot.number < 100:
-        return None
-    return Amount("discount", slot.number)
-
-
-def _render_discount(off: Decimal, language: str) -> str:
-    if language == "zh":
-        pay = (Decimal(100) - off) / 10
-        if pay == pay.to_integral_value():
-            return f"{_ZH_DIGIT_CHARS[int(pay)]}折"
-        whole, tenth = divmod(int(pay * 10), 10)
-        if pay * 10 == int(pay * 10):
-            return f"{_ZH_DIGIT_CHARS[whole]}{_ZH_DIGIT_CHARS[tenth]}折"
-        return f"{format_number(pay, 'zh')}折"
-    written = f"{format_number(off, language)}%"
-    if language == "en":
-        return f"{written} off"
-    return f"-{written}"
-
-
-_ZH_DIGIT_CHARS = "零一二三四五六七八九"
+def _parse_grand(text: str) -> Decimal | None:
+    """Dollars in "four grand" (4,000) or "a grand" (1,000)."""
+    head = re.sub(r"\s+grand$", "", text).strip()
+    number = Decimal(1) if head in ("a", "an") else parse_number(head, "en")
+    return None if number is None else number * 1000
 
 
 def _parse_date(text: str, language: str) -> Amount | None:
+    if language not in ("zh", "en"):
+        return parse_date(text, language)
     if language == "zh":
         match = re.fullmatch(r"(.+?)月(.+?)(?:日|号)", text)
         if not match:

@@ -62,15 +62,17 @@ _EN_PLURAL_SCALES = {f"{word}s": value for word, value in EN_SCALES.items()}
 _EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES, *_EN_PLURAL_SCALES], key=len, reverse=True))
 _EN_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
 
-# A number in English text: digits (1,200 / 3.50 / 1.2k) or number words.
+# A number in English text: digits (1,200 / 3.50 / 1.2k / 3 thousand 500) or number words.
 EN_NUMBER_PATTERN = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:k|thousand|million)\b)?"
+    r"(?:\d+(?:,\d{3})*(?:\.\d+)?"
+    r"(?:\s?(?:k|million)\b|\s?thousand\b(?:\s+(?:and\s+)?\d{3}(?![\d,.]))?)?"
     rf"|(?:(?:{_EN_WORDS})\b(?:(?:\s+|-|\s+and\s+)(?:{_EN_WORDS}|point)\b)*"
     rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?(?:\s+and\s+a\s+half\b)?)"
     rf"|point(?:\s+(?:{_EN_DIGIT_WORDS})\b)+)"
 )
 
 _DIGITS = re.compile(r"^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(.*)$")
+_EN_THOUSAND_AND = re.compile(r"thousand\s+(?:and\s+)?(\d{3})")
 
 
 def parse_digits(text: str) -> Decimal | None:
@@ -253,6 +255,9 @@ def parse_en_number(text: str) -> Decimal | None:
     if match:
         value = parse_digits(match.group(1))
         suffix = match.group(2).strip()
+        hundreds = _EN_THOUSAND_AND.fullmatch(suffix)  # 3 thousand 500 = 3,500
+        if hundreds and value is not None and value == value.to_integral_value():
+            return value * 1000 + int(hundreds.group(1))
         multiplier = {"": 1, "k": 1000, "thousand": 1000, "million": 1_000_000}.get(suffix)
         if value is None or multiplier is None:
             return None

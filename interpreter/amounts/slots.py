@@ -159,9 +159,10 @@ class Terms:
         if kind == "num":
             return number
         if kind == "percent":
+            words = _alternation(self._percent_words(language), language)
             if language == "zh":
-                return rf"(?:百分之{number}|{number}\s*%)"
-            return rf"(?:{number}\s*(?:%|percent|per cent)(?![a-z]))"
+                return rf"(?:百分之{number}|{number}\s*{words})"
+            return rf"(?:{number}\s*{words})"
         if kind in TERM_KINDS:
             return _alternation([word for word, _ in self.words(kind, language)], language)
         table = UNIT_TABLES[kind]
@@ -193,12 +194,17 @@ class Terms:
             number = parse_number(text, language)
             return None if number is None else SlotValue(kind, number=number)
         if kind == "percent":
-            inner = re.sub(r"^百分之|\s*(?:%|percent|per cent)$", "", text)
+            words = _alternation(self._percent_words(language), language)
+            inner = re.sub(rf"^百分之|\s*{words}$", "", text)
             number = parse_number(inner.strip(), language)
             return None if number is None else SlotValue(kind, number=number)
         if kind == "price":
             return self._parse_price(text, language)
         return self._parse_amount(kind, text, language)
+
+    def _percent_words(self, language: str) -> list[str]:
+        """The words for a percent in `language` ("%" alone where the table has none)."""
+        return [word for word, _ in self.words("percent", language)] or ["%"]
 
     def _parse_amount(self, kind: str, text: str, language: str) -> SlotValue | None:
         for word, term in self.words(UNIT_TABLES[kind], language):

@@ -1,10 +1,11 @@
 """Ranges and approximate amounts: never one exact number.
 
 两三百个 is 200 to 300 pieces, 三到五天 3 to 5 days, "between ten and twenty cartons"
-10 to 20; 500多个 is more than 500, 几百块 some hundreds of yuan, 五十来个 about 50.
-Read as one number any of them is a wrong value (两三百 is not 23, 三四天 not 34
-days, 500多 not 500), so each is found here whole, as an `Amount` with a `high` or an
-`approx`, and the finder lets it win over the numbers inside it.
+10 to 20; 500多个 is more than 500 (and so are 上千 and 一千出头: upwards of, a bit
+over), 几百块 some hundreds of yuan, 五十来个 about 50. Read as one number any of them
+is a wrong value (两三百 is not 23, 三四天 not 34 days, 500多 not 500), so each is
+found here whole, as an `Amount` with a `high` or an `approx`, and the finder lets it
+win over the numbers inside it.
 
 Each pattern finds the numbers and where the words after them start; what kind of
 amount it is and its unit come from the finder itself, reading the last number with
@@ -62,21 +63,22 @@ _ZH_PATTERNS = (
     ),
     # 两三百, 七八十, 一两万, 三四
     ("pair", re.compile(rf"(?P<tens>)(?P<pair>[{_F}]{{2}})(?P<scale>[十百千万亿]*)")),
-    # 几百, 好几千, 上千, 上万
-    (
-        "some",
-        re.compile(
-            r"(?:好)?几(?P<scale>[十百千万]+)|上(?P<above>[百千万])(?![一二两三四五六七八九])"
-        ),
-    ),
+    # 几百, 好几千
+    ("some", re.compile(r"(?:好)?几(?P<scale>[十百千万]+)")),
+    # 上百, 上千, 上万: reaching it and more (upwards of a thousand), not some thousands
+    ("upwards", re.compile(r"上(?P<scale>[百千万])(?![一二两三四五六七八九])")),
     # 十几天, 二十几个 (more than the tens)
     ("tens_more", re.compile(rf"(?P<n>[{_ZH_FIGURES}]?十)几")),
     # 五十来个, 十来天, 一千来块
     ("around", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})来(?=[^\W\d])")),
     # 百把块, 千把个
     ("around_ba", re.compile(r"(?P<scale>[百千万])把")),
-    # 500件以上 (more than), 50件左右 (about): the forms span_words.py writes
-    ("after_word", re.compile(rf"(?P<n>{_ZH_N})(?P<unit>[^\W\d]{{0,4}}?)(?P<word>以上|左右)")),
+    # 500件以上 (more than), 50件左右 (about): the forms span_words.py writes; 一千块出头
+    # and 三十开外 (a bit over)
+    (
+        "after_word",
+        re.compile(rf"(?P<n>{_ZH_N})(?P<unit>[^\W\d]{{0,4}}?)(?P<word>以上|左右|出头|开外)"),
+    ),
     # 500多个, 一百多块, 3万多; 三个多月, 五块多 (多 after the measure word)
     ("more", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})(?P<measure>[个块元])?多(?!少)")),
 )
@@ -112,7 +114,7 @@ _EN_PATTERNS = (
     (
         "more_after",
         re.compile(
-            rf"(?<![\w.])(?P<n>{_EN_NUMBER})(?:-odd|\s+odd|-something|-some|\s+plus|\+|\s+or\s+more)(?![\w])",
+            rf"(?<![\w.])(?P<n>{_EN_NUMBER})(?:-odd|\s+odd|-something|-some|[\s-]plus|\+|\s+or\s+more)(?![\w])",
             re.IGNORECASE,
         ),
     ),
@@ -127,7 +129,9 @@ _EN_PATTERNS = (
     (
         "around",
         re.compile(
-            rf"(?<![\w.])(?:about|around|roughly|approximately)\s+(?P<n>{_EN_NUMBER})",
+            # "How about twenty percent off?" asks; it does not hedge
+            rf"(?<![\w.])(?<!how\s)(?<!what\s)(?:about|around|roughly|approximately)"
+            rf"\s+(?P<n>{_EN_NUMBER})",
             re.IGNORECASE,
         ),
     ),
@@ -209,8 +213,10 @@ def _shaped(
 ) -> Amount:  # fmt: skip
     """The amount from `start`: its kind and unit from the words at `tail_at`, read
     after `value` (or after the range's high end, with its `lead`, a $) as the
-    finder reads them."""
-    figure = lead + f"{(high if high is not None else value).normalize():f}"
+    finder reads them. Words that multiply the number ("about four grand": $4,000)
+    multiply both ends."""
+    top = high if high is not None else value
+    figure = lead + f"{top.normalize():f}"
     tail = text[tail_at:]
     spacer = " " if tail[:1].isascii() and tail[:1].isalpha() else ""
     read = measure(figure + spacer + tail)
@@ -218,6 +224,9 @@ def _shaped(
     if read is not None and read.start == 0 and read.kind in _KINDS:
         end = tail_at + max(0, read.end - len(figure) - len(spacer))
         kind, unit = read.kind, read.unit
+        scale = read.value / top if read.value is not None and top else Decimal(1)
+        if scale > 1 and scale == scale.to_integral_value():
+            value, high = value * scale, None if high is None else high * scale
     return Amount(kind, value, unit, text[start:end], start, end, high=high, approx=approx)
 
 
@@ -246,15 +255,15 @@ def _zh_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
         return Amount("percent", low, "", found.group(), start, end, high=high)
     if name == "pair":
         return _zh_pair(found, text, measure)
-    if name in ("some", "around_ba"):
-        value = Decimal(_scale(found["scale"] or found.groupdict().get("above") or ""))
-        approx = Approx.SOME if name == "some" else Approx.AROUND
+    if name in ("some", "upwards", "around_ba"):
+        value = Decimal(_scale(found["scale"]))
+        approx = {"some": Approx.SOME, "upwards": Approx.MORE}.get(name, Approx.AROUND)
         return _shaped(text, start, end, value, measure, approx=approx)
     number = _number(found["n"], "zh")
     if number is None:
         return None
     if name == "after_word":
-        approx = Approx.MORE if found["word"] == "以上" else Approx.AROUND
+        approx = Approx.AROUND if found["word"] == "左右" else Approx.MORE
         shaped = _shaped(text, start, found.start("unit"), number, measure, approx=approx)
         return replace(shaped, said=text[start:end], end=end)
     if name in ("tens_more", "around"):

@@ -7,8 +7,11 @@ range, the second taking the first's part of the day when it has none of its own
 (下午两点到四点 is 14:00 to 16:00).
 
 In Chinese N点 is also a decimal point (一百点25, 三点五): it is a time only with a
-part of the day, 半, 一刻/三刻, minutes with 分, 整 or 钟, or when no figure follows
-it (8点关门, 十一点前).
+part of the day, 半, 一刻/三刻, minutes with 分, 整 or 钟, minutes in tens (九点二十 is
+9:20: a decimal's digits are never said with 十), or when no figure follows it (8点关门,
+十一点前). 一点 alone is "a little" (一点都不贵, 便宜一点), never one o'clock.
+
+The other languages' times are read in `times_world`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from decimal import Decimal
 
 from interpreter.amounts.amount import Amount
 from interpreter.amounts.numbers import parse_en_number, parse_zh_number
+from interpreter.amounts.times_world import world_times
 
 _ZH_PARTS = {
     "凌晨": 0, "早上": 0, "早晨": 0, "上午": 0, "明早": 0, "中午": 12, "下午": 12,
@@ -28,6 +32,8 @@ _ZH_PARTS = {
 _ZH_HOUR = r"[零一二两三四五六七八九十]{1,3}|\d{1,2}"
 _ZH_MINUTE = r"[零一二两三四五六七八九十]{1,4}|\d{1,2}"
 _ZH_PART = "|".join(_ZH_PARTS)
+# Minutes said in tens with no 分 (二十, 四十五, 十): never a decimal's digits.
+_ZH_TENS_MINUTE = r"[一二三四五]?十[一二三四五六七八九]?"
 
 
 def _zh_time(n: str = "") -> str:
@@ -35,7 +41,8 @@ def _zh_time(n: str = "") -> str:
     return (
         rf"(?:差(?P<before{n}>{_ZH_MINUTE})分)?(?P<part{n}>{_ZH_PART})?"
         rf"(?P<h{n}>{_ZH_HOUR})点"
-        rf"(?:(?P<half{n}>半)|(?P<q{n}>一刻|三刻)|零?(?P<m{n}>{_ZH_MINUTE})分|(?P<whole{n}>整|钟))?"
+        rf"(?:(?P<half{n}>半)|(?P<q{n}>一刻|三刻)|零?(?P<m{n}>{_ZH_MINUTE})分"
+        rf"|(?P<tens{n}>{_ZH_TENS_MINUTE})|(?P<whole{n}>整|钟))?"
         rf"(?![零一二两三四五六七八九十\d])"
     )
 
@@ -58,11 +65,11 @@ _EN_MINUTE = (
     r"|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
-_EN_AFTER = (
-    r"(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])"
-    r"|\s+in\s+the\s+(?:morning|afternoon|evening)|\s+at\s+night|\s+tonight"
-    r"|\s+(?:tomorrow|this)\s+(?:morning|afternoon|evening))?"
+_EN_PARTS = (
+    r"\s+in\s+the\s+(?:morning|afternoon|evening)|\s+at\s+night|\s+tonight"
+    r"|\s+(?:tomorrow|this)\s+(?:morning|afternoon|evening)"
 )
+_EN_AFTER = rf"(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|{_EN_PARTS})?"
 
 
 def _after_words(n: str) -> str:
@@ -79,6 +86,7 @@ _EN_ONE = (
     rf"|(?:a\s+)?quarter\s+(?P<dir>past|to)\s+(?P<h4>{_EN_HOUR}){_after_words('4')}"
     rf"|(?P<h5>{_EN_HOUR})\s+(?P<m5>{_EN_MINUTE}){_MINUTE_END}{_after_words('5')}"
     rf"|(?<=\bat\s|\bby\s)(?P<h6>{_EN_HOUR})(?:\s+(?P<m6>{_EN_MINUTE}))?{_after_words('6')}"
+    rf"|(?P<h7>\d{{1,2}}):(?P<m7>\d{{2}})(?P<ap7>{_EN_PARTS})"  # 2:30 this afternoon
 )
 _EN = re.compile(rf"(?<![\w:])(?:{_EN_ONE})(?![\w:])", re.IGNORECASE)
 _EN_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|until|till)\s*$", re.IGNORECASE)
@@ -91,6 +99,8 @@ def find_times(text: str, language: str) -> Iterator[Amount]:
         yield from _zh_times(text)
     elif language == "en":
         yield from _en_times(text)
+    else:
+        yield from world_times(text, language)
     for found in _DIGITAL_RANGE.finditer(text):
         low = int(found["h"]) * 60 + int(found["m"])
         high = int(found["h2"]) * 60 + int(found["m2"])
@@ -120,15 +130,19 @@ def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> i
         minute = 30
     elif found[f"q{n}"]:
         minute = 15 if found[f"q{n}"] == "一刻" else 45
-    elif found[f"m{n}"]:
-        value = parse_zh_number(found[f"m{n}"])
+    elif found[f"m{n}"] or found[f"tens{n}"]:
+        value = parse_zh_number(found[f"m{n}"] or found[f"tens{n}"])
         if value is None or not 0 <= value < 60:
             return None
         minute = int(value)
     before = found[f"before{n}"]
-    detail = said_part or before or found[f"half{n}"] or found[f"q{n}"] or found[f"m{n}"]
-    if not detail and not found[f"whole{n}"] and re.match(r"[\d.]", _after(found, n)):
-        return None  # 三点五: a decimal
+    said_minutes = found[f"half{n}"] or found[f"q{n}"] or found[f"m{n}"] or found[f"tens{n}"]
+    detail = said_part or before or said_minutes
+    if not detail and not found[f"whole{n}"]:
+        if re.match(r"[\d.]", _after(found, n)):
+            return None  # 三点五: a decimal
+        if found[f"h{n}"] == "一":
+            return None  # 一点都不贵, 便宜一点: a little
     hours = int(hour)
     if said_part is not None:
         shift = _ZH_PARTS[said_part]
@@ -171,7 +185,7 @@ def _en_minutes(found: re.Match[str]) -> int | None:
     hour: int | None = None
     minute = 0
     suffix = ""
-    for n in ("", "2", "3", "4", "5", "6"):
+    for n in ("", "2", "3", "4", "5", "6", "7"):
         if groups.get(f"h{n}"):
             hour = _en_number(groups[f"h{n}"])
             minute = _en_number(groups.get(f"m{n}")) or 0

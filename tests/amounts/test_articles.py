@@ -68,3 +68,44 @@ def test_a_unit_price_question_is_translated(
     assert result.returncode == 0, result.stderr
     (utterance,) = json.loads(result.stdout)["utterances"]
     assert (utterance["translation"], utterance["method"]) == (meant, "phrasebook")
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "found"),
+    [
+        ("一双批发价多少？", "zh", []),
+        ("一箱装多少个？", "zh", []),
+        ("一卷有多少米？", "zh", []),
+        ("一包是多少个？", "zh", []),
+        ("How many pieces in one carton?", "en", []),
+        ("What do you charge for one container?", "en", []),
+        ("¿Cuántas piezas hay en una caja?", "es", []),
+    ],
+)
+def test_the_one_of_a_unit_question_is_not_a_quantity(finder, said, language, found) -> None:
+    assert kinds(finder, said, language) == found
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "found"),
+    [
+        ("一箱装六十个，多少钱一箱？", "zh", [("qty", "60", "piece")]),
+        ("一箱八九公斤重", "zh", [("qty", "8", "kilogram")]),
+        ("一包100个", "zh", [("qty", "100", "piece")]),
+        ("A bag holds 100 pieces.", "en", [("qty", "100", "piece")]),
+        ("One carton contains 50 pairs.", "en", [("qty", "50", "pair")]),
+        ("Un carton contient 50 paires.", "fr", [("qty", "50", "pair")]),
+    ],
+)
+def test_the_one_of_so_many_per_unit_is_not_a_quantity(finder, said, language, found) -> None:
+    assert kinds(finder, said, language) == found
+
+
+def test_one_and_another_quantity_apart_are_both_ordered(finder) -> None:
+    assert kinds(finder, "我要一箱，再要六十个", "zh") == [
+        ("qty", "1", "carton"),
+        ("qty", "60", "piece"),
+    ]
+    assert kinds(finder, "I want one carton and 50 pairs.", "en") == [
+        ("qty", "1", "carton"), ("qty", "50", "pair"),
+    ]  # fmt: skip

@@ -252,3 +252,13 @@ def grammar_of(language: str) -> Grammar:
 def numword_pattern(language: str) -> str:
     """A regex (no groups) for one number in `language`: digits or words."""
     return grammar_of(language).find
+
+
+@cache
+def small_number_pattern(language: str, joined: bool = False) -> str:
+    """A regex (no groups) for a whole number below a hundred in `language`, one or two
+    digits or words (articles included: "a la una"): the hour or minutes of a time,
+    the day of a date. `joined`: it may follow a letter (the و of "وعشر")."""
+    words = _Builder(language, TABLES[language], finding=False).below_hundred()
+    before = "" if joined else _NOT_LETTER_BEFORE
+    return rf"(?:(?<!\d)\d{{1,2}}(?!\d)|{before}{words}{_NOT_LETTER_AFTER})"
