@@ -47,10 +47,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common.models import ENGLISH_VOICE, english_voice, open_store
+from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, english_voice, open_store
 from benchmarks.common.results import RESULTS_DIR, save_result
 from benchmarks.replay import LEAD_SILENCE_S, SPLITS, TAIL_SILENCE_S
 from benchmarks.zhbaker import BakerVoice
+from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import (
     Endpointer,
     EndpointerOptions,
@@ -58,8 +59,12 @@ from interpreter.asr.vad import (
     SpeechProbability,
     split_utterances,
 )
+from interpreter.asr.vad import State as EndpointerState
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
-from interpreter.core.types import Utterance
+from interpreter.core.types import Frame, Utterance
+from interpreter.live.turn_end import Ending, TurnEndJudge, TurnEndOptions
+from interpreter.translate.chain import TranslatorChain
+from interpreter.translate.phrasebook import Phrasebook
 from interpreter.tts.synthesizer import Voice
 
 if sys.version_info >= (3, 11):
@@ -249,6 +254,45 @@ def endpoint(
     return split_utterances(samples, Endpointer(vad or SileroVad(), options))
 
 
+# What a reading of the audio so far says: (text, language); ("", "") when nothing.
+Read = Callable[[np.ndarray], tuple[str, str]]
+
+
+def endpoint_by_words(
+    samples: np.ndarray,
+    options: TurnEndOptions,
+    read: Read,
+    judge: TurnEndJudge,
+    vad: SpeechProbability | None = None,
+) -> tuple[list[Utterance], list[Ending]]:
+    """The sentence-aware endpoint on a recording, as the live listener runs it
+    (live/listener.py `_set_wait`), in simulated time: each time the voice stops, the
+    audio so far is read and judged, and the pause that ends the turn is the verdict's;
+    while the voice is on, the longest. The reading takes no time here; live, the
+    pause is held at the longest until it is done, so the same turns are cut.
+    Returns the turns and the verdict at each stop."""
+    vad = vad or SileroVad()
+    endpointer = Endpointer(vad, EndpointerOptions(min_silence_ms=options.unknown_silence_ms))
+    window = vad.window_samples  # one window a frame
+    utterances: list[Utterance] = []
+    endings: list[Ending] = []
+    verdict: Ending | None = None
+    for start in range(0, len(samples), window):
+        frame = Frame(samples[start : start + window], ASR_SAMPLE_RATE, start / ASR_SAMPLE_RATE)
+        if endpointer.state is EndpointerState.STOPPING:
+            if verdict is None:
+                audio = endpointer.current_audio()
+                text, language = read(audio) if audio is not None else ("", "")
+                verdict = judge.judge(text, language) if text else Ending.UNKNOWN
+                endings.append(verdict)
+            endpointer.wait(options.silence_ms(verdict))
+        else:
+            verdict = None
+            endpointer.wait(options.unfinished_silence_ms)
+        utterances += endpointer.push(frame)
+    return utterances + endpointer.flush(), endings
+
+
 @dataclass(frozen=True)
 class Turn:
     start_s: float
@@ -266,6 +310,9 @@ class Outcome:
     starts_s: tuple[float, ...]
     ends_s: tuple[float, ...]
     turns: tuple[Turn, ...]
+    # The sentence-aware endpoint's verdict at each stop of the voice (empty: the
+    # fixed pause was measured).
+    endings: tuple[Ending, ...] = ()
 
     @property
     def cut(self) -> bool:
@@ -308,6 +355,7 @@ class Outcome:
             ],
             "pauses_cut": list(self.pauses_cut),
             "cut": self.cut,
+            "endings": [ending.value for ending in self.endings],
         }
 
 
@@ -317,17 +365,28 @@ def measure(
     silence_ms: int,
     vad: SpeechProbability | None = None,
     log: Callable[[str], None] = print,
+    by_words: tuple[TurnEndOptions, Read, TurnEndJudge] | None = None,
 ) -> list[Outcome]:
-    """Each item spoken by its language's voice and endpointed."""
+    """Each item spoken by its language's voice and endpointed: by the fixed pause, or
+    with `by_words`, by the sentence-aware endpoint."""
     vad = vad or SileroVad()
     outcomes = []
     for index, item in enumerate(items, start=1):
         recording = build_recording(item, voices[item.language])
-        utterances = endpoint(recording.samples, silence_ms, vad)
+        endings: list[Ending] = []
+        if by_words is None:
+            utterances = endpoint(recording.samples, silence_ms, vad)
+        else:
+            options, read, judge = by_words
+            utterances, endings = endpoint_by_words(recording.samples, options, read, judge, vad)
         if not utterances:
             raise RuntimeError(f"the endpointer found no speech in {item.text!r}")
         outcome = Outcome(
-            item, recording.starts_s, recording.ends_s, tuple(Turn.of(u) for u in utterances)
+            item,
+            recording.starts_s,
+            recording.ends_s,
+            tuple(Turn.of(u) for u in utterances),
+            tuple(endings),
         )
         outcomes.append(outcome)
         if index % 20 == 0 or index == len(items):
@@ -397,6 +456,38 @@ def describe(outcome: Outcome) -> str:
     )
 
 
+def whisper_reader(models_dir: Path | None) -> Read:
+    """The reading the live reader makes as the voice stops: Whisper base, the stall's
+    two languages, the final draft's settings."""
+    store = open_store(models_dir, ASR_MODEL)
+    transcriber = Transcriber(store.path(ASR_MODEL), name=ASR_MODEL)
+    transcriber.warm_up()
+
+    def read(audio: np.ndarray) -> tuple[str, str]:
+        draft = transcriber.draft(audio, LANGUAGES, final=True)
+        return ("", "") if draft is None else (draft.text, draft.language)
+
+    return read
+
+
+def words_judge() -> TurnEndJudge:
+    """The judge the live session builds: the phrasebook says which sentences are whole."""
+    return TurnEndJudge(TranslatorChain(Phrasebook.load(), []).book_holds)
+
+
+def ending_counts(outcomes: Sequence[Outcome]) -> dict[str, dict[str, int]]:
+    """Per split: how often each verdict was given at a pause inside the sentence and
+    at its true end (the last stop)."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in outcomes:
+        own = counts.setdefault(outcome.item.split, {})
+        for index, ending in enumerate(outcome.endings):
+            where = "end" if index == len(outcome.endings) - 1 else "inside"
+            key = f"{where} {ending.value}"
+            own[key] = own.get(key, 0) + 1
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="benchmarks.pause_cut", description=__doc__.split("\n")[0]
@@ -413,6 +504,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="")
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--show-cut", action="store_true", help="print every cut item")
+    parser.add_argument(
+        "--by-words",
+        action="store_true",
+        help="the sentence-aware endpoint (live/turn_end.py) instead of the fixed pause",
+    )
+    defaults = TurnEndOptions()
+    parser.add_argument("--complete-ms", type=int, default=defaults.complete_silence_ms)
+    parser.add_argument("--unfinished-ms", type=int, default=defaults.unfinished_silence_ms)
+    parser.add_argument("--unknown-ms", type=int, default=defaults.unknown_silence_ms)
     args = parser.parse_args(argv)
     started = time.monotonic()
     items = select(load_set(args.set), args.split)
@@ -422,8 +522,19 @@ def main(argv: list[str] | None = None) -> int:
         voices["zh"] = BakerVoice()
     if any(item.language == "en" for item in items):
         voices["en"] = english_voice(open_store(args.models_dir, ENGLISH_VOICE))
-    print(f"{len(items)} utterances, min_silence_ms {args.silence_ms} ...")
-    outcomes = measure(items, voices, args.silence_ms)
+    by_words = None
+    turn_end = TurnEndOptions(
+        enabled=True,
+        complete_silence_ms=args.complete_ms,
+        unfinished_silence_ms=args.unfinished_ms,
+        unknown_silence_ms=args.unknown_ms,
+    )
+    if args.by_words:
+        by_words = (turn_end, whisper_reader(args.models_dir), words_judge())
+        print(f"{len(items)} utterances, the sentence-aware endpoint {asdict(turn_end)} ...")
+    else:
+        print(f"{len(items)} utterances, min_silence_ms {args.silence_ms} ...")
+    outcomes = measure(items, voices, args.silence_ms, by_words=by_words)
     tables = tally(outcomes)
     pauses = by_pause(outcomes)
     for split, rows in tables.items():
@@ -443,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
             "set": args.set.name,
             "split": args.split,
             "settings": {
+                "by_words": asdict(turn_end) if args.by_words else None,
+                "endings": ending_counts(outcomes),
                 "min_silence_ms": args.silence_ms,
                 "windows": round(args.silence_ms / 32),
                 "endpointer": asdict(EndpointerOptions(min_silence_ms=args.silence_ms)),

@@ -26,6 +26,9 @@ class EarlyOptions:
     interval_s: float = 0.5
     # Less audio than this holds no word worth settling.
     min_audio_s: float = 1.0
+    # The reading asked for as the voice stops needs at least this much audio (a
+    # sentence-aware endpoint reads "多少钱？" too, to know it is whole).
+    now_min_audio_s: float = 1.0
     # A draft that ends this close to the utterance's end (only its trailing silence
     # unread) is the final transcript: nothing is left to decode.
     tail_tolerance_s: float = 0.3
@@ -103,7 +106,8 @@ class EarlyRecognizer:
         due = unread_s >= options.interval_s or (
             now and (self._last is None or unread_s > options.now_min_unread_s)
         )
-        if audio_s < options.min_audio_s or not due:
+        least_s = options.now_min_audio_s if now else options.min_audio_s
+        if audio_s < least_s or not due:
             return None
         read_before_s, self._read_at_s = self._read_at_s, audio_s
         # The reading as the voice stops hears the whole utterance: its language is
@@ -125,6 +129,11 @@ class EarlyRecognizer:
         self._previous = draft.tokens
         self._last = draft
         return draft
+
+    @property
+    def last_draft(self) -> Draft | None:
+        """The newest draft of the utterance (None before the first)."""
+        return self._last
 
     def nearly_whole(self, audio_s: float, stopped_s: float) -> bool:
         """Whether a reading of the first `audio_s` seconds leaves so little of what was

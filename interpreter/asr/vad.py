@@ -181,6 +181,18 @@ class Endpointer:
         self._pending_t_s += usable / self._rate
         return utterances
 
+    def wait(self, silence_ms: float) -> None:
+        """End the utterance under way after this much silence instead (the words heard
+        so far may say it is finished, or not yet: see live/turn_end.py); a pause
+        already that long ends it at the next window."""
+        window_ms = 1000 * self._window / self._rate
+        self._min_silence = max(1, round(silence_ms / window_ms))
+
+    @property
+    def silence_s(self) -> float:
+        """The silence heard since the voice stopped (0 while it speaks)."""
+        return self._silence_run * self._window / self._rate
+
     def current_audio(self) -> np.ndarray | None:
         """The utterance being spoken, so far (None between utterances): what early
         recognition reads while the party is still talking."""

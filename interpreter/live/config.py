@@ -25,6 +25,11 @@ back = "0"                     # the last translation put back into its speaker'
 asr_ms = 600
 total_ms = 1200
 
+[endpoint]                     # the sentence-aware endpoint, see interpreter/live/turn_end.py
+enabled = true
+complete_silence_ms = 192      # the pause after a whole sentence
+unfinished_silence_ms = 800    # after "我要订，嗯" or "Can you ..."
+
 [gpio]                         # buttons and lights on the GPIO header (BCM numbers)
 merchant_button = 17           # see interpreter/live/wiring.py
 buyer_button = 27
@@ -46,6 +51,7 @@ from pathlib import Path
 from interpreter.core.errors import InputError
 from interpreter.core.languages import language
 from interpreter.core.vocabulary import Mode, Party
+from interpreter.live.turn_end import TurnEndOptions
 from interpreter.live.wiring import GpioWiring, parse_gpio
 from interpreter.turn.budget import LatencyBudget
 
@@ -70,6 +76,7 @@ class StallConfig:
     buyer_key: str = "2"
     back_key: str = "0"
     budget: LatencyBudget = field(default_factory=LatencyBudget)
+    endpoint: TurnEndOptions = field(default_factory=TurnEndOptions)
     gpio: GpioWiring = field(default_factory=GpioWiring)
     # Whether the file said the mode: the kiosk's own default (push-to-talk, the page's
     # buttons) gives way only to a mode someone chose.
@@ -121,7 +128,17 @@ def load_config(path: Path) -> StallConfig:
 
 
 def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
-    known = {"pair", "mode", ASR_MODEL_KEY, "devices", "voices", "keys", "budget", "gpio"}
+    known = {
+        "pair",
+        "mode",
+        ASR_MODEL_KEY,
+        "devices",
+        "voices",
+        "keys",
+        "budget",
+        "endpoint",
+        "gpio",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
@@ -154,6 +171,9 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         budget = LatencyBudget(**budget_data)
     except (TypeError, ValueError) as error:
         raise InputError(f"{name}: {error}") from None
+    endpoint = _endpoint(
+        _table(data, "endpoint", name, {f.name for f in fields(TurnEndOptions)}), name
+    )
     merchant_key = keys.get(Party.MERCHANT.value, config.merchant_key)
     buyer_key = keys.get(Party.BUYER.value, config.buyer_key)
     back_key = keys.get("back", config.back_key)
@@ -169,10 +189,29 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
         buyer_key=buyer_key,
         back_key=back_key,
         budget=budget,
+        endpoint=endpoint,
         gpio=parse_gpio(data.get("gpio", {}), name),
         mode_given="mode" in data,
         asr_model=asr_model.strip() if asr_model else None,
     )
+
+
+def _endpoint(table: dict, name: str) -> TurnEndOptions:
+    """The [endpoint] table: `enabled` true or false, the pauses whole milliseconds
+    from 32 (one window) to 3000, `min_read_s` seconds."""
+    for key, value in table.items():
+        where = f"{name}: endpoint.{key}"
+        if key == "enabled":
+            if not isinstance(value, bool):
+                raise InputError(f"{where} must be true or false, not {value!r}")
+        elif key.endswith("_ms"):
+            if isinstance(value, bool) or not isinstance(value, int) or not 32 <= value <= 3000:
+                raise InputError(
+                    f"{where} must be whole milliseconds from 32 to 3000, not {value!r}"
+                )
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 5:
+            raise InputError(f"{where} must be seconds from 0 to 5, not {value!r}")
+    return TurnEndOptions(**table)
 
 
 def _mode(value: object, name: str) -> Mode:

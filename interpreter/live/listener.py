@@ -28,6 +28,7 @@ from interpreter.live.options import LiveOptions
 from interpreter.live.parties import GateOptions, PlaybackGate, PushToTalk
 from interpreter.live.reader import Reader
 from interpreter.live.reading import ReadingPolicy
+from interpreter.live.turn_end import TurnEnd
 
 # Where an ended utterance goes: the utterance, the recognizer that read it, its party
 # when a button said it, and when it ended on the session's clock.
@@ -130,8 +131,11 @@ class Listener:
         clock: Clock,
         stop: threading.Event,
         heartbeat: Callable[[], None] | None = None,
+        turn_end: TurnEnd | None = None,
     ) -> None:
-        """`hand_on`: takes each utterance to the worker; `interrupt`: stops the
+        """`turn_end`: how long a pause ends a turn, from the words read as the voice
+        stopped (None: the endpointer's own fixed pause); `hand_on`: takes each
+        utterance to the worker; `interrupt`: stops the
         playback (a press); `barged_in`: a party talks over the device; `heartbeat`:
         called with each frame taken from the microphone (it feeds the service's
         watchdog, so a stuck listener or a silent microphone starves it)."""
@@ -148,6 +152,7 @@ class Listener:
         self._clock = clock
         self._stop = stop
         self._heartbeat = heartbeat or (lambda: None)
+        self._turn_end = turn_end
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
 
     def submit(
@@ -163,6 +168,7 @@ class Listener:
         ptt = PushToTalk() if self._options.mode is Mode.PUSH_TO_TALK else None
         early = self._reader.begin(None)
         stopping = read_now = False
+        stopped_s = 0.0  # the audio heard when the voice last stopped
         while not self._stop.is_set():
             for press in self._drain_presses():
                 self._interrupt()
@@ -198,18 +204,33 @@ class Listener:
                 if not heard:
                     continue
                 for piece in heard:
+                    self._set_wait(early, stopped_s)
                     for utterance in self._endpointer.push(piece):
                         self.submit(utterance, early, None)
                         early, read_now = self._reader.begin(None), False
                 audio = self._endpointer.current_audio()
                 voice_stopped = self._endpointer.state is EndpointerState.STOPPING
-                read_now = read_now or self._policy.voice_just_stopped(voice_stopped, stopping)
+                just_stopped = self._policy.voice_just_stopped(voice_stopped, stopping)
+                if just_stopped and audio is not None:
+                    stopped_s = len(audio) / frame.sample_rate
+                read_now = read_now or just_stopped
                 stopping = voice_stopped
             if audio is None or self._behind(frame):
                 continue
             party = ptt.speaking if ptt is not None else None
             self._reader.ask(early, audio, frame.sample_rate, now=read_now, party=party)
             read_now = False
+
+    def _set_wait(self, early: EarlyRecognizer, stopped_s: float) -> None:
+        """The pause that ends the utterance: the words' verdict once the voice has
+        stopped; while it speaks, the longest (its first quiet window is no end)."""
+        turn_end = self._turn_end
+        if turn_end is None:
+            return
+        if self._endpointer.state is EndpointerState.STOPPING:
+            self._endpointer.wait(turn_end.silence_ms(early, stopped_s))
+        else:
+            self._endpointer.wait(turn_end.options.unfinished_silence_ms)
 
     def _behind(self, frame: Frame) -> bool:
         waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate

@@ -11,6 +11,7 @@ from interpreter.asr.vad import EndpointerOptions
 from interpreter.core.vocabulary import Mode
 from interpreter.live.config import StallConfig
 from interpreter.live.parties import GateOptions, Parties
+from interpreter.live.turn_end import TurnEndOptions
 from interpreter.turn.budget import LatencyBudget
 
 
@@ -39,6 +40,8 @@ class LiveOptions:
     # The endpoint silence is time to translate and voice the words read as the voice
     # stopped (wasted only when the party speaks again; push-to-talk has no such wait).
     prepare_during_silence: bool = True
+    # The sentence-aware endpoint: how long a pause ends a turn, from its words.
+    turn_end: TurnEndOptions = field(default_factory=TurnEndOptions)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", Mode(self.mode))  # its text names it too
@@ -52,6 +55,7 @@ def stall_options(config: StallConfig, trace: bool = False, echo_gate: bool = Tr
         parties=Parties(*config.pair),
         mode=config.mode,
         budget=config.budget,
+        turn_end=config.endpoint,
         trace=trace,
         gate=GateOptions(enabled=echo_gate),
     )

@@ -27,6 +27,7 @@ from interpreter.core.vocabulary import Party
 from interpreter.live.events import SessionEvents
 from interpreter.live.parties import Parties
 from interpreter.live.reading import Reading, ReadingPolicy
+from interpreter.live.turn_end import READ_SLACK_S, TurnEnd
 
 # What the reader hands the worker to prepare: the recognizer, the audio, its rate.
 Preview = Callable[[EarlyRecognizer, np.ndarray, int], None]
@@ -42,9 +43,11 @@ class Reader:
         events: SessionEvents,
         out: Callable[[str], None],
         stop: threading.Event,
+        turn_end: TurnEnd | None = None,
     ) -> None:
         """`parties`: the pair now interpreted (it may change between turns);
-        `preview`: takes the words read as the voice stopped to the worker."""
+        `preview`: takes the words read as the voice stopped to the worker;
+        `turn_end`: told those words, for the sentence-aware endpoint."""
         self._transcriber = transcriber
         self._policy = policy
         self._parties = parties
@@ -52,6 +55,7 @@ class Reader:
         self._events = events
         self._out = out
         self._stop = stop
+        self._turn_end = turn_end
         self._simplified = SimplifiedChinese()
         # The reader takes the newest request only; the listener replaces an unread one.
         self._readings: queue.Queue[Reading] = queue.Queue(maxsize=1)
@@ -142,10 +146,22 @@ class Reader:
                     continue
                 keep_going = None if reading.now else partial(self._goes_on, reading)
                 draft = early.hear(reading.audio, rate, now=reading.now, keep_going=keep_going)
+                if reading.now and self._turn_end is not None:
+                    self._judge_end(early, reading)
                 if reading.preview:
                     self._preview(early, reading.audio, rate)
                 if draft is not None and draft.text:
                     shown = self._show_partial(reading, draft.text, draft.language, shown)
+
+    def _judge_end(self, early: EarlyRecognizer, reading: Reading) -> None:
+        """Tell the endpoint the words read as the voice stopped: this reading's, or
+        the last draft's when it read nearly all of it (the reading was skipped)."""
+        assert self._turn_end is not None
+        draft = early.last_draft
+        if draft is not None and draft.audio_s >= reading.audio_s - READ_SLACK_S:
+            self._turn_end.heard(early, reading.audio_s, draft.text, draft.language)
+        else:
+            self._turn_end.heard(early, reading.audio_s, "", "")
 
     def _goes_on(self, reading: Reading) -> bool:
         return self._policy.goes_on(reading, self._give_up_through, self._voice_stopped_s)

@@ -55,8 +55,11 @@ class ReadingPolicy:
 
     @classmethod
     def of(cls, options: LiveOptions) -> ReadingPolicy:
+        early = replace(options.early, interval_s=options.partial_interval_s)
+        if options.turn_end.enabled and options.mode is Mode.CONVERSATION:
+            early = replace(early, now_min_audio_s=options.turn_end.min_read_s)
         return cls(
-            early=replace(options.early, interval_s=options.partial_interval_s),
+            early=early,
             max_backlog_s=options.max_backlog_s,
             prepare_during_silence=options.prepare_during_silence,
             push_to_talk=options.mode is Mode.PUSH_TO_TALK,

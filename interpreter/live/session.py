@@ -29,7 +29,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 from interpreter.asr.vad import Endpointer, SpeechProbability
+from interpreter.core.chinese import SimplifiedChinese
 from interpreter.core.clock import Clock, MonotonicClock
+from interpreter.core.vocabulary import Mode
 from interpreter.live.events import PairChange, Press, SessionEvents
 from interpreter.live.listener import EchoGuard, Listener, Microphone
 from interpreter.live.options import LiveOptions
@@ -39,6 +41,7 @@ from interpreter.live.reader import Reader
 from interpreter.live.reading import ReadingPolicy
 from interpreter.live.service_notify import ServiceNotifier, Watchdog
 from interpreter.live.summary import SessionSummary
+from interpreter.live.turn_end import TurnEnd, TurnEndJudge
 from interpreter.live.worker import Worker
 from interpreter.turn.pipeline import Interpreter
 
@@ -94,6 +97,10 @@ class LiveSession:
             audio_overflows=lambda: microphone.dropped_frames + microphone.device_overflows,
         )
         self.worker = Worker(interpreter, options, self.playback, events, out, self._stop)
+        turn_end = None
+        if options.turn_end.enabled and options.mode is Mode.CONVERSATION:
+            judge = TurnEndJudge(interpreter.translator.book_holds)
+            turn_end = TurnEnd(options.turn_end, judge, SimplifiedChinese().convert)
         self.reader = Reader(
             interpreter.transcriber,
             policy,
@@ -102,6 +109,7 @@ class LiveSession:
             events,
             out,
             self._stop,
+            turn_end,
         )
         self.listener = Listener(
             options,
@@ -117,6 +125,7 @@ class LiveSession:
             clock,
             self._stop,
             heartbeat=self.watchdog.beat,
+            turn_end=turn_end,
         )
         self.presses = self.listener.presses
 

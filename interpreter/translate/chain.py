@@ -183,6 +183,15 @@ class TranslatorChain:
                     transcript, target, checked.text, method, checked, source_text=clause
                 )
 
+    def book_holds(self, text: str, source: str) -> bool:
+        """Whether the phrasebook translates `text` whole into another language it has
+        (a sentence the book holds is a whole sentence)."""
+        book = self._phrasebook
+        if book is None or not self._options.use_phrasebook:
+            return False
+        targets = [language for language in book.languages if language != source]
+        return any(book.lookup(text, source, target) is not None for target in targets)
+
     def first_piece(self, text: str, source: str) -> str:
         """The piece a text model translates first: all the listener waits for before
         the first audio (the rest is translated while it plays)."""

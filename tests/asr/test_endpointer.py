@@ -216,3 +216,33 @@ def test_one_dropped_frame_moves_the_clock_on_by_its_length() -> None:
         utterances += endpointer.push(Frame(np.zeros(500, np.float32), RATE, t_s))
     (utterance,) = utterances
     assert utterance.t_start_s == pytest.approx(0.64 + 500 / RATE, abs=0.002)
+
+
+def test_a_shorter_wait_set_during_the_pause_ends_the_utterance_at_the_next_window() -> None:
+    """The sentence-aware endpoint shortens the pause once the words say the turn is
+    whole: a pause already longer ends it at once."""
+    probs = script((0.0, 0.5), (0.9, 1.0), (0.0, 1.5))
+    endpointer = Endpointer(ScriptedVad(probs), OPTIONS)
+    audio = numbered_audio(len(probs))
+    endpointer.wait(800)
+    ended_at = shortened_at = None
+    for index in range(len(probs)):
+        frame = Frame(audio[index * WINDOW : (index + 1) * WINDOW], RATE, index * WINDOW_S)
+        stopping = endpointer.state is State.STOPPING
+        # The words came back whole 0.2 s into the pause.
+        if shortened_at is None and stopping and endpointer.silence_s >= 0.2:
+            endpointer.wait(160)
+            shortened_at = index
+        if endpointer.push(frame) and ended_at is None:
+            ended_at = index
+    assert shortened_at is not None and ended_at == shortened_at
+
+
+def test_a_longer_wait_holds_a_pause_the_fixed_one_would_have_ended() -> None:
+    probs = script((0.0, 0.5), (0.9, 1.0), (0.0, 0.5), (0.9, 1.0), (0.0, 1.5))
+    fixed, _ = run(probs, OPTIONS)
+    endpointer = Endpointer(ScriptedVad(probs), OPTIONS)
+    endpointer.wait(800)
+    audio = numbered_audio(len(probs))
+    held = endpointer.push(Frame(audio, RATE, 0.0)) + endpointer.flush()
+    assert len(fixed) == 2 and len(held) == 1

@@ -233,3 +233,56 @@ def test_the_benchmark_writes_a_result_for_an_english_sentence(
     assert item["cut"] is True and len(item["turns"]) == 2
     assert document["cut"]["test"]["en/thinking"]["cut_pct"] == 100.0
     assert "all splits" in capsys.readouterr().out
+
+
+class ScriptedVad:
+    """Speech (0.9) or silence (0.0) per 32 ms window, from where the audio is loud."""
+
+    window_samples = 512
+
+    def probabilities(self, samples: np.ndarray) -> np.ndarray:
+        windows = samples.reshape(-1, 512)
+        return (np.abs(windows).max(axis=1) > 0.1).astype(np.float32) * 0.9
+
+    def reset(self) -> None:
+        pass
+
+
+def spoken(*parts: tuple[str, float]) -> np.ndarray:
+    """("voice" | "pause", seconds) pieces, as samples."""
+    level = {"voice": 0.5, "pause": 0.0}
+    return np.concatenate(
+        [np.full(round(s * ASR_SAMPLE_RATE), level[p], np.float32) for p, s in parts]
+    )
+
+
+def test_words_left_hanging_hold_a_pause_a_whole_sentence_would_end() -> None:
+    from benchmarks.pause_cut import endpoint_by_words
+    from interpreter.live.turn_end import Ending, TurnEndJudge, TurnEndOptions
+
+    audio = spoken(("pause", 0.5), ("voice", 1.0), ("pause", 0.5), ("voice", 1.0), ("pause", 1.5))
+    options = TurnEndOptions(enabled=True)
+    readings = iter(["我要订，", "我要订，五百件。"])
+
+    def read(heard: np.ndarray) -> tuple[str, str]:
+        return next(readings), "zh"
+
+    turns, endings = endpoint_by_words(audio, options, read, TurnEndJudge(), ScriptedVad())
+    assert len(turns) == 1 and endings == [Ending.UNFINISHED, Ending.COMPLETE]
+    # The whole sentence ended after the short pause, not the fixed one.
+    wait_s = turns[0].t_end_s - turns[0].voice_end_s
+    assert wait_s <= (options.complete_silence_ms + 32) / 1000
+
+
+def test_a_sentence_read_whole_at_its_pause_is_cut_there() -> None:
+    """What the pause set measures: Whisper writes a fragment as a whole sentence."""
+    from benchmarks.pause_cut import endpoint_by_words
+    from interpreter.live.turn_end import TurnEndJudge, TurnEndOptions
+
+    audio = spoken(("pause", 0.5), ("voice", 1.0), ("pause", 0.5), ("voice", 1.0), ("pause", 1.5))
+    readings = iter(["Can you send the samples.", "to my hotel."])
+    turns, _ = endpoint_by_words(
+        audio, TurnEndOptions(enabled=True), lambda _: (next(readings), "en"), TurnEndJudge(),
+        ScriptedVad(),
+    )  # fmt: skip
+    assert len(turns) == 2

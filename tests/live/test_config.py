@@ -12,6 +12,7 @@ from interpreter.live.config import (
     save_asr_model,
     with_asr_model,
 )
+from interpreter.live.options import stall_options
 
 STALL = """
 pair = "zh-en"
@@ -46,6 +47,15 @@ def test_a_stall_config_sets_the_pair_mode_devices_keys_and_budget(tmp_path) -> 
     assert (config.budget.asr_ms, config.budget.total_ms, config.budget.mt_ms) == (500, 1000, 150)
 
 
+def test_the_config_turns_on_the_sentence_aware_endpoint_and_sets_its_pauses(tmp_path) -> None:
+    path = tmp_path / "stall.toml"
+    path.write_text("[endpoint]\nenabled = true\ncomplete_silence_ms = 160\n")
+    endpoint = load_config(path).endpoint
+    assert endpoint.enabled
+    assert (endpoint.complete_silence_ms, endpoint.unfinished_silence_ms) == (160, 800)
+    assert stall_options(load_config(path)).turn_end == endpoint
+
+
 def test_an_empty_file_means_the_defaults(tmp_path) -> None:
     path = tmp_path / "stall.toml"
     path.write_text("")
@@ -65,6 +75,9 @@ def test_an_empty_file_means_the_defaults(tmp_path) -> None:
         ("[devices]\ninput = true", "devices.input must be a device index or name"),
         ('pairs = "zh-en"', "unknown key 'pairs'"),
         ("pair = ", "is not valid TOML"),
+        ("[endpoint]\nenabled = 1", "endpoint.enabled must be true or false"),
+        ("[endpoint]\ncomplete_silence_ms = 10", "whole milliseconds from 32 to 3000"),
+        ("[endpoint]\nshort_ms = 160", "unknown key endpoint.short_ms"),
     ],
 )
 def test_a_mistake_in_the_config_is_one_line_naming_the_file(tmp_path, text, message) -> None:

@@ -1,0 +1,266 @@
+"""Whether the words heard so far end a turn: the sentence-aware endpoint's judge.
+
+A fixed pause after every turn makes the listener wait the same after "多少钱？" as
+after "我要订，嗯，". The reading made as the voice stops already holds the words, so
+what they say decides the wait: a whole sentence (a question, a full stop, a phrase
+the phrasebook holds whole) ends after a short pause; words left hanging (a filler,
+a connective, an article, a trailing comma, a number still being said digit by digit)
+wait long; anything else waits as before. Only the words are judged here; the
+listener applies the wait (`TurnEndOptions`) to the pause the endpointer counts.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from interpreter.core.chinese import has_han
+
+
+class Ending(enum.Enum):
+    """What the words heard so far say about the turn."""
+
+    COMPLETE = "complete"
+    UNFINISHED = "unfinished"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TurnEndOptions:
+    # Off until the room benchmark has measured it (issue 23): every turn then waits
+    # the endpointer's own fixed pause, as before.
+    enabled: bool = False
+    # The pause that ends a turn whose words make a whole sentence.
+    complete_silence_ms: int = 192
+    # The pause that ends a turn whose words are left hanging.
+    unfinished_silence_ms: int = 800
+    # The pause that ends a turn the words say nothing about.
+    unknown_silence_ms: int = 384
+    # The reading as the voice stops is made for utterances this long or longer (a
+    # short "多少钱？" is judged too; 1 s without the sentence-aware endpoint).
+    min_read_s: float = 0.3
+
+    def silence_ms(self, ending: Ending) -> int:
+        if not self.enabled:
+            return self.unknown_silence_ms
+        return {
+            Ending.COMPLETE: self.complete_silence_ms,
+            Ending.UNFINISHED: self.unfinished_silence_ms,
+            Ending.UNKNOWN: self.unknown_silence_ms,
+        }[ending]
+
+
+# Words that leave a sentence hanging when they are its last: hesitations,
+# connectives, prepositions, articles, a verb waiting for its object.
+_EN_HANGING = frozenset(
+    [
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "hmm",
+        "and",
+        "or",
+        "but",
+        "so",
+        "because",
+        "cause",
+        "with",
+        "without",
+        "to",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "from",
+        "in",
+        "on",
+        "at",
+        "by",
+        "if",
+        "than",
+        "then",
+        "plus",
+        "like",
+        "about",
+        "around",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "i",
+        "we",
+        "my",
+        "your",
+        "our",
+        "their",
+        "its",
+        "some",
+        "any",
+        "each",
+        "every",
+    ]
+)
+# Chinese: the same kinds (a word that ends a sentence as an answer, 可以, 是, 我要, is
+# left out: "可以。" is a whole turn).
+_ZH_HANGING = (
+    "嗯",
+    "呃",
+    "额",
+    "那个",
+    "就是",
+    "然后",
+    "还有",
+    "和",
+    "跟",
+    "或者",
+    "但是",
+    "不过",
+    "因为",
+    "所以",
+    "如果",
+    "要是",
+    "比如",
+    "而且",
+    "另外",
+    "大概",
+    "差不多",
+    "一共",
+    "能不能",
+    "的话",
+    "每",
+)
+_ZH_DIGITS = "零〇一二两三四五六七八九幺"
+_SENTENCE_END = re.compile(r"[.?!。？！]$")
+_QUESTION_OR_EXCLAMATION = re.compile(r"[?!？！]$")
+_HANGING_PUNCT = re.compile(r"(?:[,，、:：;；—-]|\.\.\.|…)$")
+# A clause of digits only, said one by one ("三，五，" "one five"): a number still
+# being said.
+_ZH_DIGIT_CLAUSE = re.compile(
+    rf"(?:^|[，,、\s])[{_ZH_DIGITS}\d]{{1,3}}[，,、\s]*$|[{_ZH_DIGITS}]{{2,}}$"
+)
+_EN_NUMBER_WORDS = frozenset(
+    [
+        "zero",
+        "oh",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "point",
+    ]
+)
+
+
+class TurnEndJudge:
+    """Judges the words of a reading. `whole_phrase` says whether the phrasebook
+    translates the words whole (a sentence the book knows is a sentence)."""
+
+    def __init__(self, whole_phrase: Callable[[str, str], bool] | None = None) -> None:
+        self._whole_phrase = whole_phrase
+
+    def judge(self, text: str, language: str) -> Ending:
+        words = text.strip()
+        if not words:
+            return Ending.UNKNOWN
+        if words.endswith(("...", "…")) or _HANGING_PUNCT.search(words):
+            return Ending.UNFINISHED
+        bare = words.rstrip(".?!。？！ ")
+        if self._hangs(bare, language):
+            return Ending.UNFINISHED
+        if _QUESTION_OR_EXCLAMATION.search(words):
+            return Ending.COMPLETE
+        if self._whole_phrase is not None and self._whole_phrase(words, language):
+            return Ending.COMPLETE
+        if _SENTENCE_END.search(words):
+            return Ending.COMPLETE
+        return Ending.UNKNOWN
+
+    def _hangs(self, bare: str, language: str) -> bool:
+        if not bare:
+            return False
+        if language == "zh" or has_han(bare):
+            return bare.endswith(_ZH_HANGING) or bool(_ZH_DIGIT_CLAUSE.search(bare))
+        last = re.findall(r"[a-z']+|\d+", bare.lower())
+        if not last:
+            return False
+        if last[-1] in _EN_HANGING:
+            return True
+        # "one five" / "3 5": digits said one by one, the number not finished yet.
+        return len(last) >= 2 and all(_is_digit_word(word) for word in last[-2:])
+
+
+def _is_digit_word(word: str) -> bool:
+    return word in _EN_NUMBER_WORDS or (word.isdigit() and len(word) == 1)
+
+
+class TurnEndBoard:
+    """Where the reader posts what the words read as the voice stopped say, and the
+    listener looks: one verdict, for one recognizer and the audio it read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._posted: tuple[object, float, Ending] | None = None
+
+    def post(self, early: object, audio_s: float, ending: Ending) -> None:
+        with self._lock:
+            self._posted = (early, audio_s, ending)
+
+    def ending_for(self, early: object, stopped_s: float) -> Ending | None:
+        """The verdict on the words of `early`'s utterance up to where the voice
+        stopped (`stopped_s` of audio; a reading of a little less stands for it); None
+        while it is not read yet."""
+        with self._lock:
+            posted = self._posted
+        if posted is None or posted[0] is not early or posted[1] < stopped_s - READ_SLACK_S:
+            return None
+        return posted[2]
+
+
+# A reading this much short of where the voice stopped still judges the pause: the
+# listener notices the stop a window or two after the voice went quiet.
+READ_SLACK_S = 0.15
+
+
+class TurnEnd:
+    """The sentence-aware endpoint of one session: the reader tells it the words read
+    as the voice stopped, the listener asks it how long the pause must be."""
+
+    def __init__(
+        self,
+        options: TurnEndOptions,
+        judge: TurnEndJudge,
+        simplified: Callable[[str], str] = lambda text: text,
+    ) -> None:
+        """`simplified`: a draft's Chinese in simplified characters (Whisper may write
+        Traditional ones; the judge's words are simplified)."""
+        self.options = options
+        self._judge = judge
+        self._simplified = simplified
+        self._board = TurnEndBoard()
+
+    def heard(self, early: object, audio_s: float, text: str, language: str) -> Ending:
+        """The words of `early`'s utterance read up to `audio_s` ("" when the reading
+        found none); returns the verdict posted."""
+        ending = self._judge.judge(self._simplified(text), language) if text else Ending.UNKNOWN
+        self._board.post(early, audio_s, ending)
+        return ending
+
+    def silence_ms(self, early: object, stopped_s: float) -> int:
+        """The pause that ends `early`'s utterance, whose voice stopped at `stopped_s`
+        of audio: the verdict's, or the longest while the words are not read yet."""
+        ending = self._board.ending_for(early, stopped_s)
+        if ending is None:
+            return self.options.unfinished_silence_ms
+        return self.options.silence_ms(ending)
