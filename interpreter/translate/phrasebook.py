@@ -40,6 +40,53 @@ _MARK = {kind: chr(0xE001 + index) for index, kind in enumerate((*AMOUNT_KINDS, 
 _KEEP = set("%$€¥￥")
 _NUMERIC_PUNCT = re.compile(r"(?<=\d)[.,，](?=\d)")
 _ZH_NEGATION = set("不没别未非无甭")
+# One word written more ways than one is compared in one spelling: a contraction as
+# the words it stands for ("what's" is "what is", "can't" is "cannot"), a British
+# spelling as the American, "could you" and "may I" as "can you" and "can I", "have
+# you got" as "do you have", "I'd like" as "I want", 您 as 你, and a request opened
+# with 麻烦 ("may I trouble you to") as the request. The "not" of "can't" stays.
+_EN_CONTRACTIONS = (
+    (re.compile(r"\bcan't\b"), "cannot"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    (re.compile(r"\blet's\b"), "let us"),
+    (re.compile(r"\b(it|that|what|there|here|where|how|who|he|she|this)'s\b"), r"\1 is"),
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\b(\w+)'re\b"), r"\1 are"),
+    (re.compile(r"\b(\w+)'ll\b"), r"\1 will"),
+    (re.compile(r"\b(\w+)'ve\b"), r"\1 have"),
+    (re.compile(r"^could (?=(?:you|i|we) )"), "can "),
+    (re.compile(r"^may i "), "can i "),
+    (re.compile(r"\bhave you got\b"), "do you have"),
+    (re.compile(r"\bi(?:'d| would) like\b"), "i want"),
+)
+_EN_SPELLINGS = {
+    "colour": "color",
+    "colours": "colors",
+    "coloured": "colored",
+    "centimetre": "centimeter",
+    "centimetres": "centimeters",
+    "metre": "meter",
+    "metres": "meters",
+    "litre": "liter",
+    "litres": "liters",
+    "grey": "gray",
+    "aluminium": "aluminum",
+    "catalogue": "catalog",
+    "favourite": "favorite",
+    "jewellery": "jewelry",
+    "neighbour": "neighbor",
+    "centre": "center",
+    "mould": "mold",
+    "labelled": "labeled",
+    "cancelled": "canceled",
+    "okay": "ok",
+}
+_ZH_POLITE_OPENING = re.compile(r"^麻烦你?(?=.)")
+# A yes-no question asked "A-not-A" (能不能, 是不是, 含不含, 有没有; 有红色的没有) is
+# the same question asked with 吗: 能不能便宜点 is 能便宜点吗. Its 不 is no "not".
+_ZH_A_NOT_A = re.compile(r"(?![不没])([\u4e00-\u9fff])不\1|有没(?=有)")
+_ZH_HAVE_OR_NOT = re.compile(r"^(有.+|.+了)没有(?=\W*$)")
 _EN_NEGATION = {"not", "no", "never", "cannot", "t", "nope", "nothing", "none"}
 # What people add around a phrase without changing it: modal particles, hesitations,
 # politeness. A loose match may add or drop only these; a changed content word
@@ -101,7 +148,11 @@ class Normaliser:
     def __call__(self, text: str, language: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower()
         if language == "zh":
-            text = self._simplified.convert(text)
+            text = self._simplified.convert(text).replace("您", "你")
+        elif language == "en":
+            text = text.replace("\u2019", "'")
+            for pattern, words in _EN_CONTRACTIONS:
+                text = pattern.sub(words, text)
         text = _NUMERIC_PUNCT.sub(lambda m: "\x00" if m.group(0) == "." else "", text)
         chars = []
         for char in text:
@@ -114,7 +165,18 @@ class Normaliser:
         if language == "zh":
             # Chinese needs no spaces, but "3500 1个" is two numbers, never 35001.
             text = re.sub(r"(?<=\d) (?=\d)", "|", text).replace(" ", "")
+            text = _as_question(_ZH_POLITE_OPENING.sub("", text))
+        elif language == "en":
+            text = " ".join(_EN_SPELLINGS.get(word, word) for word in text.split(" "))
         return text
+
+
+def _as_question(text: str) -> str:
+    """A Chinese A-not-A question asked with 吗, anything else as it was."""
+    asked, count = _ZH_A_NOT_A.subn(lambda m: m.group(1) or "", text)
+    if count:
+        return asked if asked.rstrip("？?。 ").endswith("吗") else asked + "吗"
+    return _ZH_HAVE_OR_NOT.sub(r"\1吗", text)
 
 
 def _tokens(text: str, language: str) -> list[str]:
@@ -311,6 +373,9 @@ class Phrasebook:
         return SLOT.sub(lambda m: rendered[m.group(1)], output), amounts
 
     def _compile(self, phrase: Phrase, variant: str, language: str) -> _Template:
+        if language == "zh":
+            # Asked as a whole, before its words are cut apart at the slots.
+            variant = _as_question(variant)
         pieces = SLOT.split(variant)
         literals = [self._normalise(piece, language) for piece in pieces[0::2]]
         slots = tuple(pieces[1::2])
