@@ -52,9 +52,13 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 AMOUNT_SET = Path(__file__).parent / "amount_set.toml"
-# The dev split: the first set, and the second (written as held out, scored once, then
-# tuned on); the held-out split is amount_set_test.toml.
-DEV_SETS = (AMOUNT_SET, Path(__file__).parent / "amount_set_dev2.toml")
+# The dev split: the first set, then the second and third (each written as held out,
+# scored once, then tuned on); the held-out split is amount_set_test.toml.
+DEV_SETS = (
+    AMOUNT_SET,
+    Path(__file__).parent / "amount_set_dev2.toml",
+    Path(__file__).parent / "amount_set_dev3.toml",
+)
 TEST_SET = Path(__file__).parent / "amount_set_test.toml"
 
 # The kinds an expected amount may have: the finder's, and a time of day.

@@ -1,5 +1,6 @@
 """Money said in two parts, outside Chinese: "two dollars and fifty cents", "a dollar
-fifty", "zwölf Euro fünfzig", "three kuai five"; and cents alone, "ninety-nine cents".
+fifty", "zwölf Euro fünfzig", "three kuai five"; cents alone, "ninety-nine cents";
+and cents of a named currency, "sixty euro cents".
 
 The finder reads the price and the number after it as two amounts (2 dollars, then a
 bare 50): a wrong value, since 2.50 was said. Here a price with a whole value,
@@ -54,7 +55,7 @@ def merge_cents(text: str, amounts: list[Amount]) -> list[Amount]:
             merged.append(joined)
             index += 2
             continue
-        merged.append(_cents_alone(text, amount) or amount)
+        merged.append(_cents_alone(text, amount) or _in_cents(text, amount) or amount)
         index += 1
     return merged
 
@@ -88,6 +89,18 @@ def _joined(text: str, price: Amount, number: Amount) -> Amount | None:
     else:
         return None
     return Amount("price", value, price.unit, text[price.start : end], price.start, end)
+
+
+def _in_cents(text: str, price: Amount) -> Amount | None:
+    """Cents of a named currency: "sixty euro cents" is 0.60 euros, not 60."""
+    if price.kind != "price" or price.unit not in _HUNDREDTHS or not _whole(price.value):
+        return None
+    assert price.value is not None
+    cents = _CENTS_AFTER.match(text[price.end :])
+    if cents is None or not 0 < price.value < 100 or not price.said[-1:].isalpha():
+        return None
+    end = price.end + cents.end()
+    return Amount("price", price.value / 100, price.unit, text[price.start : end], price.start, end)
 
 
 def _cents_alone(text: str, number: Amount) -> Amount | None:

@@ -25,6 +25,8 @@ from interpreter.amounts.amount import Amount
 from interpreter.amounts.articles import drop_articles
 from interpreter.amounts.cents import merge_cents
 from interpreter.amounts.dates import date_pattern, parse_date, render_date
+from interpreter.amounts.halves import add_halves
+from interpreter.amounts.idioms import mask_idioms
 from interpreter.amounts.numbers import format_number, parse_number
 from interpreter.amounts.percents import (
     ZH_TENTHS_PATTERN,
@@ -36,6 +38,7 @@ from interpreter.amounts.percents import (
 from interpreter.amounts.slots import SlotValue, Term, Terms, number_pattern
 from interpreter.amounts.span_words import render_span
 from interpreter.amounts.spans import Measure, find_spans
+from interpreter.amounts.spans_world import world_spans
 from interpreter.amounts.times import find_times, render_time
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.amounts.zh_parts import find_zh_parts
@@ -50,6 +53,29 @@ EN_MONTHS = (
 )  # fmt: skip
 _EN_MONTH_SHORT = {name[:3]: index for index, name in enumerate(EN_MONTHS, start=1)}
 _EN_MONTH_SHORT["sept"] = 9
+# A day said as an ordinal word: July first, the twenty-first of March.
+_EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_EN_ORDINAL_TENS = {"twenty": 20, "thirty": 30}
+_EN_ORDINAL_DAY = (
+    r"(?:(?:twenty|thirty)[\s-]+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|(?:tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+    r"|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+# May before an ordinal word is a month only after a word that leads to a date: "on
+# May third", never "we may first ask".
+_EN_DATE_LEAD = "|".join(
+    f"(?<=\\b{word}\\s)" for word in ("on", "by", "until", "till", "before", "after", "from")
+)
+# "Within a week", "in a month": one of a period said with the article, a duration only
+# after a word that takes one ("500 pieces a day" is a rate, "more than a week" more).
+_EN_PERIOD_LEAD = "|".join(
+    f"(?<=\\b{word}\\s)" for word in ("within", "in", "for", "inside", "after", "take", "takes")
+)
 # Slot kinds of `Terms` that an amount can be, tried in this order where two start at
 # the same place and are as long: "5 dollars" is a price before it is a quantity.
 _TERM_KINDS = ("price", "qty", "duration", "percent")
@@ -98,10 +124,15 @@ class AmountFinder:
 
     def _find(self, text: str, language: str, spans: bool) -> list[Amount]:
         folded, where = _fold(text)
+        folded = mask_idioms(folded, language, _BARRIER)
         candidates: list[tuple[int, int, int, Amount]] = []
         if spans:
             measure = self._measure(language)
-            found = [*find_times(folded, language), *find_spans(folded, language, measure)]
+            found = [
+                *find_times(folded, language),
+                *find_spans(folded, language, measure),
+                *world_spans(folded, language, measure),
+            ]
             if language == "zh":
                 found += find_zh_parts(folded, measure)
             for span in found:
@@ -146,7 +177,7 @@ class AmountFinder:
                 chosen.append(amount)
                 taken_until = amount.end
         if language != "zh":
-            chosen = merge_cents(text, chosen)
+            chosen = add_halves(text, merge_cents(text, chosen), language)
         return drop_articles(text, chosen, language) if spans else chosen
 
     def _plain_price(self, matched: str, after: str, language: str) -> str:
@@ -226,6 +257,11 @@ class AmountFinder:
         if kind == "price" and language == "en":
             price = self._terms.pattern(kind, language)
             return f"{edge}(?:{price}|{_EN_GRAND.format(number=number)}){tail}"
+        if kind == "duration" and language == "en":
+            duration = self._terms.pattern(kind, language)
+            periods = "|".join(re.escape(word) for word, _ in self._terms.words("time", language))
+            one = rf"(?:{_EN_PERIOD_LEAD})an?\s+(?:{periods})(?![a-z])"
+            return f"{edge}(?:{duration}|{one}){tail}"
         if kind in _TERM_KINDS:
             return f"{edge}(?:{self._terms.pattern(kind, language)}){tail}"
         if kind == "num":
@@ -245,9 +281,14 @@ class AmountFinder:
             if language == "en":
                 months = "|".join([*EN_MONTHS, *sorted(_EN_MONTH_SHORT, key=len, reverse=True)])
                 day = r"\d{1,2}(?:st|nd|rd|th)?"
+                named = "|".join(name for name in EN_MONTHS if name != "may")
+                said_month = rf"(?:{named}|(?:{_EN_DATE_LEAD})may)"
+                ordinal = rf"(?:{_EN_ORDINAL_DAY})(?![a-z])"
                 return (
                     rf"{edge}(?:(?:{months})\.?\s+(?:the\s+)?{day}"
-                    rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months})){tail}"
+                    rf"|(?:the\s+)?{day}\s+(?:of\s+)?(?:{months})"
+                    rf"|{said_month}\s+(?:the\s+)?{ordinal}"
+                    rf"|(?:the\s+)?{ordinal}\s+of\s+(?:{months})){tail}"
                 )
             said = date_pattern(language)
             return None if said is None else f"{edge}(?:{said}){tail}"
@@ -316,7 +357,11 @@ def _fold(text: str) -> tuple[str, list[int]]:
 
 def _en_parts(said: str) -> list[tuple[str, int]]:
     """Number words that are not one number, word by word ("seven twelve", "eight,
-    ten and twelve"), each with where it starts in `said`."""
+    ten and twelve"), each with where it starts in `said`; none where digits or a
+    scale word are among them (2 hundred 350, two thousand and three thousand), whose
+    words alone would be wrong values."""
+    if _EN_NOT_SPLIT.search(said):
+        return []
     return [
         (found.group(), found.start())
         for found in re.finditer(r"[a-z]+(?:-[a-z]+)?", said, re.IGNORECASE)
@@ -324,6 +369,7 @@ def _en_parts(said: str) -> list[tuple[str, int]]:
     ]
 
 
+_EN_NOT_SPLIT = re.compile(r"\d|hundred|thousand|million|billion|half|\bk\b", re.IGNORECASE)
 _ZH_IDIOM_LEAD = set("百千万亿")
 _A_SINGLE = re.compile(r"^(?:一|an?\s)", re.IGNORECASE)
 _EN_NOT_ALONE = {"one", "oh", "a", "an"}
@@ -360,11 +406,21 @@ def _parse_date(text: str, language: str) -> Amount | None:
         words = re.findall(r"[a-z]+|\d+", text.lower())
         numbers = [w for w in words if w.isdigit()]
         months = [w for w in words if w in EN_MONTHS or w in _EN_MONTH_SHORT]
-        if len(numbers) != 1 or len(months) != 1:
+        said_day = numbers[0] if len(numbers) == 1 else _en_ordinal_day(words)
+        if said_day is None or len(numbers) > 1 or len(months) != 1:
             return None
         name = months[0]
         month_index = EN_MONTHS.index(name) + 1 if name in EN_MONTHS else _EN_MONTH_SHORT[name]
-        month, day = Decimal(month_index), Decimal(numbers[0])
+        month, day = Decimal(month_index), Decimal(said_day)
     if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return Amount("date", Decimal(int(day)), str(int(month)))
+
+
+def _en_ordinal_day(words: list[str]) -> int | None:
+    """The day of "first", "twenty first" (21), "thirtieth"; None where none is said."""
+    ordinals = [word for word in words if word in _EN_ORDINALS]
+    if len(ordinals) != 1:
+        return None
+    tens = sum(_EN_ORDINAL_TENS.get(word, 0) for word in words)
+    return tens + _EN_ORDINALS[ordinals[0]]

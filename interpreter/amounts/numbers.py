@@ -62,17 +62,28 @@ _EN_PLURAL_SCALES = {f"{word}s": value for word, value in EN_SCALES.items()}
 _EN_WORDS = "|".join(sorted([*EN_SMALL, *EN_SCALES, *_EN_PLURAL_SCALES], key=len, reverse=True))
 _EN_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
 
-# A number in English text: digits (1,200 / 3.50 / 1.2k / 3 thousand 500) or number words.
+_EN_SCALE = r"(?:hundred|thousand|million|billion)"
+# After a scale word, more of the same number: "4 hundred 50", "5 thousand 5 hundred",
+# "3 million 200 thousand" (whether they make one number is the parser's to say).
+_EN_AFTER_SCALE = rf"(?:(?:\s+and)?\s+(?:\d+(?![\d,.]\d)|{_EN_WORDS})\b)*"
+_EN_HALF = rf"\s+and\s+a\s+half\b(?:\s+{_EN_SCALE}\b)?"  # and a half (thousand)
+
+# A number in English text: digits (1,200 / 3.50 / 1.2k / 3 thousand 500 / 4 hundred 50
+# / 2 point 5 / 6 and a half thousand) or number words (five k, half a million).
 EN_NUMBER_PATTERN = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?"
-    r"(?:\s?(?:k|million)\b|\s?thousand\b(?:\s+(?:and\s+)?\d{3}(?![\d,.]))?)?"
+    r"(?:\d+\s+point\s+\d+(?![\d,.]\d)"
+    r"|\d+(?:,\d{3})*(?:\.\d+)?"
+    rf"(?:\s?k\b|{_EN_HALF}|\s?{_EN_SCALE}\b{_EN_AFTER_SCALE})?"
+    rf"|half\s+an?\s+{_EN_SCALE}\b"
     rf"|(?:(?:{_EN_WORDS})\b(?:(?:\s+|-|\s+and\s+)(?:{_EN_WORDS}|point)\b)*"
-    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?(?:\s+and\s+a\s+half\b)?)"
+    rf"(?:\s+point(?:\s+(?:{_EN_WORDS}))+)?(?:{_EN_HALF}|\s+k\b)?)"
     rf"|point(?:\s+(?:{_EN_DIGIT_WORDS})\b)+)"
 )
 
 _DIGITS = re.compile(r"^(\d+(?:[,，]\d{3})*(?:\.\d+)?)(.*)$")
-_EN_THOUSAND_AND = re.compile(r"thousand\s+(?:and\s+)?(\d{3})")
+# Digits and one word that multiplies them: 1.2k, 2.5 million.
+_EN_MULTIPLIERS = {"": 1, "k": 1000, **EN_SCALES}
+_EN_SPOKEN_POINT = re.compile(r"(\d+)\s+point\s+(\d+)")
 
 
 def parse_digits(text: str) -> Decimal | None:
@@ -247,25 +258,37 @@ def parse_zh_number(text: str) -> Decimal | None:
 
 
 def parse_en_number(text: str) -> Decimal | None:
-    """Digits or words: '1,200', '3.50', 'five hundred', 'twelve point five', '2k'."""
+    """Digits or words: '1,200', '3.50', 'five hundred', 'twelve point five', '2k',
+    '4 hundred 50', '6 and a half thousand', 'half a million', 'five k'."""
     text = text.strip().lower()
     if not text:
         return None
+    words = text.replace("-", " ").split()
+    if len(words) > 1 and words[-1] == "k":  # five k, 5 k: thousands
+        head = parse_en_number(" ".join(words[:-1]))
+        return None if head is None else head * 1000
+    if len(words) > 1 and words[-1] in EN_SCALES and "half" in words:
+        return _en_half_scaled(words)
+    if words[-3:] == ["and", "a", "half"]:
+        said = parse_en_number(" ".join(words[:-3]))
+        if said is None or said != said.to_integral_value():
+            return None
+        return said + Decimal("0.5")
+    spoken_point = _EN_SPOKEN_POINT.fullmatch(text)
+    if spoken_point:  # 2 point 5
+        return Decimal(f"{spoken_point.group(1)}.{spoken_point.group(2)}")
     match = _DIGITS.match(text)
     if match:
         value = parse_digits(match.group(1))
-        suffix = match.group(2).strip()
-        hundreds = _EN_THOUSAND_AND.fullmatch(suffix)  # 3 thousand 500 = 3,500
-        if hundreds and value is not None and value == value.to_integral_value():
-            return value * 1000 + int(hundreds.group(1))
-        multiplier = {"": 1, "k": 1000, "thousand": 1000, "million": 1_000_000}.get(suffix)
-        if value is None or multiplier is None:
+        if value is None:
             return None
-        return value * multiplier
-    words = text.replace("-", " ").split()
-    if words[-3:] == ["and", "a", "half"]:
-        whole = _en_integer(words[:-3])
-        return None if whole is None else Decimal(whole) + Decimal("0.5")
+        multiplier = _EN_MULTIPLIERS.get(match.group(2).strip())
+        if multiplier is not None:
+            return value * multiplier
+        if not match.group(1).isdigit():
+            return None  # 1,200 or 3.5 with more words after them
+        integer = _en_integer(words)
+        return None if integer is None else Decimal(integer)
     if "point" in words:
         at = words.index("point")
         whole = _en_integer(words[:at]) if at else 0
@@ -278,6 +301,20 @@ def parse_en_number(text: str) -> Decimal | None:
         return Decimal(f"{whole}.{''.join(str(d) for d in digits)}") * scale
     integer = _en_integer(words)
     return None if integer is None else Decimal(integer)
+
+
+def _en_half_scaled(words: list[str]) -> Decimal | None:
+    """A half before a scale word: half a million (500,000), six and a half thousand
+    (6,500), 6 and a half thousand."""
+    scale = EN_SCALES[words[-1]]
+    if len(words) == 3 and words[0] == "half" and words[1] in ("a", "an"):
+        return Decimal(scale) / 2
+    if words[-4:-1] != ["and", "a", "half"]:
+        return None
+    whole = parse_en_number(" ".join(words[:-4]))
+    if whole is None or whole != whole.to_integral_value():
+        return None
+    return (whole + Decimal("0.5")) * scale
 
 
 _EN_DIGITS = {word: EN_SMALL[word] for word in _EN_DIGIT_WORDS.split("|")}
@@ -300,10 +337,13 @@ def _en_spoken_hundreds(words: list[str]) -> int | None:
 
 
 def _en_integer(words: list[str]) -> int | None:
-    """Number words as one whole number, or None where they are not one: each small
-    word must start a group or follow tens (twenty five), so "seven twelve" and
-    "eight ten twelve" are never added up. Three or more digits in a row are read
-    digit by digit (one five five = 155, two oh two = 202); two are not one number."""
+    """Number words (and groups of digits after a scale word: 4 hundred 50) as one
+    whole number, or None where they are not one: each small word must start a group
+    or follow tens (twenty five), so "seven twelve" and "eight ten twelve" are never
+    added up; digits only start a group and fit below the scale before them; scales
+    come down (two thousand and three thousand is not 5,000). Three or more digits in
+    a row are read digit by digit (one five five = 155, two oh two = 202); two are not
+    one number."""
     words = [word for word in words if word != "and"]
     digits = [word for word in words if word in _EN_DIGITS]
     if len(words) >= 2 and len(digits) == len(words):
@@ -315,30 +355,48 @@ def _en_integer(words: list[str]) -> int | None:
         return spoken
     total = 0
     current = 0
+    last_scale = 0  # the last thousand, million or billion said
+    figures = False  # the last word was digits: no number word may follow them
     seen = False
     for word in words:
         if word in ("a", "an") and not seen:
             current = 1
             continue
+        if word.isdigit():
+            value = int(word)
+            if figures or current % 100 or not _fits(value, current, last_scale):
+                return None
+            current += value
+            seen = figures = True
+            continue
         if word in EN_SMALL:
             value = EN_SMALL[word]
             group = current % 100
-            if group and not (group in _EN_TENS.values() and value < 10):
+            if figures or (group and not (group in _EN_TENS.values() and value < 10)):
                 return None
             current += value
-            seen = True
         elif word in ("hundred", "hundreds"):
-            if word == "hundreds" and not seen:
+            if (word == "hundreds" and not seen) or current >= 100:
                 return None
             current = (current or 1) * 100
-            seen = True
         elif word in EN_SCALES or (word in _EN_PLURAL_SCALES and seen):
-            total += (current or 1) * {**EN_SCALES, **_EN_PLURAL_SCALES}[word]
-            current = 0
-            seen = True
+            scale = {**EN_SCALES, **_EN_PLURAL_SCALES}[word]
+            if last_scale and scale >= last_scale:
+                return None
+            total += (current or 1) * scale
+            current, last_scale = 0, scale
         else:
             return None
+        seen, figures = True, False
     return total + current if seen else None
+
+
+def _fits(value: int, current: int, last_scale: int) -> bool:
+    """Whether digits fit where they are said: below a hundred after "hundred" (4
+    hundred 50), below the scale before them (3 million 200 thousand)."""
+    if current:
+        return value < 100
+    return not last_scale or value < last_scale
 
 
 def parse_number(text: str, language: str) -> Decimal | None:

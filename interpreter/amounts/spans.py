@@ -25,10 +25,10 @@ from interpreter.amounts.numbers import (
     ZH_DIGITS,
     ZH_LARGE_UNITS,
     ZH_NUMBER_PATTERN,
+    ZH_NUMERAL_CHARS,
     ZH_SMALL_UNITS,
     parse_number,
 )
-from interpreter.amounts.slots import number_pattern
 
 # Reads "<number><words after it>" as the finder would: the amount at its start
 # (kind, unit, and how far it reaches), or None.
@@ -43,13 +43,18 @@ _ZH_PAIRS = {
 }  # fmt: skip
 _ZH_CONNECTOR = r"\s*(?:到|至|~|～|-|—|–)\s*"
 _ZH_N = ZH_NUMBER_PATTERN
+# A character of a word that is no numeral (a unit: 块, 天, 个月).
+_ZH_WORD = rf"(?:(?![{ZH_NUMERAL_CHARS}点])[^\W\d])"
 _F = _ZH_FIGURES
 
 _ZH_PATTERNS = (
-    # 三到五天, 3-5天, 十五到二十天
+    # 三到五天, 3-5天, 十五到二十天; 五块到八块, 三天到五天 (the unit said at both ends)
     (
         "range",
-        re.compile(rf"(?P<low>{ZH_NUMBER_PATTERN}){_ZH_CONNECTOR}(?P<high>{ZH_NUMBER_PATTERN})"),
+        re.compile(
+            rf"(?P<low>{ZH_NUMBER_PATTERN})(?P<low_unit>{_ZH_WORD}{{1,3}}?)?"
+            rf"{_ZH_CONNECTOR}(?P<high>{ZH_NUMBER_PATTERN})"
+        ),
     ),
     # 百分之五到十 (5% to 10%)
     (
@@ -73,6 +78,8 @@ _ZH_PATTERNS = (
     ("around", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})来(?=[^\W\d])")),
     # 百把块, 千把个
     ("around_ba", re.compile(r"(?P<scale>[百千万])把")),
+    # 个把月, 个把小时: about one (the 个 is the unit's: 一个月)
+    ("around_ge", re.compile(r"(?<![一二两三四五六七八九十百千万\d])个把(?=[^\W\d])")),
     # 500件以上 (more than), 50件左右 (about): the forms span_words.py writes; 一千块出头
     # and 三十开外 (a bit over)
     (
@@ -99,7 +106,8 @@ _EN_PATTERNS = (
     (
         "dozen",
         re.compile(
-            r"(?<![\w.])(?P<half>half\s+a|a)\s+dozen(?P<so>\s+or\s+so)?(?=\s+[a-z])",
+            rf"(?<![\w.])(?P<half>half\s+a|a|{EN_NUMBER_PATTERN})\s+dozen(?P<so>\s+or\s+so)?"
+            r"(?=\s+[a-z])",
             re.IGNORECASE,
         ),
     ),
@@ -107,7 +115,9 @@ _EN_PATTERNS = (
     (
         "more",
         re.compile(
-            rf"(?<![\w.])(?:(?:just|well)\s+)?(?:over|more\s+than|above|upwards\s+of)\s+(?P<n>{_EN_NUMBER})",
+            # "no more than 2%" bounds it: the number is as said, not more than it
+            rf"(?<![\w.])(?<!\bno\s)(?<!\bnot\s)(?:(?:just|well)\s+)?"
+            rf"(?:over|more\s+than|above|upwards\s+of|north\s+of)\s+(?P<n>{_EN_NUMBER})",
             re.IGNORECASE,
         ),
     ),
@@ -153,50 +163,13 @@ _EN_SCALES = {
 }  # fmt: skip
 
 
-# Other languages: "more than N", and a range's words around its two numbers.
-_MORE_THAN = {
-    "es": r"más\s+de", "fr": r"plus\s+de", "de": r"über|mehr\s+als", "it": r"più\s+di",
-    "pt": r"mais\s+de", "ru": r"больше|более|свыше", "ar": r"أكثر\s+من",
-}  # fmt: skip
-_AROUND_WORDS = {
-    "es": r"alrededor\s+de|unos|unas", "fr": r"environ", "de": r"etwa|ungefähr|circa",
-    "it": r"circa", "pt": r"cerca\s+de", "ru": r"около|примерно", "ar": r"حوالي|نحو",
-}  # fmt: skip
-_RANGE_WORDS = {
-    "es": (r"de|entre", r"a|y"), "fr": (r"de|entre", r"à|et"), "de": (r"zwischen|von|", r"bis|und"),
-    "it": (r"da|tra|fra", r"a|e"), "pt": (r"de|entre", r"a|e"), "ru": (r"от|", r"до|-|–"),
-    "ar": (r"من|بين", r"إلى|و"),
-}  # fmt: skip
-
-
 def find_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
-    """Every range and approximate amount in `text` (folded as the finder folds it)."""
+    """Every range and approximate amount in Chinese or English `text` (folded as the
+    finder folds it); the other languages' are `spans_world`'s."""
     if language == "zh":
         yield from _each_span(text, _ZH_PATTERNS, _zh_span, measure)
     elif language == "en":
         yield from _each_span(text, _EN_PATTERNS, _en_span, measure)
-    elif language in _MORE_THAN:
-        yield from _other_spans(text, language, measure)
-
-
-def _other_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
-    number = number_pattern(language)
-    before, between = _RANGE_WORDS[language]
-    edge = r"(?<![^\W\d_])"
-    for words, approx in ((_MORE_THAN, Approx.MORE), (_AROUND_WORDS, Approx.AROUND)):
-        said = re.compile(rf"{edge}(?:{words[language]})\s+(?P<n>{number})", re.IGNORECASE)
-        for found in said.finditer(text):
-            value = parse_number(found["n"], language)
-            if value is not None:
-                yield _shaped(text, found.start(), found.end(), value, measure, approx=approx)
-    ranged = re.compile(
-        rf"{edge}(?:(?:{before})\s+)?(?P<low>{number})\s*(?:{between})\s*(?P<high>{number})",
-        re.IGNORECASE,
-    )
-    for found in ranged.finditer(text):
-        low, high = parse_number(found["low"], language), parse_number(found["high"], language)
-        if low is not None and high is not None and low < high:
-            yield _shaped(text, found.start(), found.end(), low, measure, high=high)
 
 
 def _number(text: str, language: str) -> Decimal | None:
@@ -207,27 +180,50 @@ def _number(text: str, language: str) -> Decimal | None:
 _KINDS = ("qty", "price", "duration", "percent")
 
 
-def _shaped(
+def shaped(
     text: str, start: int, tail_at: int, value: Decimal, measure: Measure,
     high: Decimal | None = None, approx: Approx = Approx.EXACT, lead: str = "",
 ) -> Amount:  # fmt: skip
     """The amount from `start`: its kind and unit from the words at `tail_at`, read
     after `value` (or after the range's high end, with its `lead`, a $) as the
-    finder reads them. Words that multiply the number ("about four grand": $4,000)
-    multiply both ends."""
+    finder reads them. Words that multiply the number ("about four grand": $4,000;
+    "50 to 60 cents": $0.50) multiply both ends; words that add a part of one to it
+    (两到三块五: 3.50 yuan) add it to the top end. Words that change it otherwise
+    are not taken."""
     top = high if high is not None else value
     figure = lead + f"{top.normalize():f}"
     tail = text[tail_at:]
     spacer = " " if tail[:1].isascii() and tail[:1].isalpha() else ""
     read = measure(figure + spacer + tail)
     end, kind, unit = tail_at, "num", ""
-    if read is not None and read.start == 0 and read.kind in _KINDS:
-        end = tail_at + max(0, read.end - len(figure) - len(spacer))
-        kind, unit = read.kind, read.unit
-        scale = read.value / top if read.value is not None and top else Decimal(1)
-        if scale > 1 and scale == scale.to_integral_value():
-            value, high = value * scale, None if high is None else high * scale
+    if read is not None and read.start == 0 and read.kind in _KINDS and read.value is not None:
+        ends = _read_ends(value, high, top, read.value)
+        if ends is not None:
+            end = tail_at + max(0, read.end - len(figure) - len(spacer))
+            kind, unit = read.kind, read.unit
+            value, high = ends
     return Amount(kind, value, unit, text[start:end], start, end, high=high, approx=approx)
+
+
+def _read_ends(
+    value: Decimal, high: Decimal | None, top: Decimal, read: Decimal
+) -> tuple[Decimal, Decimal | None] | None:
+    """Both ends once the words after the top end are read with it as `read`."""
+    if read == top or not top:
+        return value, high
+    scale = read / top
+    whole = scale > 1 and scale == scale.to_integral_value()
+    if whole or (scale < 1 and (1 / scale) in _TENS):
+        return value * scale, None if high is None else high * scale
+    if 0 < read - top < 1 and top == top.to_integral_value():
+        if high is None:
+            return read, None
+        return (value, read) if value < read else None
+    return None
+
+
+# A scale that the words after a number may shrink it by: cents, 毛 (0.1).
+_TENS = (Decimal(10), Decimal(100), Decimal(1000))
 
 
 def _each_span(
@@ -255,38 +251,67 @@ def _zh_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
         return Amount("percent", low, "", found.group(), start, end, high=high)
     if name == "pair":
         return _zh_pair(found, text, measure)
+    if name == "around_ge":
+        return _about_one(found, text, measure)
     if name in ("some", "upwards", "around_ba"):
         value = Decimal(_scale(found["scale"]))
         approx = {"some": Approx.SOME, "upwards": Approx.MORE}.get(name, Approx.AROUND)
-        return _shaped(text, start, end, value, measure, approx=approx)
+        return shaped(text, start, end, value, measure, approx=approx)
     number = _number(found["n"], "zh")
     if number is None:
         return None
     if name == "after_word":
         approx = Approx.AROUND if found["word"] == "左右" else Approx.MORE
-        shaped = _shaped(text, start, found.start("unit"), number, measure, approx=approx)
-        return replace(shaped, said=text[start:end], end=end)
+        amount = shaped(text, start, found.start("unit"), number, measure, approx=approx)
+        return replace(amount, said=text[start:end], end=end)
     if name in ("tens_more", "around"):
         approx = Approx.MORE if name == "tens_more" else Approx.AROUND
-        return _shaped(text, start, end, number, measure, approx=approx)
+        return shaped(text, start, end, number, measure, approx=approx)
     # "more": 500多个; 三个多月 and 五块多, the measure word before 多
     if found["measure"]:
         return _more_after_measure(text, found, number, measure)
-    return _shaped(text, start, end, number, measure, approx=Approx.MORE)
+    return shaped(text, start, end, number, measure, approx=Approx.MORE)
 
 
 def _zh_range(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
-    """三到五天, 3-5天; 3到5万 is 3万 to 5万."""
+    """三到五天, 3-5天; 3到5万 is 3万 to 5万; 五块到八块, the unit said twice, one
+    range where both ends are in the same unit."""
     low, high = _number(found["low"], "zh"), _number(found["high"], "zh")
     if low is None or high is None:
         return None
+    if found["low_unit"]:
+        return _zh_range_in_units(found, text, low, high, measure)
     # 3到5万, 三到五百个: the low end is in the high end's hundreds or more.
     units = re.search(rf"(?<=[{_F}\d])[百千万亿]+$", found["high"])
     if units and not re.search(r"[十百千万亿]", found["low"]) and low < 10:
         low *= _scale(units.group())
     if not low < high:
         return None
-    return _shaped(text, found.start(), found.end(), low, measure, high=high)
+    return shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _zh_range_in_units(
+    found: re.Match[str], text: str, low: Decimal, high: Decimal, measure: Measure
+) -> Amount | None:
+    """五块到八块: the low end's unit read whole, and the same as the high end's."""
+    figure = f"{low.normalize():f}{found['low_unit']}"
+    read = measure(figure)
+    if read is None or read.start != 0 or read.end != len(figure) or read.kind not in _KINDS:
+        return None
+    amount = shaped(text, found.start(), found.end(), low, measure, high=high)
+    same = (amount.kind, amount.unit, amount.value) == (read.kind, read.unit, read.value)
+    return amount if same and low < high else None
+
+
+def _about_one(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    """个把月 (a month or so), 个把小时: about one of a unit that starts with 个."""
+    read = measure("1个" + text[found.end() :])
+    if read is None or read.start != 0 or read.end <= 2 or read.kind not in ("qty", "duration"):
+        return None
+    start, end = found.start(), found.end() + read.end - 2
+    return Amount(
+        read.kind, Decimal(1), read.unit, text[start:end], start, end, approx=Approx.AROUND
+    )
 
 
 def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
@@ -305,7 +330,7 @@ def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None
         after = measure("1" + text[found.end() :])
         if after is None or after.kind == "num":
             return None
-    return _shaped(text, found.start(), found.end(), low, measure, high=high)
+    return shaped(text, found.start(), found.end(), low, measure, high=high)
 
 
 def _more_after_measure(
@@ -356,18 +381,12 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
         if found["low3"] and high - low > 2 * step and not (high <= 2 * low):
             return None  # "five or six" and "500 or 600" are ranges; "two or twenty" is not
         lead = "$" if high_text.startswith("$") else ""
-        return _shaped(text, start, end, low, measure, high=high, lead=lead)
+        return shaped(text, start, end, low, measure, high=high, lead=lead)
     if name == "half_unit":
         currency = {"dollar": "usd", "buck": "usd", "euro": "eur"}[found["unit"].lower()]
         return Amount("price", Decimal("0.5"), currency, found.group(), start, end)
     if name == "dozen":
-        # half a dozen boxes: 6 boxes; a dozen or so boxes: about 12 (a dozen boxes
-        # alone is the finder's: 1 dozen)
-        if not found["so"] and found["half"].lower() == "a":
-            return None
-        dozen = Decimal(6 if found["half"].lower() != "a" else 12)
-        approx = Approx.AROUND if found["so"] else Approx.EXACT
-        return _shaped(text, start, end, dozen, measure, approx=approx)
+        return _dozens(found, text, measure)
     if name == "a_or_two":
         read = measure("2 " + found["word"])
         if read is None or read.kind not in ("qty", "duration"):
@@ -380,10 +399,10 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
         approx = Approx.AROUND if name.startswith("around") else Approx.MORE
         tail_at = end if name in ("more", "around") else found.end("n")
         lead = "$" if found["n"].startswith("$") else ""
-        amount = _shaped(text, start, tail_at, value, measure, approx=approx, lead=lead)
+        amount = shaped(text, start, tail_at, value, measure, approx=approx, lead=lead)
         # "500-odd pieces": the unit comes after "odd"
         if name not in ("more", "around") and amount.end < end:
-            later = _shaped(text, start, end, value, measure, approx=approx, lead=lead)
+            later = shaped(text, start, end, value, measure, approx=approx, lead=lead)
             return (
                 later
                 if later.kind != "num"
@@ -395,7 +414,24 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
     if name == "some":
         word = (found["scale"] or found["many"] or "").lower()
         some = 10_000 if word.startswith("tens") else _EN_SCALES[word]
-        return _shaped(text, start, end, Decimal(some), measure, approx=Approx.SOME)
+        return shaped(text, start, end, Decimal(some), measure, approx=Approx.SOME)
     # "a couple hundred": about 200
     couple = 2 * _EN_SCALES[found["scale"].lower()]
-    return _shaped(text, start, end, Decimal(couple), measure, approx=Approx.AROUND)
+    return shaped(text, start, end, Decimal(couple), measure, approx=Approx.AROUND)
+
+
+def _dozens(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    """Half a dozen boxes: 6 boxes; a dozen pieces: 12 pieces; two dozen boxes: 24; a
+    dozen or so boxes: about 12. A dozen with no unit after it (two dozen, a dozen of
+    the red) is the finder's: 2 dozen."""
+    said = re.sub(r"\s+", " ", found["half"].lower())
+    count = {"half a": Decimal("0.5"), "a": Decimal(1)}.get(said) or _number(said, "en")
+    if count is None:
+        return None
+    start, end = found.start(), found.end()
+    approx = Approx.AROUND if found["so"] else Approx.EXACT
+    dozens = (count * 12).normalize()
+    amount = shaped(text, start, end, dozens, measure, approx=approx)
+    if amount.kind == "num" and not found["so"] and said != "half a":
+        return None
+    return amount

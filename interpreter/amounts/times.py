@@ -42,6 +42,7 @@ def _zh_time(n: str = "") -> str:
         rf"(?:差(?P<before{n}>{_ZH_MINUTE})分)?(?P<part{n}>{_ZH_PART})?"
         rf"(?P<h{n}>{_ZH_HOUR})点"
         rf"(?:(?P<half{n}>半)|(?P<q{n}>一刻|三刻)|零?(?P<m{n}>{_ZH_MINUTE})分"
+        rf"|差(?P<less{n}>一刻|三刻|(?:{_ZH_MINUTE})分)"
         rf"|(?P<tens{n}>{_ZH_TENS_MINUTE})|(?P<whole{n}>整|钟))?"
         rf"(?![零一二两三四五六七八九十\d])"
     )
@@ -77,10 +78,44 @@ def _after_words(n: str) -> str:
     return _EN_AFTER.replace("ap>", f"ap{n}>")
 
 
+# Minutes counted past or to an hour: twenty past three, ten to eight, 10 past 6.
+_EN_CLOCK_MINUTE = (
+    r"(?:(?:twenty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three"
+    r"|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|[1-9]|[12]\d)(?:\s+minutes?)?"
+)
+# "ten to eight" may also count ten things up to eight, and "5 after 3" anything: they
+# are a time only after a word that leads to one (at ten to eight, it's ten to eight).
+_EN_CLOCK_LEAD = "|".join(
+    f"(?<=\\b{word}\\s)"
+    for word in (
+        "at",
+        "by",
+        "until",
+        "till",
+        "before",
+        "around",
+        "about",
+        "it's",
+        "it’s",
+        r"it\sis",
+    )
+)
+
+
+def _counted(n: str, directions: str, lead: str = "") -> str:
+    """Minutes `directions` (past, to) an hour, its groups' names ending in `n`."""
+    return (
+        rf"{lead}(?P<cm{n}>{_EN_CLOCK_MINUTE})\s+(?P<cdir{n}>{directions})\s+"
+        rf"(?P<h{n}>{_EN_HOUR}){_after_words(n)}"
+    )
+
+
 # A spoken time without "at" (ten fifteen tomorrow): a part-of-day word follows.
 _MINUTE_END = r"(?=\s+(?:tomorrow|tonight|this|in\s+the|a\.?m|p\.?m))"
 _EN_ONE = (
     rf"(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?P<ap>\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z]))"
+    rf"|{_counted('8', 'past')}|{_counted('9', 'to|till|before|after', f'(?:{_EN_CLOCK_LEAD})')}"
     rf"|(?P<h2>{_EN_HOUR})\s+o'?clock{_after_words('2')}"
     rf"|half\s+past\s+(?P<h3>{_EN_HOUR}){_after_words('3')}"
     rf"|(?:a\s+)?quarter\s+(?P<dir>past|to)\s+(?P<h4>{_EN_HOUR}){_after_words('4')}"
@@ -91,6 +126,13 @@ _EN_ONE = (
 _EN = re.compile(rf"(?<![\w:])(?:{_EN_ONE})(?![\w:])", re.IGNORECASE)
 _EN_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|until|till)\s*$", re.IGNORECASE)
 _PM_WORDS = ("p", "afternoon", "evening", "night", "tonight")
+# A bare hour before a time with its part of the day: "between 2 and 4 pm", "from 9
+# to 5 pm", "8 to 11 in the morning" (the text before the second time ends in it).
+_EN_BARE_LOW = re.compile(
+    rf"(?<![\w:])(?:(?P<lead>between|from)\s+)?(?P<h>{_EN_HOUR})(?::(?P<m>[0-5]\d))?"
+    r"\s*(?P<join>and|to|until|till|-|–)\s*$",
+    re.IGNORECASE,
+)
 
 
 def find_times(text: str, language: str) -> Iterator[Amount]:
@@ -136,7 +178,9 @@ def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> i
             return None
         minute = int(value)
     before = found[f"before{n}"]
+    less = found[f"less{n}"]
     said_minutes = found[f"half{n}"] or found[f"q{n}"] or found[f"m{n}"] or found[f"tens{n}"]
+    said_minutes = said_minutes or less
     detail = said_part or before or said_minutes
     if not detail and not found[f"whole{n}"]:
         if re.match(r"[\d.]", _after(found, n)):
@@ -149,12 +193,24 @@ def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> i
         if shift and hours < 12 and not (said_part == "中午" and hours >= 3):
             hours += shift
     total = hours * 60 + minute
-    if before:
-        early = parse_zh_number(before)
-        if early is None or not 0 < early < 60:
+    for early_said in (before, less):  # 差五分八点, 八点差一刻: minutes before the hour
+        early = _zh_minutes_before(early_said)
+        if early is None:
             return None
-        total -= int(early)
+        total -= early
     return total % (24 * 60)
+
+
+def _zh_minutes_before(said: str | None) -> int | None:
+    """The minutes said with 差 (0 where nothing is): 五分 5, 一刻 15, 三刻 45."""
+    if not said:
+        return 0
+    if said in ("一刻", "三刻"):
+        return 15 if said == "一刻" else 45
+    early = parse_zh_number(said.removesuffix("分"))
+    if early is None or not 0 < early < 60:
+        return None
+    return int(early)
 
 
 def _after(found: re.Match[str], n: str) -> str:
@@ -185,7 +241,7 @@ def _en_minutes(found: re.Match[str]) -> int | None:
     hour: int | None = None
     minute = 0
     suffix = ""
-    for n in ("", "2", "3", "4", "5", "6", "7"):
+    for n in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
         if groups.get(f"h{n}"):
             hour = _en_number(groups[f"h{n}"])
             minute = _en_number(groups.get(f"m{n}")) or 0
@@ -194,8 +250,13 @@ def _en_minutes(found: re.Match[str]) -> int | None:
                 minute = 30
             if n == "4":
                 minute = 15 if groups["dir"].lower() == "past" else -15
+            if n in ("8", "9"):
+                counted = _counted_minutes(groups[f"cm{n}"], groups[f"cdir{n}"])
+                if counted is None:
+                    return None
+                minute = counted
             break
-    if hour is None or not 0 <= hour <= 23 or not -15 <= minute < 60:
+    if hour is None or not 0 <= hour <= 23 or not -30 <= minute < 60:
         return None
     said = suffix.strip()
     pm = said.startswith("p") or any(word in said for word in _PM_WORDS[1:])
@@ -207,6 +268,15 @@ def _en_minutes(found: re.Match[str]) -> int | None:
     return (hour * 60 + minute) % (24 * 60)
 
 
+def _counted_minutes(said: str, direction: str) -> int | None:
+    """Minutes after the hour of "twenty past", "ten to" (-10); None where the count
+    is not up to half an hour."""
+    count = _en_number(re.sub(r"\s+minutes?$", "", said.lower()))
+    if count is None or not 0 < count <= 30:
+        return None
+    return count if direction.lower() in ("past", "after") else -count
+
+
 def _en_times(text: str) -> Iterator[Amount]:
     found_all = [(found, _en_minutes(found)) for found in _EN.finditer(text)]
     for (first, low), (second, high) in itertools.pairwise(found_all):
@@ -216,6 +286,27 @@ def _en_times(text: str) -> Iterator[Amount]:
     for found, minutes in found_all:
         if minutes is not None:
             yield _time(text, found.start(), found.end(), minutes)
+            yield from _from_bare_hour(text, found, minutes)
+
+
+def _from_bare_hour(text: str, found: re.Match[str], high: int) -> Iterator[Amount]:
+    """The range "between 2 and 4 pm" (14:00 to 16:00) ending at `found`, a time whose
+    part of the day is said: the bare hour before it takes that part where it then
+    comes first (2 to 4 pm), else stays as said (9 to 5 pm, 11 to 1 pm)."""
+    if not any(value for name, value in found.groupdict().items() if name.startswith("ap")):
+        return
+    bare = _EN_BARE_LOW.search(text, 0, found.start())
+    if bare is None or (bare["join"].lower() == "and" and not bare["lead"]):
+        return
+    hour = _en_number(bare["h"])
+    if hour is None or not 1 <= hour <= 12:
+        return
+    minute = int(bare["m"] or 0)
+    for shifted in (hour + 12 if high >= 12 * 60 and hour < 12 else hour, hour):
+        low = shifted * 60 + minute
+        if low < high:
+            yield _time(text, bare.start(), found.end(), low, high)
+            return
 
 
 def render_time(amount: Amount, language: str) -> str:

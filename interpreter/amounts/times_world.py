@@ -55,6 +55,10 @@ class ClockWords:
     parts: dict[str, str] = field(default_factory=dict)  # de la tarde: afternoon
     then: tuple[str, ...] = ()  # may follow a bare "a las tres": mañana, hoy
     hour_words: dict[str, int] = field(default_factory=dict)  # الثالثة: 3
+    # Minutes into the hour before the one named by its ordinal: половина пятого is
+    # half of the fifth hour (4:30), четверть третьего a quarter of the third (2:15).
+    of_hour: dict[str, int] = field(default_factory=dict)  # половина: -30
+    ordinal_hours: dict[str, int] = field(default_factory=dict)  # пятого: 5
 
 
 _CLOCKS = {
@@ -169,6 +173,12 @@ _CLOCKS = {
         before_hour={"без четверти": -15},
         minute_words=("минут", "минуты", "минуту"),
         parts={"утра": "morning", "дня": "afternoon", "вечера": "evening", "ночи": "night"},
+        of_hour={"половина": -30, "половине": -30, "половину": -30, "четверть": -45},
+        ordinal_hours={
+            "первого": 1, "второго": 2, "третьего": 3, "четвёртого": 4, "пятого": 5,
+            "шестого": 6, "седьмого": 7, "восьмого": 8, "девятого": 9, "десятого": 10,
+            "одиннадцатого": 11, "двенадцатого": 12,
+        },
     ),
     "ar": ClockWords(
         at_re=r"(?:(?:في|عند|حوالي|بعد|قبل|حتى)\s+)?الساع[ةه]",
@@ -230,10 +240,16 @@ def _time(clock: ClockWords, language: str, n: str) -> str:
         minus = alternation(clock.minus, language)
         joined += rf"|\s+{minus}\s*(?P<minus{n}>{joined_number}){minute_words}"
     sharp, hours = _words(clock.sharp, language), _words(clock.hours, language)
-    return (
+    said_hour = (
         rf"(?:{before})?(?P<h{n}>{hour})"
         rf"(?:\s*(?:(?P<sharp{n}>{sharp})|(?P<hours{n}>{hours}))"
         rf"(?:\s*(?P<m{n}>{number}){minute_words})?)?"
+    )
+    if clock.of_hour:
+        of_hour, ordinal = _words(clock.of_hour, language), _words(clock.ordinal_hours, language)
+        said_hour = rf"(?:(?P<of{n}>{of_hour})\s+(?P<oh{n}>{ordinal})|{said_hour})"
+    return (
+        rf"{said_hour}"
         rf"(?:\s+(?P<off{n}>{_words(clock.after_hour, language)}){joined})?"
         rf"(?:\s+(?P<part{n}>{_words(clock.parts, language)}))?"
     )
@@ -280,7 +296,7 @@ def world_times(text: str, language: str) -> Iterator[Amount]:
 
 def _said(found: re.Match[str], n: str) -> bool:
     """Whether the words of one time say it is one wherever it is."""
-    return any(_group(found, f"{name}{n}") for name in ("part", "pre", "sharp"))
+    return any(_group(found, f"{name}{n}") for name in ("part", "pre", "sharp", "of"))
 
 
 def _group(found: re.Match[str], name: str) -> str | None:
@@ -316,11 +332,17 @@ def _minutes(
     found: re.Match[str], clock: ClockWords, language: str, n: str, part: str | None
 ) -> int | None:
     """Minutes after midnight of one time (groups ending in `n`), in `part` of the day."""
-    hour = _number(found[f"h{n}"], clock, language)
+    of_hour = _group(found, f"of{n}")
+    if of_hour:  # половина пятого: half of the fifth hour
+        hour: int | None = _lookup(found[f"oh{n}"], clock.ordinal_hours, language)
+    else:
+        hour = _number(found[f"h{n}"], clock, language)
     if hour is None or not 0 <= hour <= 24:
         return None
     offset = 0
-    if found[f"pre{n}"]:
+    if of_hour:
+        offset = _lookup(of_hour, clock.of_hour, language)
+    elif found[f"pre{n}"]:
         offset = _lookup(found[f"pre{n}"], clock.before_hour, language)
     elif _group(found, f"bm{n}"):
         before = _number(found[f"bm{n}"], clock, language)

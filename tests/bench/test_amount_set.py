@@ -10,6 +10,8 @@ import pytest
 
 from benchmarks.amount_set import (
     CATEGORIES,
+    DEV_SETS,
+    TEST_SET,
     Approx,
     Phrase,
     Reading,
@@ -21,7 +23,7 @@ from benchmarks.amount_set import (
     run,
     score,
 )
-from interpreter.amounts.finder import Amount
+from interpreter.amounts.finder import Amount, AmountFinder
 
 
 def found(*notation: str) -> list[Reading]:
@@ -195,7 +197,24 @@ def test_each_phrase_is_read_in_its_language_and_scored() -> None:
 
 @pytest.fixture(scope="module")
 def phrases() -> list[Phrase]:
-    return load_set()  # every `expect` entry parses, or this raises
+    """The dev split, every file of it (each `expect` entry parses, or this raises)."""
+    return [phrase for path in DEV_SETS for phrase in load_set(path)]
+
+
+def test_every_dev_phrase_is_read_right(phrases: list[Phrase]) -> None:
+    """The reader is tuned on the dev split until every amount in it is right; a change
+    that breaks one of them breaks this."""
+    outcomes = run(phrases, AmountFinder.load())
+    wrong = [o.phrase.text for o in outcomes if o.scored.verdict is not Verdict.RIGHT]
+    assert wrong == []
+
+
+def test_the_held_out_split_parses_and_shares_no_phrase_with_dev(phrases: list[Phrase]) -> None:
+    if not TEST_SET.is_file():
+        pytest.skip("no held-out split written yet")
+    held_out = load_set(TEST_SET)
+    assert len(held_out) >= 400
+    assert not {p.text for p in held_out} & {p.text for p in phrases}
 
 
 def test_the_set_is_large_enough_in_chinese_and_english(phrases: list[Phrase]) -> None:
