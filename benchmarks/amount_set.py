@@ -52,12 +52,14 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 AMOUNT_SET = Path(__file__).parent / "amount_set.toml"
-# The dev split: the first set, then the second and third (each written as held out,
-# scored once, then tuned on); the held-out split is amount_set_test.toml.
+# The dev split: the first set, then the second, third and fourth (each written as
+# held out, scored once, then tuned on); a held-out split is amount_set_test.toml,
+# when one is written.
 DEV_SETS = (
     AMOUNT_SET,
     Path(__file__).parent / "amount_set_dev2.toml",
     Path(__file__).parent / "amount_set_dev3.toml",
+    Path(__file__).parent / "amount_set_dev4.toml",
 )
 TEST_SET = Path(__file__).parent / "amount_set_test.toml"
 

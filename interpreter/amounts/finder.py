@@ -41,6 +41,7 @@ from interpreter.amounts.spans import Measure, find_spans
 from interpreter.amounts.spans_world import world_spans
 from interpreter.amounts.times import find_times, render_time
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
+from interpreter.amounts.zh_fused import unfuse
 from interpreter.amounts.zh_parts import find_zh_parts
 from interpreter.core.text import CONTROL_SEQUENCE
 
@@ -97,6 +98,8 @@ class AmountFinder:
         self._terms = terms
         self._compiled: dict[tuple[str, str], re.Pattern[str] | None] = {}
         self._unit_words: dict[str, tuple[str, ...]] = {}
+        self._plural_words: dict[str, frozenset[str]] = {}
+        self._measure_word_lists: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def load(cls, terms_path: Path | None = None) -> AmountFinder:
@@ -125,13 +128,15 @@ class AmountFinder:
     def _find(self, text: str, language: str, spans: bool) -> list[Amount]:
         folded, where = _fold(text)
         folded = mask_idioms(folded, language, _BARRIER)
+        if language == "zh":
+            folded, where = unfuse(folded, where, self._measure_words(language))
         candidates: list[tuple[int, int, int, Amount]] = []
         if spans:
             measure = self._measure(language)
             found = [
                 *find_times(folded, language),
                 *find_spans(folded, language, measure),
-                *world_spans(folded, language, measure),
+                *world_spans(folded, language, measure, self._plurals(language)),
             ]
             if language == "zh":
                 found += find_zh_parts(folded, measure)
@@ -201,6 +206,28 @@ class AmountFinder:
             units = tuple(word for word, _ in self._terms.words("unit", language))
             self._unit_words[language] = units
         return units
+
+    def _measure_words(self, language: str) -> tuple[str, ...]:
+        """The unit and time words of `language`."""
+        words = self._measure_word_lists.get(language)
+        if words is None:
+            periods = tuple(word for word, _ in self._terms.words("time", language))
+            words = self._units(language) + periods
+            self._measure_word_lists[language] = words
+        return words
+
+    def _plurals(self, language: str) -> frozenset[str]:
+        """The unit, time and currency words as written after a number from five on."""
+        plurals = self._plural_words.get(language)
+        if plurals is None:
+            written = (
+                term.written(language, plural=True)
+                for table in ("unit", "time", "currency")
+                for term in self._terms.in_table(table)
+            )
+            plurals = frozenset(word.lower() for word in written if word)
+            self._plural_words[language] = plurals
+        return plurals
 
     def render(self, amount: Amount, language: str) -> str:
         """The amount written in `language` from its exact value: "500 pieces",

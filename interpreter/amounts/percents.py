@@ -1,11 +1,11 @@
 """Percentages said in words of their own, and discounts: a percentage taken off.
 
-A discount is the share of the price taken off: 九折 (pay nine tenths) is 10% off, and
-so are "10% off", "a discount of 10%", "10 % de remise", "5 Prozent Rabatt", "скидка
-10%", "خصم 10%" and 优惠10%. A percentage beside a discount word, before or after it
-as each language says it, is one discount; elsewhere it stays a percentage ("a 30%
-deposit"). A discount word followed by another number ("30% скидка 5%") is the next
-phrase's, not this one's.
+A discount is the share of the price taken off: 九折 (pay nine tenths) is 10% off, 打对折
+half off, and so are "10% off", "knock off 10%", "a discount of 10%", "10 % de remise",
+"5 Prozent Rabatt", "скидка 10%", "خصم 10%" and 优惠10%. A percentage beside a discount
+word, before or after it as each language says it, is one discount; elsewhere it stays
+a percentage ("a 30% deposit"). A discount word followed by another number ("30%
+скидка 5%") is the next phrase's, not this one's.
 
 三成 is 30% (成 is a tenth), but 八成 is also "most likely", 九成新 "nearly new" and 一成
 不变 "unchanging": N成 is a percentage only where a clause ends after it or it names a
@@ -24,7 +24,10 @@ from interpreter.amounts.slots import Terms
 
 # Words that make a percentage beside them a discount: (before it, after it).
 _DISCOUNT_WORDS = {
-    "en": (("a discount of", "discount of", "discount"), ("off", "discount")),
+    "en": (
+        ("a discount of", "discount of", "discount", "knock off", "knocks off", "take off"),
+        ("off", "discount"),
+    ),
     "zh": (("优惠", "折扣", "打折", "便宜", "降价", "让利"), ("的折扣", "的优惠", "折扣", "优惠")),
     "es": (("un descuento del", "descuento del", "descuento de", "descuento"), ("de descuento",)),
     "fr": (
@@ -38,6 +41,8 @@ _DISCOUNT_WORDS = {
     "ar": (("خصم بنسبة", "تخفيض بنسبة", "خصم", "تخفيض"), ("خصم", "تخفيض")),
 }  # fmt: skip
 _ZH_FIGURES = "一二两三四五六七八九"
+# 打对折: half off. 对折 alone is also folding something in half (把布对折一下).
+_ZH_HALF_OFF = "(?<=打)对折"
 _ZH_NUMERALS = "零〇一二两三四五六七八九十百千万"
 # 三成, 七成五, 两成半: before the end of a clause or a share of money.
 ZH_TENTHS_PATTERN = (
@@ -56,7 +61,7 @@ def discount_pattern(language: str, percent: str) -> str | None:
     said = rf"{before}{end}[\s:]*{percent}|{percent}\s*(?:{after}){end}(?![\s:]*\d)"
     if language == "zh":
         digits = "".join(d for d in ZH_DIGITS if ZH_DIGITS[d])
-        return rf"(?:[{digits}][{digits}五]?|\d(?:\.\d)?)折|{said}"
+        return rf"(?:[{digits}][{digits}五]?|\d(?:\.\d)?)折|{_ZH_HALF_OFF}|{said}"
     if language == "en":
         return rf"{said}|{percent}-off"
     return said
@@ -64,6 +69,8 @@ def discount_pattern(language: str, percent: str) -> str | None:
 
 def parse_discount(text: str, language: str, terms: Terms) -> Amount | None:
     """The share taken off in one `discount_pattern` match, or None."""
+    if language == "zh" and text.endswith("对折"):
+        return Amount("discount", Decimal(50))
     if language == "zh" and text.endswith("折"):
         return _parse_zhe(text[:-1])
     percent = re.search(terms.pattern("percent", language), text)

@@ -51,6 +51,8 @@ class Term:
     forms: dict[str, tuple[str, ...]] = field(hash=False)
     prefix: tuple[str, ...] = ()
     write_prefix: dict[str, str] = field(default_factory=dict, hash=False)
+    # Words that say two of the unit alone (Arabic أسبوعين, two weeks): read, not written.
+    dual: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     def written(self, language: str, plural: bool = False) -> str | None:
         """The word written after a number. English units and times, and units, times
@@ -122,7 +124,7 @@ class Terms:
                 forms = {
                     language: tuple(words)
                     for language, words in entry.items()
-                    if language not in ("prefix", "write_prefix")
+                    if language not in ("prefix", "write_prefix", "dual")
                 }
                 terms.append(
                     Term(
@@ -131,6 +133,10 @@ class Terms:
                         forms=forms,
                         prefix=tuple(entry.get("prefix", ())),
                         write_prefix=dict(entry.get("write_prefix", {})),
+                        dual={
+                            language: tuple(words)
+                            for language, words in entry.get("dual", {}).items()
+                        },
                     )
                 )
         return cls(terms)
@@ -171,6 +177,9 @@ class Terms:
         if kind == "qty" and language == "en":
             # "a dozen", "an item"; the space matters, or "am" would read as "a m(eter)".
             after = rf"(?:{number}\s*|an?\s+){units}"
+        duals = self._duals(table, language)
+        if duals:
+            after = rf"{after}|{_alternation([word for word, _ in duals], language)}"
         if kind != "price":
             return f"(?:{after})"
         prefixes = [p.lower() for term in self.in_table("currency") for p in term.prefix]
@@ -206,7 +215,18 @@ class Terms:
         """The words for a percent in `language` ("%" alone where the table has none)."""
         return [word for word, _ in self.words("percent", language)] or ["%"]
 
+    def _duals(self, table: str, language: str) -> list[tuple[str, Term]]:
+        """Every word of `table` that says two of its unit alone, in `language`."""
+        return [
+            (word.lower(), term)
+            for term in self.in_table(table)
+            for word in term.dual.get(language, ())
+        ]
+
     def _parse_amount(self, kind: str, text: str, language: str) -> SlotValue | None:
+        for word, term in self._duals(UNIT_TABLES[kind], language):
+            if text == word:
+                return SlotValue(kind, number=Decimal(2), term=term)
         for word, term in self.words(UNIT_TABLES[kind], language):
             if text.endswith(word):
                 head = text[: len(text) - len(word)].strip()

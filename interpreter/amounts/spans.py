@@ -3,9 +3,9 @@
 两三百个 is 200 to 300 pieces, 三到五天 3 to 5 days, "between ten and twenty cartons"
 10 to 20; 500多个 is more than 500 (and so are 上千 and 一千出头: upwards of, a bit
 over), 几百块 some hundreds of yuan, 五十来个 about 50. Read as one number any of them
-is a wrong value (两三百 is not 23, 三四天 not 34 days, 500多 not 500), so each is
-found here whole, as an `Amount` with a `high` or an `approx`, and the finder lets it
-win over the numbers inside it.
+is a wrong value (两三百 is not 23, 三四天 not 34 days, 两千三四块 not 3 to 4 yuan
+but 2,300 to 2,400, 500多 not 500), so each is found here whole, as an `Amount` with
+a `high` or an `approx`, and the finder lets it win over the numbers inside it.
 
 Each pattern finds the numbers and where the words after them start; what kind of
 amount it is and its unit come from the finder itself, reading the last number with
@@ -61,13 +61,15 @@ _ZH_PATTERNS = (
         "percent_range",
         re.compile(rf"百分之(?P<low>{_ZH_N}){_ZH_CONNECTOR}(?:百分之)?(?P<high>{_ZH_N})"),
     ),
-    # 十五六 (15-16), 二十七八
+    # 两三百, 七八十, 一两万, 三四; after the units said before them, 十五六 (15-16),
+    # 二十七八, 两千三四 (2300-2400), 一百五六十 (150-160): never inside a longer number
     (
         "pair",
-        re.compile(rf"(?P<tens>[{_ZH_FIGURES}]?十)(?P<pair>[{_ZH_FIGURES}]{{2}})(?![十百千万亿])"),
+        re.compile(
+            rf"(?<![{ZH_NUMERAL_CHARS}\d点.])(?P<head>(?:(?:\d+|[{_F}])?[十百千万亿])*)"
+            rf"(?P<pair>[{_F}]{{2}})(?P<scale>[十百千万亿]*)(?![{_F}零〇\d])"
+        ),
     ),
-    # 两三百, 七八十, 一两万, 三四
-    ("pair", re.compile(rf"(?P<tens>)(?P<pair>[{_F}]{{2}})(?P<scale>[十百千万亿]*)")),
     # 几百, 好几千
     ("some", re.compile(r"(?:好)?几(?P<scale>[十百千万]+)")),
     # 上百, 上千, 上万: reaching it and more (upwards of a thousand), not some thousands
@@ -84,7 +86,7 @@ _ZH_PATTERNS = (
     # and 三十开外 (a bit over)
     (
         "after_word",
-        re.compile(rf"(?P<n>{_ZH_N})(?P<unit>[^\W\d]{{0,4}}?)(?P<word>以上|左右|出头|开外)"),
+        re.compile(rf"(?P<n>{_ZH_N})(?P<unit>{_ZH_WORD}{{0,4}}?)(?P<word>以上|左右|出头|开外)"),
     ),
     # 500多个, 一百多块, 3万多; 三个多月, 五块多 (多 after the measure word)
     ("more", re.compile(rf"(?P<n>{ZH_NUMBER_PATTERN})(?P<measure>[个块元])?多(?!少)")),
@@ -107,11 +109,16 @@ _EN_PATTERNS = (
         "dozen",
         re.compile(
             rf"(?<![\w.])(?P<half>half\s+a|a|{EN_NUMBER_PATTERN})\s+dozen(?P<so>\s+or\s+so)?"
-            r"(?=\s+[a-z])",
+            r"(?=\s+[a-z]|\s*[^\w\s]|\s*$)",
             re.IGNORECASE,
         ),
     ),
     ("a_or_two", re.compile(r"(?<![\w.])an?\s+(?P<word>[a-z]+)\s+or\s+two\b", re.IGNORECASE)),
+    # a dollar and a half, a month and a half: one and a half of the unit
+    (
+        "a_and_half",
+        re.compile(r"(?<![\w.])an?\s+(?P<word>[a-z]+)\s+and\s+a\s+half\b", re.IGNORECASE),
+    ),
     (
         "more",
         re.compile(
@@ -293,14 +300,16 @@ def _zh_range(found: re.Match[str], text: str, measure: Measure) -> Amount | Non
 def _zh_range_in_units(
     found: re.Match[str], text: str, low: Decimal, high: Decimal, measure: Measure
 ) -> Amount | None:
-    """五块到八块: the low end's unit read whole, and the same as the high end's."""
+    """五块到八块: the low end's unit read whole, and the same as the high end's;
+    三块到三块五, the high end above the low once its dimes are read (3 to 3.50)."""
     figure = f"{low.normalize():f}{found['low_unit']}"
     read = measure(figure)
     if read is None or read.start != 0 or read.end != len(figure) or read.kind not in _KINDS:
         return None
     amount = shaped(text, found.start(), found.end(), low, measure, high=high)
     same = (amount.kind, amount.unit, amount.value) == (read.kind, read.unit, read.value)
-    return amount if same and low < high else None
+    rises = amount.high is not None and amount.value is not None and amount.value < amount.high
+    return amount if same and rises else None
 
 
 def _about_one(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
@@ -315,22 +324,44 @@ def _about_one(found: re.Match[str], text: str, measure: Measure) -> Amount | No
 
 
 def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
-    """两三百 (200-300), 七八十, 一两万, 十五六 (15-16); 三四 alone only before a
-    measure word (三四天), since 三四 may be the digits 3 and 4."""
+    """两三百 (200-300), 七八十, 一两万, 十五六 (15-16); after the units said before
+    them, the two digits count in the unit below the last one (两千三四 is 2300-2400,
+    as 两千三 is 2300) or in the unit said after them (一百五六十: 150-160). 三四
+    alone only before a measure word (三四天), since 三四 may be the digits 3 and 4."""
     pair = found["pair"]
     if pair not in _ZH_PAIRS:
         return None
-    tens = _number(found["tens"], "zh") if found["tens"] else Decimal(0)
-    units = found.groupdict().get("scale") or ""
-    if tens is None:
+    head, units = found["head"], found["scale"]
+    step = _pair_step(head, units)
+    if step is None:
         return None
-    low = tens + ZH_DIGITS[pair[0]] * _scale(units)
-    high = tens + ZH_DIGITS[pair[1]] * _scale(units)
-    if not found["tens"] and not units:
+    inner, outer = step
+    start = _number(head, "zh") if head else Decimal(0)
+    if start is None or start % (inner * 10):
+        return None  # the head has figures in the digits' own place
+    low = (start + ZH_DIGITS[pair[0]] * inner) * outer
+    high = (start + ZH_DIGITS[pair[1]] * inner) * outer
+    if not head and not units:
         after = measure("1" + text[found.end() :])
         if after is None or after.kind == "num":
             return None
     return shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _pair_step(head: str, units: str) -> tuple[int, int] | None:
+    """What each digit of a pair counts (一百五六十: tens) and what the whole is
+    counted in after it (十五六万: ten thousands); None where the units said after
+    the digits do not come below those said before them (两千三四千)."""
+    small = units.rstrip("万亿")
+    large = units[len(small) :]
+    outer = _scale(large)
+    if not head:
+        return _scale(small), outer
+    last = _ZH_UNITS[head[-1]]
+    inner = _scale(small) if small else last // 10
+    if inner >= last or (large and re.search("[万亿]", head)):
+        return None
+    return inner, outer
 
 
 def _more_after_measure(
@@ -392,6 +423,11 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
         if read is None or read.kind not in ("qty", "duration"):
             return None
         return Amount(read.kind, Decimal(1), read.unit, found.group(), start, end, high=Decimal(2))
+    if name == "a_and_half":
+        read = measure("2 " + found["word"])
+        if read is None or read.kind not in ("qty", "price", "duration"):
+            return None
+        return Amount(read.kind, Decimal("1.5"), read.unit, found.group(), start, end)
     if name in ("more", "more_after", "around", "around_after"):
         value = _number(found["n"], "en")
         if value is None:
@@ -423,7 +459,7 @@ def _en_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Am
 def _dozens(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
     """Half a dozen boxes: 6 boxes; a dozen pieces: 12 pieces; two dozen boxes: 24; a
     dozen or so boxes: about 12. A dozen with no unit after it (two dozen, a dozen of
-    the red) is the finder's: 2 dozen."""
+    the red) is the finder's: 2 dozen; half a dozen is 6 wherever it is said."""
     said = re.sub(r"\s+", " ", found["half"].lower())
     count = {"half a": Decimal("0.5"), "a": Decimal(1)}.get(said) or _number(said, "en")
     if count is None:

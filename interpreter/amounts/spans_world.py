@@ -4,11 +4,13 @@ them in Chinese and English: never one exact number.
 - "more than N" (más de 500) and "about N" (etwa 50), with the number after the words;
   a bound said with "no" (no más de 5 días, не больше трёх дней) is no "more than":
   the number is found as said and the words go to the translator with it;
-- a range: "de 3 a 5 días", "от трёх до пяти дней";
+- a range: "de 3 a 5 días", "от трёх до пяти дней", and two near numbers said with
+  "or" (dos o tres cajas, zwei oder drei Kisten);
 - some hundreds or thousands, said without a number (varios cientos de dólares, ein
   paar hundert Stück, несколько сотен долларов, بضع مئات): some multiple of it;
 - a number noun that is itself vague (une cinquantaine de pièces, una ventina di
-  cartoni, un centinaio di paia): about that number.
+  cartoni, un centinaio di paia): about that number;
+- in Russian, the counted noun said before its number (штук двадцать): about it.
 
 The unit is read after the words, past the "de", "di" or "من (ال)" that links a noun
 to what it counts ("centaines de dollars", "مئات من الدولارات").
@@ -45,6 +47,12 @@ _RANGE_WORDS = {
     "es": (r"de|entre", r"a|y"), "fr": (r"de|entre", r"à|et"), "de": (r"zwischen|von|", r"bis|und"),
     "it": (r"da|tra|fra", r"a|e"), "pt": (r"de|entre", r"a|e"), "ru": (r"от|", r"до|-|–"),
     "ar": (r"من|بين", r"إلى|و"),
+}  # fmt: skip
+# "Two or three": a range too, where the two numbers are near (dos o tres cajas, zwei
+# oder drei Kisten); "dos o veinte" is two numbers.
+_OR_WORDS = {
+    "es": r"o|u", "fr": r"ou", "de": r"oder", "it": r"o|od", "pt": r"ou", "ru": r"или",
+    "ar": r"أو",
 }  # fmt: skip
 # Some multiple of a hundred, a thousand, ten: the words, and what they are some of.
 _SOME = {
@@ -100,14 +108,24 @@ _LINK = {
 }  # fmt: skip
 
 
-def world_spans(text: str, language: str, measure: Measure) -> Iterator[Amount]:
+# Languages where the counted noun said before its number makes it approximate:
+# "штук двадцать" is about twenty pieces, "двадцать штук" twenty.
+_NOUN_FIRST = ("ru",)
+
+
+def world_spans(
+    text: str, language: str, measure: Measure, plurals: frozenset[str] = frozenset()
+) -> Iterator[Amount]:
     """Every range and approximate amount in `text` (folded as the finder folds it)
-    in one of the languages above."""
+    in one of the languages above; `plurals` are the unit words in the form written
+    after a number from five on ("штук", "дней")."""
     if language not in _MORE_THAN:
         return
     yield from _bounds(text, language, measure)
     yield from _ranges(text, language, measure)
     yield from _words_alone(text, language, measure)
+    if language in _NOUN_FIRST:
+        yield from _noun_first(text, language, measure, plurals)
 
 
 def _bounds(text: str, language: str, measure: Measure) -> Iterator[Amount]:
@@ -126,14 +144,25 @@ def _bounds(text: str, language: str, measure: Measure) -> Iterator[Amount]:
 def _ranges(text: str, language: str, measure: Measure) -> Iterator[Amount]:
     number = number_pattern(language)
     before, between = _RANGE_WORDS[language]
+    either = _OR_WORDS[language]
     ranged = re.compile(
-        rf"{_EDGE}(?:(?:{before})\s+)?(?P<low>{number})\s*(?:{between})\s*(?P<high>{number})",
+        rf"{_EDGE}(?:(?:{before})\s+)?(?P<low>{number})"
+        rf"(?:\s+(?P<either>{either})\s+|\s*(?:{between})\s*)(?P<high>{number})",
         re.IGNORECASE,
     )
     for found in ranged.finditer(text):
         low, high = parse_number(found["low"], language), parse_number(found["high"], language)
-        if low is not None and high is not None and low < high:
-            yield shaped(text, found.start(), found.end(), low, measure, high=high)
+        if low is None or high is None or not low < high:
+            continue
+        if found["either"] and not _near(low, high):
+            continue
+        yield shaped(text, found.start(), found.end(), low, measure, high=high)
+
+
+def _near(low: Decimal, high: Decimal) -> bool:
+    """Whether two numbers said with "or" are near enough to be one range: "five or
+    six" and "500 o 600" are; "dos o veinte" is not."""
+    return high - low <= 2 or high <= 2 * low
 
 
 def _words_alone(text: str, language: str, measure: Measure) -> Iterator[Amount]:
@@ -164,3 +193,39 @@ def _counting(
         if linked.kind != "num":
             return linked
     return shaped(text, start, end, value, measure, approx=approx)
+
+
+def _noun_first(
+    text: str, language: str, measure: Measure, plurals: frozenset[str]
+) -> Iterator[Amount]:
+    """About a number, said with its noun first ("штук двадцать": about 20 pieces):
+    only a noun in the form that number takes after it (the genitive plural), with
+    no number of its own before it ("500 штук двадцать") and none after the number
+    ("штук двадцать коробок"); "в день двадцать" is twenty a day."""
+    number = number_pattern(language)
+    said = re.compile(rf"{_EDGE}(?P<noun>[^\W\d_]+)\s+(?P<n>{number}){_END}", re.IGNORECASE)
+    for found in said.finditer(text):
+        value = parse_number(found["n"], language)
+        if value is None or found["noun"].lower() not in plurals or not _takes_plural(value):
+            continue
+        before = re.search(r"(\S+)\s*$", text[: found.start()])
+        if before is not None and parse_number(before.group(1), language) is not None:
+            continue
+        figure = f"{value.normalize():f}"
+        after = measure(figure + text[found.end() :])
+        counted = measure(f"{figure} {found['noun']}")
+        if after is None or after.kind != "num" or counted is None or counted.kind == "num":
+            continue
+        yield Amount(
+            counted.kind, value, counted.unit, found.group(), found.start(), found.end(),
+            approx=Approx.AROUND,
+        )  # fmt: skip
+
+
+def _takes_plural(value: Decimal) -> bool:
+    """Whether a whole number takes the genitive plural after it: 5-20, 25, 100, not
+    21 (штука) or 22-24 (штуки)."""
+    if value != value.to_integral_value() or value < 5:
+        return False
+    whole = int(value)
+    return whole % 10 in (0, 5, 6, 7, 8, 9) or 11 <= whole % 100 <= 14

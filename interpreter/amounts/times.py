@@ -1,8 +1,9 @@
 """Times of day: 七点半 is 7:30, not 7; 十点一刻 10:15, not 10.1; "half past seven".
 
 A time is an `Amount` of kind "time" whose value is minutes after midnight: 24-hour
-when the part of the day is said (下午4点半 is 16:30, "5 pm" 17:00), as said when it
-is not (七点半 is 7:30). Two times joined (早上9点到下午5点, "9 am to 5 pm") are one
+when the part of the day is said (下午4点半 and 下午4:30 are 16:30, "5 pm" 17:00, "6 in
+the evening" 18:00), as said when it is not (七点半 is 7:30, 差一刻十二点 11:45, the
+British "half seven" 7:30). Two times joined (早上9点到下午5点, "9 am to 5 pm") are one
 range, the second taking the first's part of the day when it has none of its own
 (下午两点到四点 is 14:00 to 16:00).
 
@@ -39,12 +40,12 @@ _ZH_TENS_MINUTE = r"[一二三四五]?十[一二三四五六七八九]?"
 def _zh_time(n: str = "") -> str:
     """One Chinese time, its groups' names ending in `n`."""
     return (
-        rf"(?:差(?P<before{n}>{_ZH_MINUTE})分)?(?P<part{n}>{_ZH_PART})?"
-        rf"(?P<h{n}>{_ZH_HOUR})点"
+        rf"(?:差(?P<before{n}>一刻|三刻|(?:{_ZH_MINUTE})分))?(?P<part{n}>{_ZH_PART})?"
+        rf"(?P<h{n}>{_ZH_HOUR})(?::(?P<c{n}>[0-5]\d)|点"
         rf"(?:(?P<half{n}>半)|(?P<q{n}>一刻|三刻)|零?(?P<m{n}>{_ZH_MINUTE})分"
         rf"|差(?P<less{n}>一刻|三刻|(?:{_ZH_MINUTE})分)"
-        rf"|(?P<tens{n}>{_ZH_TENS_MINUTE})|(?P<whole{n}>整|钟))?"
-        rf"(?![零一二两三四五六七八九十\d])"
+        rf"|(?P<tens{n}>{_ZH_TENS_MINUTE})|(?P<whole{n}>整|钟))?)"
+        rf"(?![零一二两三四五六七八九十\d:])"
     )
 
 
@@ -111,6 +112,8 @@ def _counted(n: str, directions: str, lead: str = "") -> str:
     )
 
 
+# "Half seven hundred" halves a number; it is no time.
+_NO_SCALE = r"(?!\s+(?:hundred|thousand|million|dozen)\b)"
 # A spoken time without "at" (ten fifteen tomorrow): a part-of-day word follows.
 _MINUTE_END = r"(?=\s+(?:tomorrow|tonight|this|in\s+the|a\.?m|p\.?m))"
 _EN_ONE = (
@@ -122,6 +125,10 @@ _EN_ONE = (
     rf"|(?P<h5>{_EN_HOUR})\s+(?P<m5>{_EN_MINUTE}){_MINUTE_END}{_after_words('5')}"
     rf"|(?<=\bat\s|\bby\s)(?P<h6>{_EN_HOUR})(?:\s+(?P<m6>{_EN_MINUTE}))?{_after_words('6')}"
     rf"|(?P<h7>\d{{1,2}}):(?P<m7>\d{{2}})(?P<ap7>{_EN_PARTS})"  # 2:30 this afternoon
+    # British "half seven" (7:30), only after a word that leads to a time
+    rf"|(?:{_EN_CLOCK_LEAD})half\s+(?P<h10>{_EN_HOUR}){_NO_SCALE}{_after_words('10')}"
+    # "before 6 in the evening": a bare hour with its part of the day after a lead word
+    rf"|(?:{_EN_CLOCK_LEAD})(?P<h11>{_EN_HOUR})(?P<ap11>{_EN_PARTS})"
 )
 _EN = re.compile(rf"(?<![\w:])(?:{_EN_ONE})(?![\w:])", re.IGNORECASE)
 _EN_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|until|till)\s*$", re.IGNORECASE)
@@ -167,7 +174,10 @@ def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> i
     if hour is None or hour != hour.to_integral_value() or not 0 <= hour <= 24:
         return None
     said_part = found[f"part{n}"] or part
-    minute = 0
+    clock = found[f"c{n}"]
+    if clock and (said_part is None or not found[f"h{n}"].isdigit()):
+        return None  # 4:30 alone is as written, read as every language reads it
+    minute = int(clock) if clock else 0
     if found[f"half{n}"]:
         minute = 30
     elif found[f"q{n}"]:
@@ -180,7 +190,7 @@ def _zh_minutes(found: re.Match[str], n: str = "", part: str | None = None) -> i
     before = found[f"before{n}"]
     less = found[f"less{n}"]
     said_minutes = found[f"half{n}"] or found[f"q{n}"] or found[f"m{n}"] or found[f"tens{n}"]
-    said_minutes = said_minutes or less
+    said_minutes = said_minutes or less or clock
     detail = said_part or before or said_minutes
     if not detail and not found[f"whole{n}"]:
         if re.match(r"[\d.]", _after(found, n)):
@@ -241,12 +251,12 @@ def _en_minutes(found: re.Match[str]) -> int | None:
     hour: int | None = None
     minute = 0
     suffix = ""
-    for n in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
+    for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"):
         if groups.get(f"h{n}"):
             hour = _en_number(groups[f"h{n}"])
             minute = _en_number(groups.get(f"m{n}")) or 0
             suffix = (groups.get(f"ap{n}") or "").lower()
-            if n == "3":
+            if n in ("3", "10"):
                 minute = 30
             if n == "4":
                 minute = 15 if groups["dir"].lower() == "past" else -15
