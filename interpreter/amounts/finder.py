@@ -28,6 +28,7 @@ from interpreter.amounts.dates import date_pattern, parse_date, render_date
 from interpreter.amounts.halves import add_halves
 from interpreter.amounts.idioms import mask_idioms
 from interpreter.amounts.numbers import format_number, parse_number
+from interpreter.amounts.ordinals import mask_ordinals
 from interpreter.amounts.percents import (
     ZH_TENTHS_PATTERN,
     discount_pattern,
@@ -42,7 +43,7 @@ from interpreter.amounts.spans_world import world_spans
 from interpreter.amounts.times import find_times, render_time
 from interpreter.amounts.yuan import ZH_MONEY_PATTERN, ends_in_bare_fen, parse_zh_money
 from interpreter.amounts.zh_fused import unfuse
-from interpreter.amounts.zh_parts import find_zh_parts
+from interpreter.amounts.zh_parts import find_zh_parts, mask_unsure_parts
 from interpreter.core.text import CONTROL_SEQUENCE
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -129,10 +130,13 @@ class AmountFinder:
         folded, where = _fold(text)
         folded = mask_idioms(folded, language, _BARRIER)
         if language == "zh":
+            folded = mask_ordinals(folded, _BARRIER)
             folded, where = unfuse(folded, where, self._measure_words(language))
         candidates: list[tuple[int, int, int, Amount]] = []
         if spans:
             measure = self._measure(language)
+            if language == "zh":
+                folded = mask_unsure_parts(folded, measure, _BARRIER)
             found = [
                 *find_times(folded, language),
                 *find_spans(folded, language, measure),

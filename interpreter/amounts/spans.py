@@ -46,6 +46,7 @@ _ZH_N = ZH_NUMBER_PATTERN
 # A character of a word that is no numeral (a unit: 块, 天, 个月).
 _ZH_WORD = rf"(?:(?![{ZH_NUMERAL_CHARS}点])[^\W\d])"
 _F = _ZH_FIGURES
+_AS_WORD = {str(digit): word for digit, word in enumerate("一二三四五六七八九", start=1)}
 
 _ZH_PATTERNS = (
     # 三到五天, 3-5天, 十五到二十天; 五块到八块, 三天到五天 (the unit said at both ends)
@@ -62,12 +63,14 @@ _ZH_PATTERNS = (
         re.compile(rf"百分之(?P<low>{_ZH_N}){_ZH_CONNECTOR}(?:百分之)?(?P<high>{_ZH_N})"),
     ),
     # 两三百, 七八十, 一两万, 三四; after the units said before them, 十五六 (15-16),
-    # 二十七八, 两千三四 (2300-2400), 一百五六十 (150-160): never inside a longer number
+    # 二十七八, 两千三四 (2300-2400), 一百五六十 (150-160): never inside a longer number.
+    # Whisper may write one of the two digits as a figure (2千3四块 for 两千三四块).
     (
         "pair",
         re.compile(
             rf"(?<![{ZH_NUMERAL_CHARS}\d点.])(?P<head>(?:(?:\d+|[{_F}])?[十百千万亿])*)"
-            rf"(?P<pair>[{_F}]{{2}})(?P<scale>[十百千万亿]*)(?![{_F}零〇\d])"
+            rf"(?P<pair>[{_F}]{{2}}|[1-9][{_F}]|[{_F}][1-9])(?P<scale>[十百千万亿]*)"
+            rf"(?![{_F}零〇\d])"
         ),
     ),
     # 几百, 好几千
@@ -248,6 +251,20 @@ def _each_span(
 
 
 def _zh_span(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
+    amount = _zh_span_said(name, found, text, measure)
+    if amount is None or not text.endswith(_PERCENT, 0, amount.start):
+        return amount
+    # 百分之五六十, 百分之五十多: the range or the vague number is the percent's
+    if amount.kind != "num":
+        return None
+    start = amount.start - len(_PERCENT)
+    return replace(amount, kind="percent", said=text[start : amount.end], start=start)
+
+
+_PERCENT = "百分之"
+
+
+def _zh_span_said(name: str, found: re.Match[str], text: str, measure: Measure) -> Amount | None:
     start, end = found.start(), found.end()
     if name == "range":
         return _zh_range(found, text, measure)
@@ -328,10 +345,11 @@ def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None
     them, the two digits count in the unit below the last one (两千三四 is 2300-2400,
     as 两千三 is 2300) or in the unit said after them (一百五六十: 150-160). 三四
     alone only before a measure word (三四天), since 三四 may be the digits 3 and 4."""
-    pair = found["pair"]
-    if pair not in _ZH_PAIRS:
-        return None
     head, units = found["head"], found["scale"]
+    pair = "".join(_AS_WORD.get(char, char) for char in found["pair"])
+    percent = text.endswith(_PERCENT, 0, found.start())
+    if pair not in _ZH_PAIRS or (pair != found["pair"] and not head and not percent):
+        return None  # a figure in the pair only after what it counts in (2千3四, 百分之3四)
     step = _pair_step(head, units)
     if step is None:
         return None
@@ -341,7 +359,7 @@ def _zh_pair(found: re.Match[str], text: str, measure: Measure) -> Amount | None
         return None  # the head has figures in the digits' own place
     low = (start + ZH_DIGITS[pair[0]] * inner) * outer
     high = (start + ZH_DIGITS[pair[1]] * inner) * outer
-    if not head and not units:
+    if not head and not units and not percent:
         after = measure("1" + text[found.end() :])
         if after is None or after.kind == "num":
             return None

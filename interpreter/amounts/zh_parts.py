@@ -11,6 +11,11 @@ start what follows, and then it is left alone:
   小时 the half sits inside the unit (个月, 个小时);
 - the digit after 米 is tenths only where no unit follows it (十米五卷 is 10 metres and
   5 rolls) and no other figure (一米五六 is 1.5 to 1.6 metres).
+
+A 千 right before the unit may be the unit's own (千克 is the kilogram): 两千克半 is
+2.5 kilograms, never 2000.5 grams. Where 千 and the unit are no unit of the table
+(千米, the kilometre), 一千米半 is 1.5 kilometres all the same, and 1000.5 metres or
+1000 metres would be a wrong value: nothing is read there (`mask_unsure_parts`).
 """
 
 from __future__ import annotations
@@ -48,18 +53,47 @@ _HALF_OF = re.compile(rf"(?<![{ZH_NUMERAL_CHARS}\d个大多])半(?=个)")
 def find_zh_parts(text: str, measure: Measure) -> Iterator[Amount]:
     """Every amount with a half or a tenth said after its unit in `text` (folded as
     the finder folds it)."""
-    for found in _HALF.finditer(text):
-        amount = _half(found, text, measure)
-        if amount is not None:
-            yield amount
+    for pattern, read in ((_HALF, _half), (_METRE_TENTHS, _tenths)):
+        for found in pattern.finditer(text):
+            said = _number_and_unit(found, measure)
+            amount = None if said is None else read(found, said, text, measure)
+            if amount is not None:
+                yield amount
     for found in _HALF_OF.finditer(text):
         amount = _half_of(found, text, measure)
         if amount is not None:
             yield amount
-    for found in _METRE_TENTHS.finditer(text):
-        amount = _tenths(found, text, measure)
-        if amount is not None:
-            yield amount
+
+
+def mask_unsure_parts(text: str, measure: Measure, barrier: str) -> str:
+    """`text` (folded as the finder folds it) with each amount whose part is said
+    after a 千 and a unit that are no unit of the table (一千米半) replaced by
+    `barrier`, one character for one."""
+    for pattern, read in ((_HALF, _half), (_METRE_TENTHS, _tenths)):
+        for found in pattern.finditer(text):
+            if _number_and_unit(found, measure) is not None:
+                continue
+            amount = read(found, (found["n"], found["unit"]), text, measure)
+            if amount is not None:
+                text = text[: amount.start] + barrier * len(amount.said) + text[amount.end :]
+    return text
+
+
+def _number_and_unit(found: re.Match[str], measure: Measure) -> tuple[str, str] | None:
+    """The number and the unit said before a part: 两 and 千克 in 两千克半, 三 and 斤 in
+    三斤半; None where a 千 before the unit may be the unit's own but 千 and the unit
+    are no unit of the table (一千米半)."""
+    number, unit = found["n"], found["unit"]
+    if not number.endswith("千"):
+        return number, unit
+    head = _whole(number[:-1]) if len(number) > 1 else None
+    if head is None:
+        return None
+    figure = f"{head.normalize():f}千{unit}"
+    read = measure(figure)
+    if read is None or read.start != 0 or read.end != len(figure) or read.value != head:
+        return None  # 1千米 is read as 1000 metres: 千米 is no unit of the table
+    return number[:-1], "千" + unit
 
 
 def _whole(said: str) -> Decimal | None:
@@ -69,13 +103,16 @@ def _whole(said: str) -> Decimal | None:
     return value
 
 
-def _half(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
-    value = _whole(found["n"])
+def _half(
+    found: re.Match[str], said: tuple[str, str], text: str, measure: Measure
+) -> Amount | None:
+    number, unit = said
+    value = _whole(number)
     if value is None:
         return None
-    figure = f"{value.normalize():f}{found['unit']}"
+    figure = f"{value.normalize():f}{unit}"
     start, end = found.start(), found.end()
-    if found["unit"] == "个":  # 一个半月: the unit is 个月, its half inside it
+    if unit == "个":  # 一个半月: the unit is 个月, its half inside it
         read = measure(figure + text[end:])
         if read is not None and read.start == 0 and read.kind in _KINDS and read.end > len(figure):
             stop = end + read.end - len(figure)
@@ -99,14 +136,17 @@ def _half_of(found: re.Match[str], text: str, measure: Measure) -> Amount | None
     return Amount("duration", Decimal("0.5"), read.unit, text[start:end], start, end)
 
 
-def _tenths(found: re.Match[str], text: str, measure: Measure) -> Amount | None:
-    value = _whole(found["n"])
+def _tenths(
+    found: re.Match[str], said: tuple[str, str], text: str, measure: Measure
+) -> Amount | None:
+    number, unit = said
+    value = _whole(number)
     if value is None:
         return None
     after = measure("1" + text[found.end() :])
     if after is not None and after.start == 0 and after.kind in _KINDS:
         return None  # 十米五卷: the digit counts the rolls
-    read = measure(f"{value.normalize():f}{found['unit']}")
+    read = measure(f"{value.normalize():f}{unit}")
     if read is None or read.kind != "qty":
         return None
     tenth = found["tenth"]

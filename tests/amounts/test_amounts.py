@@ -9,11 +9,6 @@ import pytest
 from interpreter.amounts.finder import AmountFinder
 
 
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
 def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str, str]]:
     return [
         (a.kind, "" if a.value is None else f"{a.value.normalize():f}", a.unit)

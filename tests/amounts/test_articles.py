@@ -12,16 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def kinds(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str, str]]:
-    return [(a.kind, str(a.value), a.unit) for a in finder.find(text, language)]
+from tests.amounts.helpers import read_written
 
 
 @pytest.mark.parametrize(
@@ -38,13 +29,15 @@ def kinds(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str
     ],
 )
 def test_the_one_of_a_unit_price_is_not_a_quantity(finder, said, language, found) -> None:
-    assert kinds(finder, said, language) == found
+    assert read_written(finder, said, language) == found
 
 
 def test_an_order_of_one_is_still_a_quantity(finder) -> None:
-    assert kinds(finder, "I want one carton.", "en") == [("qty", "1", "carton")]
-    assert kinds(finder, "我要一箱", "zh") == [("qty", "1", "carton")]
-    assert kinds(finder, "1箱多少钱", "zh") == [("qty", "1", "carton")]  # a digit is a number
+    assert read_written(finder, "I want one carton.", "en") == [("qty", "1", "carton")]
+    assert read_written(finder, "我要一箱", "zh") == [("qty", "1", "carton")]
+    assert read_written(finder, "1箱多少钱", "zh") == [
+        ("qty", "1", "carton")
+    ]  # a digit is a number
 
 
 @pytest.mark.parametrize(
@@ -83,7 +76,7 @@ def test_a_unit_price_question_is_translated(
     ],
 )
 def test_the_one_of_a_unit_question_is_not_a_quantity(finder, said, language, found) -> None:
-    assert kinds(finder, said, language) == found
+    assert read_written(finder, said, language) == found
 
 
 @pytest.mark.parametrize(
@@ -98,14 +91,14 @@ def test_the_one_of_a_unit_question_is_not_a_quantity(finder, said, language, fo
     ],
 )
 def test_the_one_of_so_many_per_unit_is_not_a_quantity(finder, said, language, found) -> None:
-    assert kinds(finder, said, language) == found
+    assert read_written(finder, said, language) == found
 
 
 def test_one_and_another_quantity_apart_are_both_ordered(finder) -> None:
-    assert kinds(finder, "我要一箱，再要六十个", "zh") == [
+    assert read_written(finder, "我要一箱，再要六十个", "zh") == [
         ("qty", "1", "carton"),
         ("qty", "60", "piece"),
     ]
-    assert kinds(finder, "I want one carton and 50 pairs.", "en") == [
+    assert read_written(finder, "I want one carton and 50 pairs.", "en") == [
         ("qty", "1", "carton"), ("qty", "50", "pair"),
     ]  # fmt: skip

@@ -9,17 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def clock(text: str) -> Decimal:
-    hours, minutes = text.split(":")
-    return Decimal(int(hours) * 60 + int(minutes))
+from tests.amounts.helpers import clock
 
 
 @pytest.mark.parametrize(

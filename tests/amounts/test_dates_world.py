@@ -8,16 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Decimal | None, str]]:
-    return [(a.kind, a.value, a.unit) for a in finder.find(text, language)]
+from tests.amounts.helpers import read
 
 
 @pytest.mark.parametrize(
@@ -33,7 +24,7 @@ def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Dec
     ],
 )
 def test_a_day_of_a_month_is_a_date_in_every_language(finder, said, language, day, month) -> None:
-    assert found(finder, said, language) == [("date", Decimal(day), str(month))]
+    assert read(finder, said, language) == [("date", Decimal(day), str(month))]
 
 
 @pytest.mark.parametrize(
@@ -41,7 +32,7 @@ def test_a_day_of_a_month_is_a_date_in_every_language(finder, said, language, da
     [("Hasta marzo.", "es"), ("Il 32 maggio.", "it"), ("Wir liefern im März.", "de")],
 )
 def test_a_month_without_a_day_of_it_is_no_date(finder, said, language) -> None:
-    assert [kind for kind, _, _ in found(finder, said, language)] in ([], ["num"])
+    assert [kind for kind, _, _ in read(finder, said, language)] in ([], ["num"])
 
 
 @pytest.mark.parametrize("language", ["es", "fr", "de", "it", "pt", "ru", "ar", "en", "zh"])

@@ -13,11 +13,6 @@ from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.numbers import parse_en_number
 
 
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
 def amounts(finder: AmountFinder, text: str) -> list[tuple[str, Decimal | None, str]]:
     return [(a.kind, a.value, a.unit) for a in finder.find(text, "en")]
 

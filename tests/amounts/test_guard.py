@@ -61,8 +61,8 @@ def chain_with(model: FakeModel | NmtModel, **kwargs) -> TranslatorChain:
 
 
 @pytest.fixture(scope="module")
-def guard() -> NumberGuard:
-    return NumberGuard(AmountFinder.load())
+def guard(finder: AmountFinder) -> NumberGuard:
+    return NumberGuard(finder)
 
 
 def test_the_model_never_sees_the_numbers() -> None:

@@ -14,22 +14,7 @@ from decimal import Decimal
 import pytest
 
 from interpreter.amounts.amount import Approx
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def read(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Decimal | None, str]]:
-    return [(a.kind, a.value, a.unit) for a in finder.find(text, language)]
-
-
-def only(finder: AmountFinder, text: str, language: str):
-    (amount,) = finder.find(text, language)
-    return amount
-
+from tests.amounts.helpers import only, read
 
 # ---- ranges ---------------------------------------------------------------------------
 
@@ -57,6 +42,55 @@ def test_a_chinese_compressed_range_keeps_its_hundreds(finder, said, kind, low, 
 
 def test_a_compressed_range_that_cannot_be_one_is_no_amount(finder) -> None:
     assert read(finder, "两千三四千块", "zh") == []  # thousands after thousands: not one
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "low", "high", "unit"),
+    [
+        ("一台要2千3四块", "price", "2300", "2400", "yuan"),  # never 2300 and then 4 yuan
+        ("两千3四块", "price", "2300", "2400", "yuan"),
+        ("2千3四百个", "qty", "2300", "2400", "piece"),  # 两千三四百个
+    ],
+)
+def test_a_compressed_range_half_in_digits_keeps_its_thousands(
+    finder, said, kind, low, high, unit
+) -> None:
+    amount = only(finder, said, "zh")
+    assert (amount.kind, amount.value, amount.high, amount.unit) == (
+        kind, Decimal(low), Decimal(high), unit,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("said", "low", "high"),
+    [
+        ("利润有百分之五六十", "50", "60"),  # never a plain 50 to 60
+        ("百分之二三十的定金", "20", "30"),
+        ("涨了百分之三四", "3", "4"),  # never 34%
+    ],
+)
+def test_a_compressed_range_after_baifenzhi_is_a_percent_range(finder, said, low, high) -> None:
+    amount = only(finder, said, "zh")
+    assert (amount.kind, amount.value, amount.high, amount.said[:3]) == (
+        "percent", Decimal(low), Decimal(high), "百分之",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "第三四个不要了",  # the third or fourth one: never 3 to 4 pieces
+        "要第三个",
+        "第三到五个有问题",
+        "第二天到货",  # the next day, never 2 days
+    ],
+)
+def test_an_ordinal_counts_nothing(finder, said) -> None:
+    assert read(finder, said, "zh") == []
+
+
+def test_an_ordinal_leaves_the_amount_after_it(finder) -> None:
+    assert read(finder, "第一批要500个", "zh") == [("qty", Decimal(500), "piece")]
 
 
 def test_a_range_whose_high_end_adds_dimes_to_the_same_yuan_is_one_range(finder) -> None:
@@ -174,6 +208,25 @@ def test_a_clock_written_in_digits_with_no_part_of_the_day_stays_as_said(finder)
 )
 def test_a_chinese_half_belongs_to_the_unit_beside_it(finder, said, kind, value, unit) -> None:
     assert read(finder, said, "zh") == [(kind, Decimal(value), unit)]
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("一千克半", "1.5"),  # never 1000.5 grams
+        ("样品两千克半", "2.5"),
+        ("2千克半就够了", "2.5"),
+        ("三公斤半", "3.5"),
+    ],
+)
+def test_a_half_after_qianke_is_half_a_kilogram(finder, said, value) -> None:
+    assert read(finder, said, "zh") == [("qty", Decimal(value), "kilogram")]
+
+
+@pytest.mark.parametrize("said", ["一千米半", "大概一千米五"])
+def test_a_part_after_qianmi_is_unsure_and_counts_nothing(finder, said) -> None:
+    # 一千米半 is 1.5 kilometres, a unit the table lacks: never 1000.5 metres
+    assert read(finder, said, "zh") == []
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.numbers import parse_zh_number
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str, str]]:
-    return [(a.kind, str(a.value), a.unit) for a in finder.find(text, language)]
+from tests.amounts.helpers import read_written
 
 
 @pytest.mark.parametrize(
@@ -38,22 +29,22 @@ def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str
     ],
 )
 def test_money_below_the_yuan_is_one_exact_price(finder, said: str, yuan: str) -> None:
-    assert found(finder, said, "zh") == [("price", yuan, "yuan")]
+    assert read_written(finder, said, "zh") == [("price", yuan, "yuan")]
 
 
 def test_the_digit_after_mao_is_the_next_things_article_when_a_unit_follows(finder) -> None:
-    assert found(finder, "五毛一个", "zh") == [("price", "0.5", "yuan")]
-    assert found(finder, "七毛五一斤", "zh") == [("price", "0.75", "yuan")]
+    assert read_written(finder, "五毛一个", "zh") == [("price", "0.5", "yuan")]
+    assert read_written(finder, "七毛五一斤", "zh") == [("price", "0.75", "yuan")]
 
 
 def test_fen_that_is_not_money_stays_what_it_is(finder) -> None:
-    assert "price" not in {kind for kind, _, _ in found(finder, "五分钟就好", "zh")}
-    assert found(finder, "十分好看", "zh") == []
+    assert "price" not in {kind for kind, _, _ in read_written(finder, "五分钟就好", "zh")}
+    assert read_written(finder, "十分好看", "zh") == []
 
 
 def test_the_colloquial_price_is_unchanged(finder) -> None:
-    assert found(finder, "三块五", "zh") == [("price", "3.5", "yuan")]
-    assert found(finder, "六块八一个", "zh") == [("price", "6.8", "yuan")]
+    assert read_written(finder, "三块五", "zh") == [("price", "3.5", "yuan")]
+    assert read_written(finder, "六块八一个", "zh") == [("price", "6.8", "yuan")]
 
 
 @pytest.mark.parametrize(
@@ -81,8 +72,8 @@ def test_mixed_units_out_of_order_are_not_a_number() -> None:
 
 
 def test_a_mixed_quantity_is_found_whole(finder) -> None:
-    assert found(finder, "2万300个", "zh") == [("qty", "20300", "piece")]
-    assert found(finder, "2万5一吨", "zh")[0] == ("num", "25000", "")
+    assert read_written(finder, "2万300个", "zh") == [("qty", "20300", "piece")]
+    assert read_written(finder, "2万5一吨", "zh")[0] == ("num", "25000", "")
 
 
 @pytest.mark.parametrize(
@@ -99,9 +90,12 @@ def test_a_mixed_quantity_is_found_whole(finder) -> None:
     ],
 )
 def test_a_price_and_its_cents_are_one_price(finder, said, language, price) -> None:
-    assert found(finder, said, language) == [price]
+    assert read_written(finder, said, language) == [price]
 
 
 def test_a_single_digit_after_dollars_without_cents_is_left_alone(finder) -> None:
     # "two dollars five": five of what? Not 2.05 unless cents are said.
-    assert found(finder, "two dollars five", "en") == [("price", "2", "usd"), ("num", "5", "")]
+    assert read_written(finder, "two dollars five", "en") == [
+        ("price", "2", "usd"),
+        ("num", "5", ""),
+    ]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
 from interpreter.amounts.numbers import format_number, parse_number
 from interpreter.amounts.numwords.tables import NUMWORD_LANGUAGES
 from interpreter.amounts.slots import UNIT_TABLES, SlotValue, Terms, number_pattern
@@ -19,11 +18,6 @@ TERMS_PATH = Path(__file__).resolve().parents[2] / "interpreter/amounts/data/ter
 @pytest.fixture(scope="module")
 def terms() -> Terms:
     return Terms.load(TERMS_PATH)
-
-
-@pytest.fixture(scope="module")
-def finder(terms) -> AmountFinder:
-    return AmountFinder(terms)
 
 
 def found(text: str, language: str) -> list[str]:

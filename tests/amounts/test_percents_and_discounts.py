@@ -8,16 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Decimal | None]]:
-    return [(a.kind, a.value) for a in finder.find(text, language)]
+from tests.amounts.helpers import kinds_and_values
 
 
 @pytest.mark.parametrize(
@@ -35,7 +26,7 @@ def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Dec
     ],
 )
 def test_a_percentage_is_read_in_every_language(finder, said, language, percent) -> None:
-    assert found(finder, said, language) == [("percent", Decimal(percent))]
+    assert kinds_and_values(finder, said, language) == [("percent", Decimal(percent))]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +45,7 @@ def test_a_percentage_is_read_in_every_language(finder, said, language, percent)
     ],
 )
 def test_a_percentage_taken_off_is_a_discount(finder, said, language, off) -> None:
-    assert found(finder, said, language) == [("discount", Decimal(off))]
+    assert kinds_and_values(finder, said, language) == [("discount", Decimal(off))]
 
 
 @pytest.mark.parametrize(
@@ -62,16 +53,18 @@ def test_a_percentage_taken_off_is_a_discount(finder, said, language, off) -> No
     ["八成是假的", "他八成不来了", "这件衣服九成新", "这个一成不变"],  # likely; 90% new; unchanging
 )
 def test_cheng_that_is_no_share_of_money_is_no_percentage(finder, said) -> None:
-    assert found(finder, said, "zh") == []
+    assert kinds_and_values(finder, said, "zh") == []
 
 
 def test_two_figures_before_cheng_are_never_the_second_alone(finder) -> None:
-    assert ("percent", Decimal(80)) not in found(finder, "七八成", "zh")
+    assert ("percent", Decimal(80)) not in kinds_and_values(finder, "七八成", "zh")
 
 
 def test_how_about_is_no_hedge(finder) -> None:
-    assert found(finder, "How about 20 pieces?", "en") == [("qty", Decimal(20))]
-    assert found(finder, "What about twenty percent?", "en") == [("percent", Decimal(20))]
+    assert kinds_and_values(finder, "How about 20 pieces?", "en") == [("qty", Decimal(20))]
+    assert kinds_and_values(finder, "What about twenty percent?", "en") == [
+        ("percent", Decimal(20))
+    ]
 
 
 def test_a_discount_is_written_back_as_a_discount(finder) -> None:

@@ -9,19 +9,9 @@ from decimal import Decimal
 import pytest
 
 from interpreter.amounts.amount import Approx
-from interpreter.amounts.finder import AmountFinder
+from tests.amounts.helpers import only
 
 LANGUAGES = ("en", "zh", "es", "fr", "de", "it", "pt", "ru", "ar")
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def only(finder: AmountFinder, text: str, language: str):
-    (amount,) = finder.find(text, language)
-    return amount
 
 
 @pytest.mark.parametrize(

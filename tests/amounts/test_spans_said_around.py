@@ -13,11 +13,6 @@ from interpreter.amounts.amount import Approx
 from interpreter.amounts.finder import AmountFinder
 
 
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
 def read(finder: AmountFinder, text: str, language: str) -> list[tuple]:
     return [(a.kind, a.value, a.high, a.unit, a.approx) for a in finder.find(text, language)]
 

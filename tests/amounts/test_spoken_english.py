@@ -39,27 +39,23 @@ def test_words_that_are_not_one_number_are_never_added_up(said: str) -> None:
     assert parse_en_number(said) is None
 
 
-def test_thousands_alone_is_not_a_thousand() -> None:
+def test_thousands_alone_is_not_a_thousand(finder: AmountFinder) -> None:
     assert parse_en_number("thousands") is None
-    finder = AmountFinder.load()
     (amount,) = finder.find("thousands of dollars", "en")
     assert not amount.exact and (amount.value, amount.unit) == (Decimal(1000), "usd")
 
 
-def test_a_quantity_said_the_short_way_keeps_its_unit() -> None:
-    finder = AmountFinder.load()
+def test_a_quantity_said_the_short_way_keeps_its_unit(finder: AmountFinder) -> None:
     found = [(a.kind, a.value, a.unit) for a in finder.find("I need one fifty five pieces.", "en")]
     assert found == [("qty", Decimal(155), "piece")]
 
 
-def test_words_that_are_not_one_number_are_found_one_by_one() -> None:
-    finder = AmountFinder.load()
+def test_words_that_are_not_one_number_are_found_one_by_one(finder: AmountFinder) -> None:
     found = [(a.kind, a.value) for a in finder.find("I want sizes eight ten and twelve.", "en")]
     assert found == [("num", Decimal(8)), ("num", Decimal(10)), ("num", Decimal(12))]
 
 
-def test_half_a_dozen_is_six_and_half_a_dollar_fifty_cents() -> None:
-    finder = AmountFinder.load()
+def test_half_a_dozen_is_six_and_half_a_dollar_fifty_cents(finder: AmountFinder) -> None:
     (boxes,) = finder.find("half a dozen boxes", "en")
     assert (boxes.kind, boxes.value, boxes.unit) == ("qty", Decimal(6), "carton")
     (money,) = finder.find("half a dollar more", "en")

@@ -10,16 +10,7 @@ from decimal import Decimal
 import pytest
 
 from interpreter.amounts.amount import Approx
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str, str]]:
-    return [(a.kind, str(a.value), a.unit) for a in finder.find(text, language)]
+from tests.amounts.helpers import read_written
 
 
 @pytest.mark.parametrize(
@@ -32,7 +23,7 @@ def found(finder: AmountFinder, text: str, language: str) -> list[tuple[str, str
     ],
 )
 def test_a_digit_after_mi_counts_in_tenths_of_a_metre(finder, said, found_) -> None:
-    assert found(finder, said, "zh") == found_
+    assert read_written(finder, said, "zh") == found_
 
 
 @pytest.mark.parametrize(
@@ -48,7 +39,7 @@ def test_a_digit_after_mi_counts_in_tenths_of_a_metre(finder, said, found_) -> N
     ],
 )
 def test_a_half_after_the_unit_is_one_half_more(finder, said, found_) -> None:
-    assert found(finder, said, "zh") == found_
+    assert read_written(finder, said, "zh") == found_
 
 
 @pytest.mark.parametrize(
@@ -60,18 +51,23 @@ def test_a_half_after_the_unit_is_one_half_more(finder, said, found_) -> None:
     ],
 )
 def test_grand_is_a_thousand_dollars(finder, said, found_) -> None:
-    assert found(finder, said, "en") == found_
+    assert read_written(finder, said, "en") == found_
 
 
 def test_digits_with_thousand_then_hundreds_are_one_number(finder) -> None:
-    assert found(finder, "The order is 3 thousand 500 pairs.", "en") == [("qty", "3500", "pair")]
-    assert found(finder, "2 thousand and 300 pieces", "en") == [("qty", "2300", "piece")]
+    assert read_written(finder, "The order is 3 thousand 500 pairs.", "en") == [
+        ("qty", "3500", "pair")
+    ]
+    assert read_written(finder, "2 thousand and 300 pieces", "en") == [("qty", "2300", "piece")]
 
 
 def test_yuan_then_a_two_digit_number_is_fen(finder) -> None:
-    assert found(finder, "One yuan twenty per piece.", "en") == [("price", "1.2", "yuan")]
-    assert found(finder, "three yuan fifty", "en") == [("price", "3.5", "yuan")]
-    assert found(finder, "three yuan five", "en") == [("price", "3", "yuan"), ("num", "5", "")]
+    assert read_written(finder, "One yuan twenty per piece.", "en") == [("price", "1.2", "yuan")]
+    assert read_written(finder, "three yuan fifty", "en") == [("price", "3.5", "yuan")]
+    assert read_written(finder, "three yuan five", "en") == [
+        ("price", "3", "yuan"),
+        ("num", "5", ""),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,21 +4,9 @@ day is said, and written back in every language in a form read as the same time.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def clock(text: str) -> Decimal:
-    hours, minutes = text.split(":")
-    return Decimal(int(hours) * 60 + int(minutes))
+from tests.amounts.helpers import clock
 
 
 @pytest.mark.parametrize(

@@ -9,23 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
+from tests.amounts.helpers import clock, kinds_and_values
 
 LANGUAGES = ("en", "zh", "es", "fr", "de", "it", "pt", "ru", "ar")
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def clock(text: str) -> Decimal:
-    hours, minutes = text.split(":")
-    return Decimal(int(hours) * 60 + int(minutes))
-
-
-def times(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Decimal | None]]:
-    return [(a.kind, a.value) for a in finder.find(text, language)]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +38,7 @@ def times(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Dec
     ],
 )
 def test_a_time_of_the_day_is_read_in_every_language(finder, said, language, time) -> None:
-    assert times(finder, said, language) == [("time", clock(time))]
+    assert kinds_and_values(finder, said, language) == [("time", clock(time))]
 
 
 def test_a_spanish_afternoon_time_is_read_on_the_24_hour_clock(finder) -> None:
@@ -86,25 +72,29 @@ def test_two_times_joined_are_one_range_in_every_language(finder) -> None:
     ],
 )
 def test_what_is_not_a_time_of_day_stays_what_it_is(finder, said, language, found) -> None:
-    assert times(finder, said, language) == found
+    assert kinds_and_values(finder, said, language) == found
 
 
 def test_chinese_minutes_without_fen_are_a_time_not_a_decimal(finder) -> None:
-    assert times(finder, "我们九点二十开门", "zh") == [("time", clock("9:20"))]
-    assert times(finder, "下午三点四十五到", "zh") == [("time", clock("15:45"))]
-    assert times(finder, "三点五", "zh") == [("num", Decimal("3.5"))]  # still a decimal
+    assert kinds_and_values(finder, "我们九点二十开门", "zh") == [("time", clock("9:20"))]
+    assert kinds_and_values(finder, "下午三点四十五到", "zh") == [("time", clock("15:45"))]
+    assert kinds_and_values(finder, "三点五", "zh") == [("num", Decimal("3.5"))]  # still a decimal
 
 
 def test_yidian_a_little_is_no_time(finder) -> None:
-    assert times(finder, "这个一点都不贵", "zh") == []
-    assert times(finder, "便宜一点吧", "zh") == []
-    assert times(finder, "下午一点来", "zh") == [("time", clock("13:00"))]
-    assert times(finder, "一点半到", "zh") == [("time", clock("1:30"))]
+    assert kinds_and_values(finder, "这个一点都不贵", "zh") == []
+    assert kinds_and_values(finder, "便宜一点吧", "zh") == []
+    assert kinds_and_values(finder, "下午一点来", "zh") == [("time", clock("13:00"))]
+    assert kinds_and_values(finder, "一点半到", "zh") == [("time", clock("1:30"))]
 
 
 def test_a_clock_time_with_a_part_of_the_day_in_words_is_24_hour(finder) -> None:
-    assert times(finder, "Come back at 2:30 this afternoon.", "en") == [("time", clock("14:30"))]
-    assert times(finder, "It leaves at 7:15 in the evening.", "en") == [("time", clock("19:15"))]
+    assert kinds_and_values(finder, "Come back at 2:30 this afternoon.", "en") == [
+        ("time", clock("14:30"))
+    ]
+    assert kinds_and_values(finder, "It leaves at 7:15 in the evening.", "en") == [
+        ("time", clock("19:15"))
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from interpreter.amounts.finder import AmountFinder
-
-
-@pytest.fixture(scope="module")
-def finder() -> AmountFinder:
-    return AmountFinder.load()
-
-
-def read(finder: AmountFinder, text: str, language: str) -> list[tuple[str, Decimal | None, str]]:
-    return [(a.kind, a.value, a.unit) for a in finder.find(text, language)]
+from tests.amounts.helpers import read
 
 
 @pytest.mark.parametrize(
