@@ -15,6 +15,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from interpreter.amounts.finder import TERMS_PATH
@@ -130,13 +131,26 @@ class PhraseMatch:
     amounts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _Template:
+    """One variant of a phrase, ready to match: its regular expression is compiled on
+    first use (a book of 10,000 variants would take seconds to compile at start), and
+    only for a sentence that holds every literal piece of it."""
+
     phrase: Phrase
-    pattern: re.Pattern[str]
+    regex: str
     slots: tuple[str, ...]
     skeleton: str
     literal_length: int
+    # The words between the slots, as normalised: a sentence lacking one cannot match.
+    literals: tuple[str, ...] = ()
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.regex)
+
+    def may_match(self, normalised: str) -> bool:
+        return all(literal in normalised for literal in self.literals)
 
 
 class Normaliser:
@@ -183,6 +197,12 @@ def _tokens(text: str, language: str) -> list[str]:
     return list(text) if language == "zh" else text.split()
 
 
+def _core(tokens: list[str], language: str) -> tuple[str, ...]:
+    """The tokens that are not fillers, in order."""
+    fillers = _ZH_FILLERS if language == "zh" else _EN_FILLERS
+    return tuple(token for token in tokens if token not in fillers)
+
+
 def _filler_only_ratio(heard: list[str], phrase: list[str], language: str) -> float | None:
     """How alike two token lists are, or None when they differ by more than fillers."""
     fillers = _ZH_FILLERS if language == "zh" else _EN_FILLERS
@@ -219,6 +239,17 @@ class Phrasebook:
                     )
         for templates in self._templates.values():
             templates.sort(key=lambda template: -template.literal_length)
+        # The loose match may add or drop fillers only, so a variant it can match has
+        # the same slot kinds and the same words once fillers are left out: an index
+        # by those finds the few worth comparing.
+        self._by_core: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], list[_Template]]]
+        self._by_core = {}
+        for language, templates in self._templates.items():
+            index = self._by_core.setdefault(language, {})
+            for template in templates:
+                kinds = tuple(slot_kind(name) for name in template.slots)
+                key = (kinds, _core(_tokens(template.skeleton, language), language))
+                index.setdefault(key, []).append(template)
 
     @classmethod
     def load(cls, phrases_path: Path | None = None, terms_path: Path | None = None) -> Phrasebook:
@@ -284,7 +315,7 @@ class Phrasebook:
         if not normalised:
             return None
         for template in self._templates[source]:
-            if target not in template.phrase.variants:
+            if target not in template.phrase.variants or not template.may_match(normalised):
                 continue
             match = template.pattern.fullmatch(normalised)
             if match is None:
@@ -304,11 +335,9 @@ class Phrasebook:
         negations = _negations(skeleton, source)
         heard = _tokens(skeleton, source)
         best: tuple[float, _Template, dict[str, SlotValue]] | None = None
-        for template in self._templates[source]:
+        key = (tuple(kind for kind, _ in found), _core(heard, source))
+        for template in self._by_core.get(source, {}).get(key, []):
             if target not in template.phrase.variants:
-                continue
-            kinds = [slot_kind(name) for name in template.slots]
-            if kinds != [kind for kind, _ in found]:
                 continue
             if _negations(template.skeleton, source) != negations:
                 continue
@@ -394,10 +423,11 @@ class Phrasebook:
         spaced = "" if language == "zh" else " "
         return _Template(
             phrase=phrase,
-            pattern=re.compile(joined),
+            regex=joined,
             slots=slots,
             skeleton=spaced.join(skeleton) if language != "zh" else "".join(skeleton),
             literal_length=sum(len(literal) for literal in literals),
+            literals=tuple(literal for literal in literals if literal),
         )
 
 
