@@ -225,8 +225,7 @@ class Worker:
         directions = self._directions
         if self._mode is Mode.PUSH_TO_TALK and job.party is not None:
             directions = directions.only(self._parties.language(job.party))
-        doubt = getattr(self._interpreter, "doubt_of", _no_doubt)
-        events = _Console(job, self._parties, doubt, self._out, self._playback, self.is_stale)
+        events = _Console(job, self._parties, self._out, self._playback, self.is_stale)
         turn = self._interpreter.interpret(
             job.utterance, directions, job.early, self.ladder, events
         )
@@ -258,10 +257,6 @@ class Worker:
         )
 
 
-def _no_doubt(transcript: Transcript) -> Doubt:
-    return Doubt.NONE
-
-
 class _Console(TurnEvents):
     """One turn as it is made: its lines on the console, its speech to the playback,
     and whether it has gone stale."""
@@ -270,14 +265,12 @@ class _Console(TurnEvents):
         self,
         job: Job,
         parties: Parties,
-        doubt: Callable[[Transcript], Doubt],
         out: Callable[[str], None],
         playback: Playback,
         stale: Callable[[Job], bool],
     ) -> None:
         self._job = job
         self._parties = parties
-        self._doubt = doubt
         self._out = out
         self._playback = playback
         self._stale = stale
@@ -285,13 +278,13 @@ class _Console(TurnEvents):
         self.language: str | None = None
         self._unsure = False
 
-    def transcript(self, transcript: Transcript) -> None:
+    def transcript(self, transcript: Transcript, doubt: Doubt) -> None:
         self.language = transcript.language
         party = self._job.party or self._parties.party_of(transcript.language)
         if self._job.party is None:
             self._job.party = party
         who = party.value if party else "?"
-        self._unsure = self._doubt(transcript) is not Doubt.NONE
+        self._unsure = doubt is not Doubt.NONE
         mark = f"{UNSURE_MARK} " if self._unsure else ""
         self._out(f"[{who} {transcript.language}] {mark}{printable(transcript.text)}")
 

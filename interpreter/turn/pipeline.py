@@ -115,8 +115,8 @@ class TurnEvents:
     newer one (or a stopped session) is dropped at the next boundary.
     """
 
-    def transcript(self, transcript: Transcript) -> None:
-        pass
+    def transcript(self, transcript: Transcript, doubt: Doubt) -> None:
+        """The words heard, and whether they are sure enough to speak."""
 
     def translated(self, piece: Translation) -> None:
         pass
@@ -220,9 +220,9 @@ class Interpreter:
             ladder.observe_asr(asr_rung, utterance.duration_s, asr_ms)
         if not transcript.text or events.cancelled():
             return None
-        events.transcript(transcript)
         doubt = self.doubt_of(transcript)
         unsure = doubt is not Doubt.NONE
+        events.transcript(transcript, doubt)
         target = directions.target(transcript.language)
         # A first piece made and voiced from these very words while the endpointer
         # waited leaves no translation between the listener and the first audio.

@@ -18,7 +18,7 @@ import numpy as np
 from interpreter.asr.vad import Endpointer
 from interpreter.core.clock import ManualClock
 from interpreter.core.types import SpeechChunk, Transcript, Translation, Utterance
-from interpreter.core.vocabulary import Method, Party
+from interpreter.core.vocabulary import Doubt, Method, Party
 from interpreter.live.events import SessionEvents
 from interpreter.live.parties import Parties
 from interpreter.live.playback import MAX_WAITING_TURNS
@@ -72,7 +72,7 @@ class ScriptedInterpreter:
             return None
         now = self.clock.now()
         transcript = Transcript(utterance.id, self.heard, "en", 0.9, now)
-        events.transcript(transcript)
+        events.transcript(transcript, Doubt.NONE)
         translation = Translation(
             utterance.id,
             transcript.text,
