@@ -2,6 +2,7 @@
 
     python -m benchmarks.latency            # (make bench) the whole replay set
     python -m benchmarks.latency --limit 6  # a quick look
+    python -m benchmarks.latency --split test --endpoint words  # the sentence-aware endpoint
 
 The clock is what a buyer waits for: it starts at the last voiced sample of the
 utterance and stops at the first translated sample out, the endpoint wait included. A
@@ -88,7 +89,12 @@ BENCHMARK = "last voiced sample to first translated audio"
 def run_benchmark(
     options: BenchOptions, store: ModelStore, log: Callable[[str], None] = print
 ) -> Path:
-    references = select(load_references(), options.limit, options.per_language)
+    references = [
+        reference
+        for reference in load_references()
+        if options.split is None or reference.split == options.split
+    ]
+    references = select(references, options.limit, options.per_language)
     installed(store, options.asr_model, ENGLISH_VOICE)
     # The translator and the replay (about 300 MB) are rebuilt each run, never kept.
     with tempfile.TemporaryDirectory(prefix="interpreter-bench-") as temporary:
@@ -233,6 +239,13 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--per-language", action="store_true", help="with --limit: the first N of each language"
     )
+    parser.add_argument("--split", choices=SPLITS, help="only this split of the replay set")
+    parser.add_argument(
+        "--endpoint",
+        choices=("fixed", "words"),
+        default="fixed",
+        help="ours: the fixed pause, or the sentence-aware endpoint (live/turn_end.py)",
+    )
     parser.add_argument("--repeats", type=int, default=1, help="runs per utterance (fastest kept)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
@@ -297,6 +310,8 @@ def options_of(args: argparse.Namespace) -> BenchOptions:
     live = replace(BenchOptions().live, prepare_during_silence=not args.no_prepare)
     if args.draft_interval:
         live = replace(live, partial_interval_s=args.draft_interval)
+    if args.endpoint == "words":
+        live = replace(live, turn_end=replace(live.turn_end, enabled=True))
     return BenchOptions(
         transcriber=transcriber,
         nmt=nmt,
@@ -311,6 +326,7 @@ def options_of(args: argparse.Namespace) -> BenchOptions:
         repeats=args.repeats,
         limit=args.limit,
         per_language=args.per_language,
+        split=args.split,
         out_dir=args.out_dir,
     )
 

@@ -64,6 +64,8 @@ class BenchOptions:
     repeats: int = 1
     limit: int | None = None
     per_language: bool = False
+    # Only the replay set's items of this split (None: both).
+    split: str | None = None
     out_dir: Path = RESULTS_DIR
     label: str = ""
     # Ours: the live session's options (`interpreter live`'s, trace on, echo gate off;

@@ -22,6 +22,7 @@ holds everything on one clock. Per turn:
 
     python -m benchmarks.room --minutes 5       # the acceptance run
     python -m benchmarks.room --turns 4         # a quick look
+    python -m benchmarks.room --turns 24 --endpoint words   # the sentence-aware endpoint
 """
 
 from __future__ import annotations
@@ -233,7 +234,12 @@ def summarise(results: list[TurnResult]) -> dict:
     }
 
 
-def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
+# The stall config each endpoint runs with: the fixed pause (the default), or the
+# sentence-aware endpoint (live/turn_end.py) with its default pauses.
+ENDPOINTS = {"fixed": "", "words": "[endpoint]\nenabled = true\n"}
+
+
+def run(store: ModelStore, work: Path, turns: int, endpoint: str = "fixed", log=print) -> dict:
     """Play `turns` turns of the exchange in the room with `interpreter live` listening."""
     merchant = merchant_voice()
     clips = make_clips(store, turns, merchant)
@@ -242,7 +248,9 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
         length = int(LEAD_IN_S * ROOM_RATE_HZ) + sum(len(c.samples) for c in clips) + answers
         track, starts = party_track(clips, room.tone(length))
         env = {**room.environment(), "INTERPRETER_MODELS_DIR": str(store.root)}
-        process = start_live(env)
+        config = work / "stall.toml"
+        config.write_text(ENDPOINTS[endpoint], encoding="utf-8")
+        process = start_live(env, "--config", str(config))
         out: list[str] = []
         err: list[str] = []
         try:
@@ -289,6 +297,7 @@ def run(store: ModelStore, work: Path, turns: int, log=print) -> dict:
             "rss_mb_last": rss[-1] if rss else None,
         },
         "voices": {"en": ENGLISH_VOICE, "zh": getattr(merchant, "name", "espeak-ng")},
+        "endpoint": endpoint,
         "summary_line": summary_line,
         "turns": [
             {**asdict(result), "trace_minus_room_ms": result.disagreement_ms} for result in results
@@ -347,12 +356,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--label", default="", help="added to the result file name")
+    parser.add_argument(
+        "--endpoint",
+        choices=tuple(ENDPOINTS),
+        default="fixed",
+        help="the fixed pause, or the sentence-aware endpoint (live/turn_end.py)",
+    )
     args = parser.parse_args(argv)
     turns = args.turns or max(2, round((args.minutes or 1.0) * 60 / (ANSWER_WINDOW_S + 2.5)))
     store = store_for_live(args.models_dir)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="interpreter-room-") as temporary:
-        result = run(store, Path(temporary), turns)
+        result = run(store, Path(temporary), turns, args.endpoint)
     fields = {
         "sound_server": "PulseAudio null sink 'room', 16 kHz mono; ALSA default = pulse",
         "wall_s": round(time.monotonic() - started, 1),

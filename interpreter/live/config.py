@@ -28,7 +28,7 @@ total_ms = 1200
 [endpoint]                     # the sentence-aware endpoint, see interpreter/live/turn_end.py
 enabled = true
 complete_silence_ms = 192      # the pause after a whole sentence
-unfinished_silence_ms = 800    # after "我要订，嗯" or "Can you ..."
+unfinished_silence_ms = 1000   # after "我要订，嗯" or "Can you ..."
 
 [gpio]                         # buttons and lights on the GPIO header (BCM numbers)
 merchant_button = 17           # see interpreter/live/wiring.py

@@ -5,8 +5,14 @@ after "我要订，嗯，". The reading made as the voice stops already holds th
 what they say decides the wait: a whole sentence (a question, a full stop, a phrase
 the phrasebook holds whole) ends after a short pause; words left hanging (a filler,
 a connective, an article, a trailing comma, a number still being said digit by digit)
-wait long; anything else waits as before. Only the words are judged here; the
-listener applies the wait (`TurnEndOptions`) to the pause the endpointer counts.
+wait long; anything else waits a little longer than a whole sentence. A whole
+sentence must look whole: Whisper puts a full stop after part of one ("The last
+batch.", "Is this price?" before ", uh, for the whole carton"), so a statement of a
+few words, one ending in a bare number, a list with no "and" before its last item,
+an "if" clause with no main clause, and a reading caught in a loop ("We want the
+cups. We want the cups. We want") are not taken as whole. Only the words are judged
+here; the listener applies the wait (`TurnEndOptions`) to the pause the endpointer
+counts. The waits were chosen on the pause set's dev split (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from interpreter.asr.hallucination import cut_repetition, read_once
 from interpreter.core.chinese import has_han
 
 
@@ -30,22 +37,22 @@ class Ending(enum.Enum):
 
 @dataclass(frozen=True)
 class TurnEndOptions:
-    # Off until the room benchmark has measured it (issue 23): every turn then waits
-    # the endpointer's own fixed pause, as before.
+    # Off: every turn waits the endpointer's own fixed pause (384 ms), as before.
     enabled: bool = False
-    # The pause that ends a turn whose words make a whole sentence.
+    # The pause that ends a turn whose words make a whole sentence: about a person's
+    # own gap before answering.
     complete_silence_ms: int = 192
-    # The pause that ends a turn whose words are left hanging.
-    unfinished_silence_ms: int = 800
-    # The pause that ends a turn the words say nothing about.
-    unknown_silence_ms: int = 384
+    # The pause that ends a turn whose words are left hanging: longer than the pauses
+    # people make inside a sentence (the pause set's run to 900 ms).
+    unfinished_silence_ms: int = 1000
+    # The pause that ends a turn the words say nothing about (most Chinese readings,
+    # which Whisper seldom punctuates): a little longer than the fixed pause.
+    unknown_silence_ms: int = 448
     # The reading as the voice stops is made for utterances this long or longer (a
     # short "多少钱？" is judged too; 1 s without the sentence-aware endpoint).
     min_read_s: float = 0.3
 
     def silence_ms(self, ending: Ending) -> int:
-        if not self.enabled:
-            return self.unknown_silence_ms
         return {
             Ending.COMPLETE: self.complete_silence_ms,
             Ending.UNFINISHED: self.unfinished_silence_ms,
@@ -172,18 +179,22 @@ class TurnEndJudge:
 
     def judge(self, text: str, language: str) -> Ending:
         words = text.strip()
-        if not words:
+        if not words or _looped(words):
             return Ending.UNKNOWN
         if words.endswith(("...", "…")) or _HANGING_PUNCT.search(words):
             return Ending.UNFINISHED
         bare = words.rstrip(".?!。？！ ")
+        chinese = language == "zh" or has_han(bare)
         if self._hangs(bare, language):
             return Ending.UNFINISHED
-        if _QUESTION_OR_EXCLAMATION.search(words):
-            return Ending.COMPLETE
         if self._whole_phrase is not None and self._whole_phrase(words, language):
             return Ending.COMPLETE
-        if _SENTENCE_END.search(words):
+        asked = bool(_QUESTION_OR_EXCLAMATION.search(words))
+        if not asked and (_open_list(bare, chinese) or _open_condition(bare, chinese)):
+            return Ending.UNFINISHED
+        if asked:
+            return Ending.COMPLETE
+        if _SENTENCE_END.search(words) and _looks_whole(bare, chinese):
             return Ending.COMPLETE
         return Ending.UNKNOWN
 
@@ -203,6 +214,90 @@ class TurnEndJudge:
 
 def _is_digit_word(word: str) -> bool:
     return word in _EN_NUMBER_WORDS or (word.isdigit() and len(word) == 1)
+
+
+def _looped(words: str) -> bool:
+    """A reading caught in a loop ("If we order today, if we order today, if we
+    order"): Whisper read too short a window and its words say nothing of the end."""
+    once = read_once(words)
+    if once is None:
+        once = cut_repetition(words)
+    return len(once) < 0.8 * len(words)
+
+
+# A list item: a word or two ("the lids", "white"; 白色, 不锈钢的).
+_EN_ITEM = re.compile(r"(?:the |a |an )?[\w'-]+(?: [\w'-]+)?")
+_ZH_ITEM_CHARS = 3
+_LIST_ITEMS = 3
+_EN_LIST_CLOSE = re.compile(r"(?:and|or|plus) ")
+_ZH_LIST_CLOSE = ("和", "跟", "还有", "或者", "以及")
+_EN_CONDITION = re.compile(r"(?:if|when|because|although|once|unless|as soon as)\b")
+_ZH_CONDITION = ("如果", "要是", "因为", "虽然", "假如", "只要")
+_EN_MORE_NUMBER_WORDS = frozenset(
+    [
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+    ]
+)
+_ZH_NUMBER_END = re.compile(r"[\d零〇一二两三四五六七八九十百千万]$")
+# A statement this short is taken whole only when the phrasebook holds it.
+_EN_FEWEST_WORDS = 4
+
+
+def _open_list(bare: str, chinese: bool) -> bool:
+    """Three or more short items, the last not closed by "and"/和: "Black, white,
+    grey", "黑色，白色，粉色" (more may follow). Two are not enough: "我要订，五百件",
+    "OK, thanks" are whole."""
+    if chinese:
+        items = [item for item in re.split(r"[,，、\s]+", bare) if item]
+        return (
+            len(items) >= _LIST_ITEMS
+            and all(len(item) <= _ZH_ITEM_CHARS for item in items[-_LIST_ITEMS:])
+            and not items[-1].startswith(_ZH_LIST_CLOSE)
+        )
+    items = [item.strip().lower() for item in bare.split(",") if item.strip()]
+    return (
+        len(items) >= _LIST_ITEMS
+        and all(_EN_ITEM.fullmatch(item) for item in items[-_LIST_ITEMS:])
+        and not _EN_LIST_CLOSE.match(items[-1])
+    )
+
+
+def _open_condition(bare: str, chinese: bool) -> bool:
+    """An "if" clause with no main clause after it: "If the quality is good."."""
+    if chinese:
+        return bare.startswith(_ZH_CONDITION) and not re.search(r"[,，]", bare)
+    return bool(_EN_CONDITION.match(bare.lower())) and "," not in bare
+
+
+def _looks_whole(bare: str, chinese: bool) -> bool:
+    """A statement with a full stop that is more than its first few words and does not
+    end on a bare number (a price or a phone number may go on: "We need 3000.")."""
+    if chinese:
+        return not _ZH_NUMBER_END.search(bare)
+    words = re.findall(r"[\w'.,%-]+", bare.lower())
+    if len(words) < _EN_FEWEST_WORDS:
+        return False
+    last = words[-1].strip(".,")
+    return not (last in _EN_NUMBER_WORDS or last in _EN_MORE_NUMBER_WORDS or last[:1].isdigit())
 
 
 class TurnEndBoard:

@@ -81,6 +81,15 @@ def test_a_setting_that_cannot_be_timed_is_refused_in_one_line(flag, value, caps
     assert flag in line and "give " in line
 
 
+def test_the_sentence_aware_endpoint_and_one_split_are_chosen_on_the_command_line() -> None:
+    from benchmarks.latency import argument_parser, options_of
+
+    options = options_of(argument_parser().parse_args(["--split", "test", "--endpoint", "words"]))
+    assert options.split == "test" and options.live.turn_end.enabled
+    plain = options_of(argument_parser().parse_args([]))
+    assert plain.split is None and not plain.live.turn_end.enabled
+
+
 def test_second_passes_count_the_wider_windows_and_not_the_turns_without_text() -> None:
     from benchmarks.latency_pipelines import Measurement
     from benchmarks.latency_summary import summarise

@@ -52,7 +52,7 @@ def test_the_config_turns_on_the_sentence_aware_endpoint_and_sets_its_pauses(tmp
     path.write_text("[endpoint]\nenabled = true\ncomplete_silence_ms = 160\n")
     endpoint = load_config(path).endpoint
     assert endpoint.enabled
-    assert (endpoint.complete_silence_ms, endpoint.unfinished_silence_ms) == (160, 800)
+    assert (endpoint.complete_silence_ms, endpoint.unfinished_silence_ms) == (160, 1000)
     assert stall_options(load_config(path)).turn_end == endpoint
 
 
