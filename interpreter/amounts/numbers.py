@@ -9,7 +9,7 @@ other party is the number that was said.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from interpreter.amounts.numwords.digits import format_digits
 from interpreter.amounts.numwords.parser import parse_numwords
@@ -415,10 +415,14 @@ def format_number(value: Decimal, language: str, money: bool = False) -> str:
 
     Money with a fraction always gets two decimals (3.5 yuan is written 3.50).
     """
-    if money and value != value.to_integral_value():
-        value = value.quantize(Decimal("0.01"))
-    elif value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
+    # Room for every digit: a run of digits read as one number can outgrow decimal's
+    # default 28, and quantize would raise.
+    with localcontext() as context:
+        context.prec = max(context.prec, len(value.as_tuple().digits) + 4)
+        if money and value != value.to_integral_value():
+            value = value.quantize(Decimal("0.01"))
+        elif value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
     text = f"{value:f}"
     if language == "zh":
         return text

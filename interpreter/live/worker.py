@@ -182,13 +182,23 @@ class Worker:
                 continue
             self.apply_change()
             if isinstance(job, Preview):
-                transcript = job.early.preview(job.utterance)
-                if transcript is not None and transcript.text:
-                    self._interpreter.prepare(transcript, self._directions, job.utterance)
+                self._prepare(job)
                 continue
             self.handle(job)
             if self.jobs.empty():
                 self.heap.trim()
+
+    def _prepare(self, job: Preview) -> None:
+        """The first piece made during the endpoint silence: only a head start, so a
+        failure here is reported in one line and the turn is made in full as usual."""
+        try:
+            transcript = job.early.preview(job.utterance)
+            if transcript is not None and transcript.text:
+                self._interpreter.prepare(transcript, self._directions, job.utterance)
+        except Exception as error:  # the worker's thread must go on
+            self._out(
+                f"warning: the first piece was not prepared ({type(error).__name__}: {error})"
+            )
 
     def apply_change(self) -> None:
         with self._lock:

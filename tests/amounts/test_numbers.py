@@ -92,3 +92,13 @@ def test_numbers_are_written_in_the_listener_convention(
     value: str, language: str, money: bool, written: str
 ) -> None:
     assert format_number(Decimal(value), language, money=money) == written
+
+
+def test_a_number_longer_than_decimal_precision_is_still_written() -> None:
+    """Whisper may read a run of digits said one by one as one 37-digit number; writing
+    it must not raise (it took the live worker's thread down with decimal's
+    InvalidOperation, and every later turn with it)."""
+    digits = "4444444444444444444444444444441212125"
+    assert format_number(Decimal(digits), "zh") == digits
+    assert format_number(Decimal(digits), "en").replace(",", "") == digits
+    assert format_number(Decimal(digits + ".5"), "en", money=True).endswith(".50")

@@ -137,3 +137,51 @@ def test_a_pause_shorter_than_the_endpoint_silence_throws_the_preparation_away()
     (said,) = [line for line in lines if line.startswith("    -> [zh]")]
     spoken = said.removeprefix("    -> [zh] ")
     assert len(spoken) - len(spoken.lstrip("好")) == words, said
+
+
+def test_a_preparation_that_fails_is_reported_and_the_worker_goes_on() -> None:
+    """A first piece that could not be made (a number decimal could not write took the
+    worker's thread down once, and every later turn with it) is a warning line; the
+    next utterance is prepared as usual."""
+    import threading
+
+    from interpreter.live.worker import Preview, Worker
+
+    class Early:
+        def __init__(self, error: Exception | None) -> None:
+            self.error = error
+            self.read = False
+
+        def preview(self, utterance: Utterance) -> Transcript | None:
+            self.read = True
+            if self.error is not None:
+                raise self.error
+            return None
+
+    class Prepared:
+        smaller_transcriber = None
+
+    lines: list[str] = []
+    stop = threading.Event()
+    worker = Worker(
+        Prepared(),  # type: ignore[arg-type]
+        LiveOptions(parties=Parties("zh", "en")),
+        None,  # type: ignore[arg-type]  # a preparation plays nothing
+        None,  # type: ignore[arg-type]
+        lines.append,
+        stop,
+    )
+    utterance = Utterance(1, np.zeros(RATE, np.float32), RATE, 0.0, 1.0)
+    done = Early(None)
+    worker.jobs.put(Preview(Early(ArithmeticError("cannot write it")), utterance))  # type: ignore[arg-type]
+    worker.jobs.put(Preview(done, utterance))  # type: ignore[arg-type]
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while worker.jobs.qsize() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    stop.set()
+    thread.join(5)
+    assert lines == ["warning: the first piece was not prepared (ArithmeticError: cannot write it)"]
+    assert done.read and not thread.is_alive()
