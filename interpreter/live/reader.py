@@ -148,10 +148,18 @@ class Reader:
                 draft = early.hear(reading.audio, rate, now=reading.now, keep_going=keep_going)
                 if reading.now and self._turn_end is not None:
                     self._judge_end(early, reading)
+                elif draft is not None and self._drafts_judge_end():
+                    assert self._turn_end is not None
+                    self._turn_end.heard(
+                        early, draft.audio_s, draft.text, draft.language, at_stop=False
+                    )
                 if reading.preview:
                     self._preview(early, reading.audio, rate)
                 if draft is not None and draft.text:
                     shown = self._show_partial(reading, draft.text, draft.language, shown)
+
+    def _drafts_judge_end(self) -> bool:
+        return self._turn_end is not None and self._turn_end.options.draft_reach_s > 0
 
     def _judge_end(self, early: EarlyRecognizer, reading: Reading) -> None:
         """Tell the endpoint the words read as the voice stopped: this reading's, or

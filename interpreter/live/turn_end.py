@@ -12,7 +12,10 @@ few words, one ending in a bare number, a list with no "and" before its last ite
 an "if" clause with no main clause, and a reading caught in a loop ("We want the
 cups. We want the cups. We want") are not taken as whole. Only the words are judged
 here; the listener applies the wait (`TurnEndOptions`) to the pause the endpointer
-counts. The waits were chosen on the pause set's dev split (benchmarks/README.md).
+counts. The reading as the voice stops takes longer on a small CPU than the pause it
+would shorten, so the last draft made while the party spoke judges until it comes,
+when it read nearly all that was said. The waits were chosen on the dev splits
+(benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -48,6 +51,14 @@ class TurnEndOptions:
     # The pause that ends a turn the words say nothing about (most Chinese readings,
     # which Whisper seldom punctuates): a little longer than the fixed pause.
     unknown_silence_ms: int = 448
+    # A draft made while the party spoke that read all but this much of what was said
+    # judges the pause until the reading as the voice stops is judged (that reading
+    # takes 300-800 ms on two cores, longer than a whole sentence's pause); 0: only
+    # that reading judges.
+    draft_reach_s: float = 0.3
+    # The pause while nothing judges it yet: the "neither" pause (holding the longest
+    # made the wait at the end of a whole sentence 455 ms at p50 live, benchmarks/README.md).
+    unread_silence_ms: int = 448
     # The reading as the voice stops is made for utterances this long or longer (a
     # short "多少钱？" is judged too; 1 s without the sentence-aware endpoint).
     min_read_s: float = 0.3
@@ -301,24 +312,30 @@ def _looks_whole(bare: str, chinese: bool) -> bool:
 
 
 class TurnEndBoard:
-    """Where the reader posts what the words read as the voice stopped say, and the
-    listener looks: one verdict, for one recognizer and the audio it read."""
+    """Where the reader posts what the words read so far say, and the listener looks:
+    one verdict, for one recognizer and the audio it read."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._posted: tuple[object, float, Ending] | None = None
+        self._posted: tuple[object, float, Ending, bool] | None = None
 
-    def post(self, early: object, audio_s: float, ending: Ending) -> None:
+    def post(self, early: object, audio_s: float, ending: Ending, at_stop: bool = True) -> None:
+        """`at_stop`: read as the voice stopped (else a draft made while it spoke)."""
         with self._lock:
-            self._posted = (early, audio_s, ending)
+            self._posted = (early, audio_s, ending, at_stop)
 
-    def ending_for(self, early: object, stopped_s: float) -> Ending | None:
+    def ending_for(
+        self, early: object, stopped_s: float, draft_reach_s: float = 0.0
+    ) -> Ending | None:
         """The verdict on the words of `early`'s utterance up to where the voice
-        stopped (`stopped_s` of audio; a reading of a little less stands for it); None
-        while it is not read yet."""
+        stopped (`stopped_s` of audio; a reading of a little less stands for it, a
+        draft up to `draft_reach_s` less); None while it is not read yet."""
         with self._lock:
             posted = self._posted
-        if posted is None or posted[0] is not early or posted[1] < stopped_s - READ_SLACK_S:
+        if posted is None or posted[0] is not early:
+            return None
+        reach_s = READ_SLACK_S if posted[3] else draft_reach_s
+        if posted[1] < stopped_s - reach_s:
             return None
         return posted[2]
 
@@ -345,17 +362,21 @@ class TurnEnd:
         self._simplified = simplified
         self._board = TurnEndBoard()
 
-    def heard(self, early: object, audio_s: float, text: str, language: str) -> Ending:
+    def heard(
+        self, early: object, audio_s: float, text: str, language: str, at_stop: bool = True
+    ) -> Ending:
         """The words of `early`'s utterance read up to `audio_s` ("" when the reading
-        found none); returns the verdict posted."""
+        found none), as the voice stopped or (`at_stop` False) in a draft made while
+        it spoke; returns the verdict posted."""
         ending = self._judge.judge(self._simplified(text), language) if text else Ending.UNKNOWN
-        self._board.post(early, audio_s, ending)
+        self._board.post(early, audio_s, ending, at_stop)
         return ending
 
     def silence_ms(self, early: object, stopped_s: float) -> int:
         """The pause that ends `early`'s utterance, whose voice stopped at `stopped_s`
-        of audio: the verdict's, or the longest while the words are not read yet."""
-        ending = self._board.ending_for(early, stopped_s)
+        of audio: the verdict's, or the unread pause while the words are not read."""
+        options = self.options
+        ending = self._board.ending_for(early, stopped_s, options.draft_reach_s)
         if ending is None:
-            return self.options.unfinished_silence_ms
-        return self.options.silence_ms(ending)
+            return options.unread_silence_ms
+        return options.silence_ms(ending)

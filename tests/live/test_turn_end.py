@@ -124,3 +124,31 @@ def test_a_reading_caught_in_a_loop_says_nothing_of_the_end() -> None:
     )
     assert judge("How much is this? How much is this? How much is", "en") is Ending.UNKNOWN
     assert judge("你好你好你好你好你好你好", "zh") is Ending.UNKNOWN
+
+
+def test_a_draft_made_just_before_the_stop_judges_the_pause_until_the_reading_does() -> None:
+    """The reading as the voice stops takes longer than a whole sentence's pause on a
+    small CPU; the last draft, made while the party spoke, stands in for it."""
+    from interpreter.live.turn_end import TurnEnd
+
+    early = object()
+    options = TurnEndOptions(enabled=True, draft_reach_s=0.6, unread_silence_ms=448)
+    turn_end = TurnEnd(options, TurnEndJudge())
+    assert turn_end.silence_ms(early, 2.9) == 448  # nothing read yet
+    turn_end.heard(early, 2.5, "How much is this?", "en", at_stop=False)
+    assert turn_end.silence_ms(early, 2.9) == options.complete_silence_ms
+    assert turn_end.silence_ms(early, 3.5) == 448  # the draft missed a second of speech
+    turn_end.heard(early, 2.9, "How much is this? Um, and", "en")
+    assert turn_end.silence_ms(early, 2.9) == options.unfinished_silence_ms
+
+
+def test_without_a_reach_only_the_reading_as_the_voice_stops_judges() -> None:
+    from interpreter.live.turn_end import TurnEnd
+
+    early = object()
+    options = TurnEndOptions(enabled=True, draft_reach_s=0.0, unread_silence_ms=1000)
+    turn_end = TurnEnd(options, TurnEndJudge())
+    turn_end.heard(early, 2.85, "How much is this?", "en", at_stop=False)
+    assert turn_end.silence_ms(early, 2.9) == 1000
+    turn_end.heard(early, 2.85, "How much is this?", "en")
+    assert turn_end.silence_ms(early, 2.9) == options.complete_silence_ms
