@@ -6,9 +6,12 @@ search for the word, a breath between two clauses), written as segments and the
 pauses between them. It is spoken as follows, so that every pause is exactly as long
 as the set says:
 
-1. Each segment is synthesised alone: Chinese by the natural Mandarin test voice
-   (benchmarks/zhbaker.py, shared/voices/zh-baker), English by Piper en_US joe
-   without its random variation (benchmarks/common/models.py), resampled to 16 kHz.
+1. The sentence is spoken by benchmarks/pause_speech.py, one piece per segment at
+   16 kHz: by default in one breath and opened at the segments' ends (`--speech
+   one-breath`: a pause inside a sentence does not end it in the voice), or each
+   segment synthesised alone (`--speech segments`, as stops 29 and 30 measured).
+   Chinese is the natural Mandarin test voice (benchmarks/zhbaker.py,
+   shared/voices/zh-baker), English Piper en_US joe without its random variation.
 2. Each segment is trimmed to its voiced part: from its first to its last sample at
    or above -50 dBFS (the voices put some silence around what they say).
 3. The segments are joined with exactly `pauses_ms` of digital silence, then wrapped
@@ -47,10 +50,10 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, english_voice, open_store
+from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, open_store
 from benchmarks.common.results import RESULTS_DIR, save_result
+from benchmarks.pause_speech import Speaker, Speech, speakers
 from benchmarks.replay import LEAD_SILENCE_S, SPLITS, TAIL_SILENCE_S
-from benchmarks.zhbaker import BakerVoice
 from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import (
     Endpointer,
@@ -60,12 +63,11 @@ from interpreter.asr.vad import (
     split_utterances,
 )
 from interpreter.asr.vad import State as EndpointerState
-from interpreter.audio.files import ASR_SAMPLE_RATE, resample
+from interpreter.audio.files import ASR_SAMPLE_RATE
 from interpreter.core.types import Frame, Utterance
 from interpreter.live.turn_end import Ending, TurnEndJudge, TurnEndOptions
 from interpreter.translate.chain import TranslatorChain
 from interpreter.translate.phrasebook import Phrasebook
-from interpreter.tts.synthesizer import Voice
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -211,19 +213,9 @@ def join_segments(
     )
 
 
-def speak_segments(voice: Voice, segments: Sequence[str]) -> list[np.ndarray]:
-    """Each segment synthesised alone, at 16 kHz."""
-    return [
-        np.concatenate(
-            [resample(audio, voice.sample_rate, ASR_SAMPLE_RATE) for audio in voice.speak(text)]
-        )
-        for text in segments
-    ]
-
-
-def build_recording(item: PauseItem, voice: Voice) -> Recording:
-    """The item spoken by `voice`, its noise seeded as the replay seeds it."""
-    return join_segments(speak_segments(voice, item.segments), item.pauses_ms, len(item.text))
+def build_recording(item: PauseItem, speak: Speaker) -> Recording:
+    """The item spoken by `speak`, its noise seeded as the replay seeds it."""
+    return join_segments(speak(item.segments, item.text), item.pauses_ms, len(item.text))
 
 
 # ---- the endpoint and the verdict ----------------------------------------------------
@@ -361,18 +353,18 @@ class Outcome:
 
 def measure(
     items: Sequence[PauseItem],
-    voices: dict[str, Voice],
+    speakers: dict[str, Speaker],
     silence_ms: int,
     vad: SpeechProbability | None = None,
     log: Callable[[str], None] = print,
     by_words: tuple[TurnEndOptions, Read, TurnEndJudge] | None = None,
 ) -> list[Outcome]:
-    """Each item spoken by its language's voice and endpointed: by the fixed pause, or
+    """Each item spoken by its language's speaker and endpointed: by the fixed pause, or
     with `by_words`, by the sentence-aware endpoint."""
     vad = vad or SileroVad()
     outcomes = []
     for index, item in enumerate(items, start=1):
-        recording = build_recording(item, voices[item.language])
+        recording = build_recording(item, speakers[item.language])
         endings: list[Ending] = []
         if by_words is None:
             utterances = endpoint(recording.samples, silence_ms, vad)
@@ -500,6 +492,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the endpointer's min_silence_ms (default {TODAY_SILENCE_MS}, today's 12 windows)",
     )
     parser.add_argument("--set", type=Path, default=PAUSE_SET, help="the pause set (TOML)")
+    parser.add_argument(
+        "--speech",
+        choices=[s.value for s in Speech],
+        default=Speech.ONE_BREATH.value,
+        help="how the set is spoken (benchmarks/pause_speech.py)",
+    )
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--label", default="")
     parser.add_argument("--models-dir", type=Path, default=None)
@@ -516,12 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     items = select(load_set(args.set), args.split)
-    voices: dict[str, Voice] = {}
-    if any(item.language == "zh" for item in items):
-        # Raises, naming its folder, when the natural voice is not beside the checkout.
-        voices["zh"] = BakerVoice()
-    if any(item.language == "en" for item in items):
-        voices["en"] = english_voice(open_store(args.models_dir, ENGLISH_VOICE))
+    speech = Speech(args.speech)
+    spoken_by = speakers(speech, {item.language for item in items}, args.models_dir)
     by_words = None
     turn_end = TurnEndOptions(
         enabled=True,
@@ -534,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(items)} utterances, the sentence-aware endpoint {asdict(turn_end)} ...")
     else:
         print(f"{len(items)} utterances, min_silence_ms {args.silence_ms} ...")
-    outcomes = measure(items, voices, args.silence_ms, by_words=by_words)
+    outcomes = measure(items, spoken_by, args.silence_ms, by_words=by_words)
     tables = tally(outcomes)
     pauses = by_pause(outcomes)
     for split, rows in tables.items():
@@ -561,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
                 "endpointer": asdict(EndpointerOptions(min_silence_ms=args.silence_ms)),
             },
             "voices": {"zh": CHINESE_VOICE, "en": ENGLISH_VOICE},
+            "speech": speech.value,
             "seconds": round(time.monotonic() - started, 1),
             "cut": tables,
             "by_pause_ms": pauses,

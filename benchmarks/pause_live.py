@@ -4,11 +4,12 @@ long it waits at their real end.
 benchmarks/pause_cut.py runs the endpointer alone, in simulated time, and reads each
 stop at once; this runs `interpreter live`'s session (benchmarks.session: the
 listener, the reader, the worker, a microphone paced in real time on the session's
-clock) on the same recordings (pause_cut `build_recording`: each segment synthesised
-alone, exact pauses between), so the reading as the voice stops takes the time it
-takes, drafts come when the reader gets to them, and the endpoint decides with what it
-has by then. The models and the translator are the latency benchmark's (Whisper base;
-a Marian-shaped translator with random weights, `benchmarks.latency`).
+clock) on the same recordings (pause_cut `build_recording`: spoken in one breath and
+opened at the segments' ends, or with `--speech segments` each alone; exact pauses
+between), so the reading as the voice stops takes the time it takes, drafts come
+when the reader gets to them, and the endpoint decides with what it has by then. The
+models and the translator are the latency benchmark's (Whisper base; a Marian-shaped
+translator with random weights, `benchmarks.latency`).
 
 Per item: **cut** when the session handed on more than one utterance for it; the
 **wait** at its end is the last utterance's `endpoint_ms` (from the last voiced sample
@@ -27,7 +28,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from benchmarks.common.models import ENGLISH_VOICE, english_voice, open_store
+from benchmarks.common.models import ENGLISH_VOICE, open_store
 from benchmarks.common.results import RESULTS_DIR, save_result
 from benchmarks.latency_pipelines import (
     PAIR,
@@ -48,14 +49,13 @@ from benchmarks.pause_cut import (
     table,
     tally,
 )
+from benchmarks.pause_speech import Speaker, Speech, speakers
 from benchmarks.replay import SPLITS
 from benchmarks.scoring import percentiles
 from benchmarks.session import replay_live_options
-from benchmarks.zhbaker import BakerVoice
 from interpreter.live.turn_end import TurnEndOptions
 from interpreter.store import ModelStore
 from interpreter.translate.random_models import MARIAN_SHAPE, build_random_translator
-from interpreter.tts.synthesizer import Voice
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class LiveOutcome:
 
 def measure(
     items: list[PauseItem],
-    voices: dict[str, Voice],
+    speakers: dict[str, Speaker],
     store: ModelStore,
     turn_end: TurnEndOptions,
     log=print,
@@ -93,7 +93,7 @@ def measure(
         translator = build_random_translator(
             Path(work) / "marian", tokenizer_corpus(), shape=MARIAN_SHAPE
         )
-        recordings = [build_recording(item, voices[item.language]) for item in items]
+        recordings = [build_recording(item, speakers[item.language]) for item in items]
         ours = OursPipeline(store, translator, options)
         with ours.session() as session:
             for recording in recordings[:2]:
@@ -124,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--set", type=Path, default=PAUSE_SET, help="the pause set (TOML)")
     parser.add_argument(
+        "--speech",
+        choices=[s.value for s in Speech],
+        default=Speech.ONE_BREATH.value,
+        help="how the set is spoken (benchmarks/pause_speech.py)",
+    )
+    parser.add_argument(
         "--endpoint",
         choices=("fixed", "words"),
         default="words",
@@ -144,15 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         unread_silence_ms=args.unread_ms,
     )
     items = select(load_set(args.set), args.split)
-    languages = {item.language for item in items}
     store = open_store(args.models_dir, ENGLISH_VOICE)
-    voices: dict[str, Voice] = {}
-    if "zh" in languages:
-        voices["zh"] = BakerVoice()
-    if "en" in languages:
-        voices["en"] = english_voice(store)
+    speech = Speech(args.speech)
+    spoken_by = speakers(speech, {item.language for item in items}, args.models_dir)
     print(f"{len(items)} utterances, live, endpoint {args.endpoint} {asdict(turn_end)} ...")
-    outcomes = measure(items, voices, store, turn_end)
+    outcomes = measure(items, spoken_by, store, turn_end)
     tables = tally(outcomes)  # type: ignore[arg-type]  # item and cut, as Outcome has
     figures = summary(outcomes)
     for split, rows in tables.items():
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             "languages": list(LANGUAGES),
             "settings": {"endpoint": args.endpoint, "turn_end": asdict(turn_end)},
             "voices": {"zh": CHINESE_VOICE, "en": ENGLISH_VOICE},
+            "speech": speech.value,
             "seconds": round(time.monotonic() - started, 1),
             "cut": tables,
             "at_end": figures,

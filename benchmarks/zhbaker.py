@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from benchmarks.common.audio_cuts import cut_at
 from interpreter.amounts.finder import AmountFinder
 from interpreter.tts.readaloud import NumberReader, zh_number_words
 
@@ -110,17 +111,46 @@ class BakerVoice:
         return self._ids_of(written_out(clause, self._reader))
 
     def _ids_of(self, clause: str) -> list[int]:
+        return self._ids_of_phones(self._phones_of(clause))
+
+    def _ids_of_phones(self, phones: list[str]) -> list[int]:
+        return [self._ids[p] for p in ("sil", *phones, "sil")] + [self._ids["eos"]]
+
+    def _phones_of(self, text: str) -> list[str]:
+        """The initial and final+tone of each character, "#0" between characters."""
         from pypinyin import Style
 
         phones: list[str] = []
-        for (reading,) in self._pinyin.pinyin(clause, style=Style.TONE3, errors="ignore"):
+        for (reading,) in self._pinyin.pinyin(text, style=Style.TONE3, errors="ignore"):
             base, tone = reading[:-1], reading[-1]
             base = "en" if base == "n" else base
             if not tone.isdigit() or base not in self._syllables:
                 continue
             initial, final = self._syllables[base]
             phones += [*(["#0"] if phones else []), initial, f"{final}{tone}"]
-        return [self._ids[p] for p in ("sil", *phones, "sil")] + [self._ids["eos"]]
+        return phones
+
+    def speak_opened(self, segments: Sequence[str], text: str = "") -> list[np.ndarray]:
+        """The segments said in one breath, as one phrase (so each but the last goes on
+        in the voice rather than ending a sentence), cut apart where each ends: one
+        array per segment, each cut edge faded over 10 ms. Where a character ends comes
+        from the model's own durations (its third output, frames per phone; a "#0"
+        between characters carries the tail of the one before it). `text` is unused:
+        the voice reads no punctuation."""
+        phones = [self._phones_of(written_out(segment, self._reader)) for segment in segments]
+        if not all(phones):
+            raise ValueError(f"a segment of {list(segments)} has no character the voice reads")
+        joined: list[str] = []
+        cuts = []  # the index of each segment's first phone, the first excepted
+        for own in phones:
+            if joined:
+                joined.append("#0")
+                cuts.append(len(joined) + 1)  # after sil and the joiner
+            joined += own
+        audio, frames = self._synthesise_timed(self._ids_of_phones(joined))
+        hop = len(audio) // int(frames.sum())
+        ends = [int(frames[:cut].sum()) * hop for cut in cuts]
+        return cut_at(audio, [(end, end) for end in ends], SAMPLE_RATE)
 
     def speak(self, text: str) -> Iterator[np.ndarray]:
         """One array per sentence. Each clause (up to 、，。！？) is synthesised alone, since
@@ -142,9 +172,13 @@ class BakerVoice:
             yield np.concatenate(sentence)
 
     def _synthesise(self, ids: list[int]) -> np.ndarray:
+        return self._synthesise_timed(ids)[0]
+
+    def _synthesise_timed(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The audio and the frames each phone lasts."""
         acoustic, vocoder = self._load()
         one = np.array([1.0], dtype=np.float32)
-        mel = acoustic.run(
+        outputs = acoustic.run(
             None,
             {
                 "input_ids": np.array([ids], dtype=np.int32),
@@ -153,9 +187,10 @@ class BakerVoice:
                 "f0_ratios": one,
                 "energy_ratios": one,
             },
-        )[1]
-        audio = vocoder.run(None, {"mels": mel})[0]
-        return np.clip(audio.reshape(-1), -1.0, 1.0).astype(np.float32)
+        )
+        audio = vocoder.run(None, {"mels": outputs[1]})[0]
+        frames = np.asarray(outputs[2]).reshape(-1)
+        return np.clip(audio.reshape(-1), -1.0, 1.0).astype(np.float32), frames
 
     def _load(self) -> tuple[Any, Any]:
         if self._sessions is None:

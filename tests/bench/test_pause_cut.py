@@ -9,7 +9,6 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from benchmarks.common.models import english_voice
 from benchmarks.pause_cut import (
     KINDS,
     LANGUAGES,
@@ -28,11 +27,11 @@ from benchmarks.pause_cut import (
     tally,
     voiced,
 )
+from benchmarks.pause_speech import Speech, speakers
 from benchmarks.replay import LEAD_SILENCE_S, SPLITS
-from benchmarks.zhbaker import BakerVoice, baker_available, baker_folder
+from benchmarks.zhbaker import baker_available, baker_folder
 from interpreter.asr.vad import SileroVad
 from interpreter.audio.files import ASR_SAMPLE_RATE
-from interpreter.tts.synthesizer import Voice
 
 RATE = ASR_SAMPLE_RATE
 
@@ -200,14 +199,14 @@ def test_the_builder_wants_one_pause_fewer_than_segments() -> None:
 def test_a_long_wait_keeps_sentences_whole_and_a_short_one_cuts_a_500_ms_pause(
     model_store, pause_set
 ) -> None:
-    voices: dict[str, Voice] = {"zh": BakerVoice(), "en": english_voice(model_store)}
+    speak = speakers(Speech.ONE_BREATH, {"zh", "en"}, model_store.root)
     chosen = [
         next(i for i in pause_set if i.language == "zh" and 500 in i.pauses_ms),
         next(i for i in pause_set if i.language == "en" and 500 in i.pauses_ms),
     ]
     vad = SileroVad()
     for item in chosen:
-        recording = build_recording(item, voices[item.language])
+        recording = build_recording(item, speak[item.language])
         patient = endpoint(recording.samples, 1200, vad)
         hasty = endpoint(recording.samples, 160, vad)
         assert not is_cut([u.t_end_s for u in patient], recording.last_start_s), item.text
