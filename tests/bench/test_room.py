@@ -81,11 +81,6 @@ def test_a_count_that_cannot_be_run_is_refused_in_one_line(flag, value, capsys) 
     assert "give a number above zero" in capsys.readouterr().err
 
 
-@pytest.mark.models
-@pytest.mark.realtime
-@needs_espeak
-@pytest.mark.skipif(bool(MISSING), reason=f"the room needs: apt-get install {' '.join(MISSING)}")
-@pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2")
 def test_each_endpoint_is_a_stall_config_the_device_reads(tmp_path) -> None:
     from benchmarks.room import ENDPOINTS
     from interpreter.live.config import load_config
@@ -96,6 +91,11 @@ def test_each_endpoint_is_a_stall_config_the_device_reads(tmp_path) -> None:
         assert load_config(path).endpoint.enabled is enabled
 
 
+@pytest.mark.models
+@pytest.mark.realtime
+@needs_espeak
+@pytest.mark.skipif(bool(MISSING), reason=f"the room needs: apt-get install {' '.join(MISSING)}")
+@pytest.mark.skipif(ctypes.util.find_library("portaudio") is None, reason="no libportaudio2")
 def test_the_device_answers_every_turn_in_the_room_without_a_click(model_store, tmp_path) -> None:
     result = run(model_store, tmp_path, turns=4, log=lambda line: None)
     summary = result["summary"]
