@@ -52,7 +52,7 @@ import numpy as np
 
 from benchmarks.common.models import ASR_MODEL, ENGLISH_VOICE, open_store
 from benchmarks.common.results import RESULTS_DIR, save_result
-from benchmarks.pause_speech import Speaker, Speech, speakers
+from benchmarks.pause_speech import Speaker, Speech, add_speech_option, speakers
 from benchmarks.replay import LEAD_SILENCE_S, SPLITS, TAIL_SILENCE_S
 from interpreter.asr.transcriber import Transcriber
 from interpreter.asr.vad import (
@@ -492,12 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the endpointer's min_silence_ms (default {TODAY_SILENCE_MS}, today's 12 windows)",
     )
     parser.add_argument("--set", type=Path, default=PAUSE_SET, help="the pause set (TOML)")
-    parser.add_argument(
-        "--speech",
-        choices=[s.value for s in Speech],
-        default=Speech.ONE_BREATH.value,
-        help="how the set is spoken (benchmarks/pause_speech.py)",
-    )
+    add_speech_option(parser)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--label", default="")
     parser.add_argument("--models-dir", type=Path, default=None)

@@ -49,7 +49,7 @@ from benchmarks.pause_cut import (
     table,
     tally,
 )
-from benchmarks.pause_speech import Speaker, Speech, speakers
+from benchmarks.pause_speech import Speaker, Speech, add_speech_option, speakers
 from benchmarks.replay import SPLITS
 from benchmarks.scoring import percentiles
 from benchmarks.session import replay_live_options
@@ -123,12 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--set", type=Path, default=PAUSE_SET, help="the pause set (TOML)")
-    parser.add_argument(
-        "--speech",
-        choices=[s.value for s in Speech],
-        default=Speech.ONE_BREATH.value,
-        help="how the set is spoken (benchmarks/pause_speech.py)",
-    )
+    add_speech_option(parser)
     parser.add_argument(
         "--endpoint",
         choices=("fixed", "words"),

@@ -18,6 +18,7 @@ trims them and joins them with the set's exact pauses.
 
 from __future__ import annotations
 
+import argparse
 import enum
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ import numpy as np
 
 from benchmarks.common.models import ENGLISH_VOICE, english_voice, open_store
 from benchmarks.common.piper_timed import TimedPiperVoice
+from benchmarks.replay import said
 from benchmarks.zhbaker import BakerVoice
 from interpreter.audio.files import ASR_SAMPLE_RATE, resample
 from interpreter.tts.synthesizer import Voice
@@ -42,16 +44,21 @@ class Speech(enum.Enum):
 Speaker = Callable[[Sequence[str], str], list[np.ndarray]]
 
 
+def add_speech_option(parser: argparse.ArgumentParser) -> None:
+    """`--speech one-breath|segments`, the benchmarks' choice of `Speech`."""
+    parser.add_argument(
+        "--speech",
+        choices=[s.value for s in Speech],
+        default=Speech.ONE_BREATH.value,
+        help="how the set is spoken (benchmarks/pause_speech.py)",
+    )
+
+
 def segment_speaker(voice: Voice) -> Speaker:
     """Each segment synthesised alone."""
 
     def speak(segments: Sequence[str], text: str) -> list[np.ndarray]:
-        return [
-            np.concatenate(
-                [resample(audio, voice.sample_rate, ASR_SAMPLE_RATE) for audio in voice.speak(s)]
-            )
-            for s in segments
-        ]
+        return [said(voice, segment) for segment in segments]
 
     return speak
 

@@ -95,11 +95,16 @@ def select(references: list[Reference], limit: int | None, per_language: bool) -
     return chosen
 
 
-def speak(voice: Voice, text: str) -> np.ndarray:
-    """The sentence at 16 kHz, with room noise and silence around it as a mic hears it."""
-    spoken = np.concatenate(
+def said(voice: Voice, text: str) -> np.ndarray:
+    """What `voice` says of `text`, at 16 kHz, nothing added."""
+    return np.concatenate(
         [resample(audio, voice.sample_rate, ASR_SAMPLE_RATE) for audio in voice.speak(text)]
     )
+
+
+def speak(voice: Voice, text: str) -> np.ndarray:
+    """The sentence at 16 kHz, with room noise and silence around it as a mic hears it."""
+    spoken = said(voice, text)
     lead = np.zeros(int(LEAD_SILENCE_S * ASR_SAMPLE_RATE), dtype=np.float32)
     tail = np.zeros(int(TAIL_SILENCE_S * ASR_SAMPLE_RATE), dtype=np.float32)
     recording = np.concatenate([lead, 0.8 * spoken, tail])
