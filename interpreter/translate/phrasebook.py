@@ -135,7 +135,8 @@ class PhraseMatch:
 class _Template:
     """One variant of a phrase, ready to match: its regular expression is compiled on
     first use (a book of 10,000 variants would take seconds to compile at start), and
-    only for a sentence that holds every literal piece of it."""
+    only for a sentence that holds every literal piece of it, in order, with room for
+    the slots between them (its `outline`, cheap to compile)."""
 
     phrase: Phrase
     regex: str
@@ -144,13 +145,68 @@ class _Template:
     literal_length: int
     # The words between the slots, as normalised: a sentence lacking one cannot match.
     literals: tuple[str, ...] = ()
+    # The regex with every slot (and the space around it) as "anything": what any
+    # sentence the regex matches also matches.
+    outline_regex: str = ""
+    # Where the template stands in the book's order of trial (longest literals first).
+    rank: int = 0
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile(self.regex)
 
+    @cached_property
+    def outline(self) -> re.Pattern[str]:
+        return re.compile(self.outline_regex, re.DOTALL)
+
     def may_match(self, normalised: str) -> bool:
-        return all(literal in normalised for literal in self.literals)
+        return all(literal in normalised for literal in self.literals) and (
+            self.outline.fullmatch(normalised) is not None
+        )
+
+
+class _TemplateIndex:
+    """The templates of one language that may match a sentence, found without trying
+    them all (ten thousand `may_match` calls took 6-10 ms a sentence, on the path from
+    the end of speech to the first audio).
+
+    A template without slots matches exactly one normalised sentence, its literal; one
+    with slots needs every literal in the sentence, so it is filed under the rarest
+    pair of adjacent characters of its literals (a sentence without that pair cannot
+    hold it). Either way, only templates that could match are left out."""
+
+    def __init__(self, templates: list[_Template]) -> None:
+        self._exact: dict[str, list[_Template]] = {}
+        self._by_pair: dict[str, list[_Template]] = {}
+        self._always: list[_Template] = []
+        slotted = [template for template in templates if template.slots]
+        counts: dict[str, int] = {}
+        for template in slotted:
+            for pair in _pairs_of(template.literals):
+                counts[pair] = counts.get(pair, 0) + 1
+        for template in templates:
+            if not template.slots:
+                if template.literals:
+                    self._exact.setdefault(template.literals[0], []).append(template)
+                continue
+            pairs = _pairs_of(template.literals)
+            if not pairs:
+                self._always.append(template)
+                continue
+            rarest = min(sorted(pairs), key=lambda pair: counts[pair])
+            self._by_pair.setdefault(rarest, []).append(template)
+
+    def candidates(self, normalised: str) -> list[_Template]:
+        """The templates that may match `normalised`, in the book's order of trial."""
+        found = list(self._exact.get(normalised, ()))
+        found.extend(self._always)
+        for pair in _pairs_of((normalised,)):
+            found.extend(self._by_pair.get(pair, ()))
+        return sorted(found, key=lambda template: template.rank)
+
+
+def _pairs_of(texts: tuple[str, ...]) -> set[str]:
+    return {text[index : index + 2] for text in texts for index in range(len(text) - 1)}
 
 
 class Normaliser:
@@ -237,8 +293,12 @@ class Phrasebook:
                     self._templates.setdefault(language, []).append(
                         self._compile(phrase, variant, language)
                     )
-        for templates in self._templates.values():
+        self._index: dict[str, _TemplateIndex] = {}
+        for language, templates in self._templates.items():
             templates.sort(key=lambda template: -template.literal_length)
+            for rank, template in enumerate(templates):
+                template.rank = rank
+            self._index[language] = _TemplateIndex(templates)
         # The loose match may add or drop fillers only, so a variant it can match has
         # the same slot kinds and the same words once fillers are left out: an index
         # by those finds the few worth comparing.
@@ -314,7 +374,7 @@ class Phrasebook:
         normalised = self._normalise(sentence, source)
         if not normalised:
             return None
-        for template in self._templates[source]:
+        for template in self._index[source].candidates(normalised):
             if target not in template.phrase.variants or not template.may_match(normalised):
                 continue
             match = template.pattern.fullmatch(normalised)
@@ -409,15 +469,18 @@ class Phrasebook:
         literals = [self._normalise(piece, language) for piece in pieces[0::2]]
         slots = tuple(pieces[1::2])
         parts: list[str] = []
+        outline: list[str] = []
         skeleton: list[str] = []
         gap = "" if language == "zh" else r"\s*"
         for index, literal in enumerate(literals):
             if literal:
                 parts.append(re.escape(literal).replace(r"\ ", r"\s+"))
+                outline.append(parts[-1])
                 skeleton.append(literal)
             if index < len(slots):
                 kind = slot_kind(slots[index])
                 parts.append(f"{gap}(?P<s{index}>{self._terms.pattern(kind, language)}){gap}")
+                outline.append(".*?")
                 skeleton.append(_MARK[kind])
         joined = "".join(parts)
         spaced = "" if language == "zh" else " "
@@ -428,6 +491,7 @@ class Phrasebook:
             skeleton=spaced.join(skeleton) if language != "zh" else "".join(skeleton),
             literal_length=sum(len(literal) for literal in literals),
             literals=tuple(literal for literal in literals if literal),
+            outline_regex="".join(outline),
         )
 
 

@@ -261,3 +261,39 @@ def test_stainless_steel_is_not_a_negation(book) -> None:
 def test_a_greeting_joined_by_a_comma_is_kept(book) -> None:
     assert book.lookup("你好，这个多少钱？", "zh", "en").text == "Hello! How much is this?"
     assert book.lookup("Hello, how much is this?", "en", "zh").text == "你好！这个多少钱？"
+
+
+def test_the_index_leaves_out_only_variants_that_cannot_match(book) -> None:
+    """The index finds the few variants worth trying; every variant it leaves out
+    lacks a word of the sentence (or, without slots, is another sentence)."""
+    from interpreter.translate.phrasebook import Normaliser
+
+    normalise = Normaliser()
+    sentences: dict[str, list[str]] = {"zh": [], "en": []}
+    for phrase in shipped_phrases():
+        for source in ("zh", "en"):
+            values = SAMPLES if source == "en" else EXPECTED_ZH
+            for variant in phrase[source]:
+                filled = SLOT.sub(lambda m: values[m.group(1)], variant)  # noqa: B023
+                sentences[source].append(normalise(filled, source))
+    sentences["zh"] += [normalise(text, "zh") for text in ("我要订，嗯，五百件", "能便宜一点吗")]
+    sentences["en"] += [normalise(text, "en") for text in ("Can you, um, deliver by Friday?",)]
+    for source, heard in sentences.items():
+        templates = book._templates[source]
+        index = book._index[source]
+        for normalised in heard[::7]:
+            found = set(index.candidates(normalised))
+            for template in templates:
+                if template in found or not all(w in normalised for w in template.literals):
+                    continue
+                assert not template.slots, (normalised, template.regex)
+                assert template.literals[0] != normalised
+
+
+def test_the_index_gives_the_variants_in_the_order_of_trial(book) -> None:
+    """Longer variants are tried first, as without the index."""
+    from interpreter.translate.phrasebook import Normaliser
+
+    normalised = Normaliser()("我要订五百件，红色的", "zh")
+    ranks = [template.rank for template in book._index["zh"].candidates(normalised)]
+    assert len(ranks) > 1 and ranks == sorted(ranks)
