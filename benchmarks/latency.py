@@ -275,6 +275,11 @@ def argument_parser() -> argparse.ArgumentParser:
         help="ours: the session reads the growing utterance at most this often (seconds)",
     )
     parser.add_argument(
+        "--first-piece-wait",
+        type=int,
+        help="ours: the longest pause held while the first piece is made (ms, 0: off)",
+    )
+    parser.add_argument(
         "--no-prepare",
         action="store_true",
         help="ours: nothing translated or voiced before the endpoint",
@@ -312,6 +317,9 @@ def options_of(args: argparse.Namespace) -> BenchOptions:
         live = replace(live, partial_interval_s=args.draft_interval)
     if args.endpoint == "words":
         live = replace(live, turn_end=replace(live.turn_end, enabled=True))
+    if args.first_piece_wait is not None:
+        wait_ms = args.first_piece_wait
+        live = replace(live, turn_end=replace(live.turn_end, first_piece_wait_ms=wait_ms))
     return BenchOptions(
         transcriber=transcriber,
         nmt=nmt,

@@ -133,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     defaults = TurnEndOptions()
     parser.add_argument("--draft-reach-s", type=float, default=defaults.draft_reach_s)
     parser.add_argument("--unread-ms", type=int, default=defaults.unread_silence_ms)
+    parser.add_argument(
+        "--first-piece-wait",
+        type=int,
+        default=defaults.first_piece_wait_ms,
+        help="the longest pause held while the first piece is made (ms, 0: off)",
+    )
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--label", default="")
     parser.add_argument("--models-dir", type=Path, default=None)
@@ -143,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         enabled=args.endpoint == "words",
         draft_reach_s=args.draft_reach_s,
         unread_silence_ms=args.unread_ms,
+        first_piece_wait_ms=args.first_piece_wait,
     )
     items = select(load_set(args.set), args.split)
     store = open_store(args.models_dir, ENGLISH_VOICE)

@@ -181,6 +181,10 @@ class Endpointer:
         self._pending_t_s += usable / self._rate
         return utterances
 
+    @property
+    def options(self) -> EndpointerOptions:
+        return self._options
+
     def wait(self, silence_ms: float) -> None:
         """End the utterance under way after this much silence instead (the words heard
         so far may say it is finished, or not yet: see live/turn_end.py); a pause

@@ -29,6 +29,7 @@ total_ms = 1200
 enabled = true
 complete_silence_ms = 192      # the pause after a whole sentence
 unfinished_silence_ms = 1000   # after "我要订，嗯" or "Can you ..."
+first_piece_wait_ms = 1000     # held while the answer is made (0: off; also when not enabled)
 
 [gpio]                         # buttons and lights on the GPIO header (BCM numbers)
 merchant_button = 17           # see interpreter/live/wiring.py
@@ -198,16 +199,20 @@ def config_from_dict(data: dict, name: str = "the config") -> StallConfig:
 
 def _endpoint(table: dict, name: str) -> TurnEndOptions:
     """The [endpoint] table: `enabled` true or false, the pauses whole milliseconds
-    from 32 (one window) to 3000, `min_read_s` seconds."""
+    from 32 (one window) to 3000 (`first_piece_wait_ms` may be 0), `min_read_s`
+    seconds."""
     for key, value in table.items():
         where = f"{name}: endpoint.{key}"
         if key == "enabled":
             if not isinstance(value, bool):
                 raise InputError(f"{where} must be true or false, not {value!r}")
         elif key.endswith("_ms"):
-            if isinstance(value, bool) or not isinstance(value, int) or not 32 <= value <= 3000:
+            least = 0 if key == "first_piece_wait_ms" else 32
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"{where} must be whole milliseconds, not {value!r}")
+            if not least <= value <= 3000:
                 raise InputError(
-                    f"{where} must be whole milliseconds from 32 to 3000, not {value!r}"
+                    f"{where} must be whole milliseconds from {least} to 3000, not {value!r}"
                 )
         elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 5:
             raise InputError(f"{where} must be seconds from 0 to 5, not {value!r}")

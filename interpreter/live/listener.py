@@ -33,6 +33,9 @@ from interpreter.live.turn_end import TurnEnd
 # Where an ended utterance goes: the utterance, the recognizer that read it, its party
 # when a button said it, and when it ended on the session's clock.
 HandOn = Callable[[Utterance, EarlyRecognizer | None, Party | None, float], None]
+# Whether the first piece of an utterance whose voice stopped after this much audio is
+# ready (or will not be made).
+Prepared = Callable[[EarlyRecognizer, float], bool]
 
 
 class Microphone(Protocol):
@@ -132,9 +135,13 @@ class Listener:
         stop: threading.Event,
         heartbeat: Callable[[], None] | None = None,
         turn_end: TurnEnd | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         """`turn_end`: how long a pause ends a turn, from the words read as the voice
-        stopped (None: the endpointer's own fixed pause); `hand_on`: takes each
+        stopped (None: the endpointer's own fixed pause); `prepared`: whether the first
+        piece of a turn whose voice stopped is ready (or will not be made), the pause
+        held until it is (see `TurnEndOptions.first_piece_wait_ms`; None: never held);
+        `hand_on`: takes each
         utterance to the worker; `interrupt`: stops the
         playback (a press); `barged_in`: a party talks over the device; `heartbeat`:
         called with each frame taken from the microphone (it feeds the service's
@@ -153,6 +160,7 @@ class Listener:
         self._stop = stop
         self._heartbeat = heartbeat or (lambda: None)
         self._turn_end = turn_end
+        self._prepared = prepared
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
 
     def submit(
@@ -215,7 +223,9 @@ class Listener:
                     stopped_s = len(audio) / frame.sample_rate
                 read_now = read_now or just_stopped
                 stopping = voice_stopped
-            if audio is None or self._behind(frame):
+            # Once the voice has stopped, the reading asked for then is the last: one
+            # of the silence after it would only take the CPU from the answer's making.
+            if audio is None or self._behind(frame) or (stopping and not read_now):
                 continue
             party = ptt.speaking if ptt is not None else None
             self._reader.ask(early, audio, frame.sample_rate, now=read_now, party=party)
@@ -223,14 +233,22 @@ class Listener:
 
     def _set_wait(self, early: EarlyRecognizer, stopped_s: float) -> None:
         """The pause that ends the utterance: the words' verdict once the voice has
-        stopped; while it speaks, the longest (its first quiet window is no end)."""
+        stopped (the endpointer's fixed pause without the sentence-aware endpoint), held
+        while the first piece of the answer is being made; while it speaks, the longest
+        (its first quiet window is no end)."""
         turn_end = self._turn_end
+        stopping = self._endpointer.state is EndpointerState.STOPPING
         if turn_end is None:
-            return
-        if self._endpointer.state is EndpointerState.STOPPING:
-            self._endpointer.wait(turn_end.silence_ms(early, stopped_s))
+            pause_ms = self._endpointer.options.min_silence_ms
+        elif stopping:
+            pause_ms = turn_end.silence_ms(early, stopped_s)
         else:
-            self._endpointer.wait(turn_end.options.unfinished_silence_ms)
+            pause_ms = turn_end.options.unfinished_silence_ms
+        hold_ms = self._options.turn_end.first_piece_wait_ms
+        prepared = self._prepared
+        if stopping and prepared is not None and hold_ms and not prepared(early, stopped_s):
+            pause_ms = max(pause_ms, hold_ms)
+        self._endpointer.wait(pause_ms)
 
     def _behind(self, frame: Frame) -> bool:
         waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate

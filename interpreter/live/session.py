@@ -126,6 +126,7 @@ class LiveSession:
             self._stop,
             heartbeat=self.watchdog.beat,
             turn_end=turn_end,
+            prepared=self.worker.prepared if policy.prepares(now=True) else None,
         )
         self.presses = self.listener.presses
 

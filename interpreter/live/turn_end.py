@@ -62,6 +62,11 @@ class TurnEndOptions:
     # The reading as the voice stops is made for utterances this long or longer (a
     # short "多少钱？" is judged too; 1 s without the sentence-aware endpoint).
     min_read_s: float = 0.3
+    # Sentence-aware or not: while the first piece of a turn whose voice stopped is
+    # still being translated and voiced, its pause is held up to this long, since
+    # ending it sooner would not be heard sooner, and a party who goes on meanwhile is
+    # not cut off (0: the pause alone ends a turn).
+    first_piece_wait_ms: int = 1000
 
     def silence_ms(self, ending: Ending) -> int:
         return {

@@ -14,7 +14,6 @@ has finished speaking since it ended: the conversation has moved on without it.
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -96,6 +95,9 @@ class Worker:
         self._sequence = 0
         # By party: the sequence number of the last utterance they ended.
         self._last_ended: dict[Party, int] = {}
+        # The last utterance whose first piece was prepared (or will not be), and how
+        # much of its audio was read for it.
+        self._prepared: tuple[EarlyRecognizer, float] | None = None
 
     @property
     def parties(self) -> Parties:
@@ -148,8 +150,21 @@ class Worker:
         """Take the utterance read as the voice stopped, unless too busy to (the turn
         is then made after its end, as without a preview)."""
         heard = Utterance(0, audio, rate, 0.0, len(audio) / rate)
-        with contextlib.suppress(queue.Full):
+        try:
             self.jobs.put_nowait(Preview(early, heard))
+        except queue.Full:
+            self._done_preparing(early, heard.duration_s)
+
+    def prepared(self, early: EarlyRecognizer, stopped_s: float) -> bool:
+        """Whether the first piece of `early`'s utterance as heard when the voice
+        stopped (`stopped_s` of audio) is ready, or will not be made."""
+        with self._lock:
+            done = self._prepared
+        return done is not None and done[0] is early and done[1] >= stopped_s - 1e-3
+
+    def _done_preparing(self, early: EarlyRecognizer, audio_s: float) -> None:
+        with self._lock:
+            self._prepared = (early, audio_s)
 
     def change_pair(self, change: PairChange) -> None:
         """Use another pair (and its translator and voices) from the next turn on."""
@@ -199,6 +214,8 @@ class Worker:
             self._out(
                 f"warning: the first piece was not prepared ({type(error).__name__}: {error})"
             )
+        finally:
+            self._done_preparing(job.early, job.utterance.duration_s)
 
     def apply_change(self) -> None:
         with self._lock:

@@ -56,6 +56,13 @@ def test_the_config_turns_on_the_sentence_aware_endpoint_and_sets_its_pauses(tmp
     assert stall_options(load_config(path)).turn_end == endpoint
 
 
+def test_the_pause_held_for_the_first_piece_can_be_turned_off(tmp_path) -> None:
+    path = tmp_path / "stall.toml"
+    path.write_text("[endpoint]\nfirst_piece_wait_ms = 0\n")
+    endpoint = load_config(path).endpoint
+    assert endpoint.first_piece_wait_ms == 0 and not endpoint.enabled
+
+
 def test_an_empty_file_means_the_defaults(tmp_path) -> None:
     path = tmp_path / "stall.toml"
     path.write_text("")
@@ -78,6 +85,8 @@ def test_an_empty_file_means_the_defaults(tmp_path) -> None:
         ("[endpoint]\nenabled = 1", "endpoint.enabled must be true or false"),
         ("[endpoint]\ncomplete_silence_ms = 10", "whole milliseconds from 32 to 3000"),
         ("[endpoint]\nshort_ms = 160", "unknown key endpoint.short_ms"),
+        ("[endpoint]\nfirst_piece_wait_ms = -1", "whole milliseconds from 0 to 3000"),
+        ("[endpoint]\nfirst_piece_wait_ms = 0.5", "first_piece_wait_ms must be whole milli"),
     ],
 )
 def test_a_mistake_in_the_config_is_one_line_naming_the_file(tmp_path, text, message) -> None:

@@ -35,14 +35,15 @@ class SlowTranslator:
 
     name = "opus-mt-en-zh"
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = TRANSLATION_S) -> None:
         self.calls: list[str] = []
+        self.seconds = seconds
 
     def supports(self, source: str, target: str) -> bool:
         return (source, target) == ("en", "zh")
 
     def translate(self, text: str, source: str, target: str) -> str:
-        time.sleep(TRANSLATION_S)
+        time.sleep(self.seconds)
         self.calls.append(text)
         return "好" * len(text.split()) + "。"  # one character a word, no digits
 
@@ -81,12 +82,17 @@ class DoubtingWhisper(SlowWhisper):
 
 
 def converse(
-    voice_s: list[float], prepare: bool, whisper: type[SlowWhisper] = SlowWhisper
+    voice_s: list[float],
+    prepare: bool,
+    whisper: type[SlowWhisper] = SlowWhisper,
+    translation_s: float = TRANSLATION_S,
+    first_piece_wait_ms: int | None = None,
 ) -> tuple[list[str], SlowTranslator, Microphone]:
     """Stretches of "speech" with the gaps given between them (seconds: speech, gap,
-    speech, ...), then silence; the console lines, the translator, the microphone."""
+    speech, ...), then silence; the console lines, the translator, the microphone.
+    `first_piece_wait_ms`: the session's (None: its default)."""
     clock = MonotonicClock()
-    translator = SlowTranslator()
+    translator = SlowTranslator(translation_s)
     chain = TranslatorChain(None, text_models(translator), clock=clock)
     synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)
     interpreter = Interpreter(as_transcriber(whisper(clock, 0.05)), chain, synthesizer, clock)
@@ -98,6 +104,9 @@ def converse(
     microphone = Microphone(np.concatenate(parts), clock)
     lines: list[str] = []
     options = LiveOptions(parties=Parties("zh", "en"), trace=True, prepare_during_silence=prepare)
+    if first_piece_wait_ms is not None:
+        turn_end = replace(options.turn_end, first_piece_wait_ms=first_piece_wait_ms)
+        options = replace(options, turn_end=turn_end)
     endpointer = Endpointer(LevelVad(), EndpointerOptions())
     session = LiveSession(interpreter, endpointer, microphone, options, lines.append, clock)
     session.run(until=microphone.done)
@@ -137,6 +146,26 @@ def test_a_pause_shorter_than_the_endpoint_silence_throws_the_preparation_away()
     (said,) = [line for line in lines if line.startswith("    -> [zh]")]
     spoken = said.removeprefix("    -> [zh] ")
     assert len(spoken) - len(spoken.lstrip("好")) == words, said
+
+
+def test_the_pause_is_held_until_the_first_piece_is_made() -> None:
+    """The translation takes 0.8 s, longer than the endpoint's 384 ms pause: the turn
+    ends when its first piece is ready, not before, and is heard at once then."""
+    lines, translator, _ = converse([3.0], prepare=True, translation_s=0.8)
+    (turn,) = traces(lines)
+    assert turn["ms_after_speech_end"]["endpoint"] >= 800, turn
+    assert turn["wait_ms"] < 150 and len(translator.calls) == 1, turn
+
+
+def test_a_party_who_goes_on_while_the_first_piece_is_made_is_not_cut_off() -> None:
+    """A 0.6 s pause mid-sentence: longer than the endpoint's pause, shorter than making
+    the first piece. Holding the pause keeps the sentence whole; without it, two turns."""
+    held, _, _ = converse([1.5, 0.6, 1.5], prepare=True, translation_s=0.8)
+    assert len(traces(held)) == 1, held
+    not_held, _, _ = converse(
+        [1.5, 0.6, 1.5], prepare=True, translation_s=0.8, first_piece_wait_ms=0
+    )
+    assert len(traces(not_held)) == 2, not_held
 
 
 def test_a_preparation_that_fails_is_reported_and_the_worker_goes_on() -> None:
