@@ -275,6 +275,12 @@ def argument_parser() -> argparse.ArgumentParser:
         help="ours: the session reads the growing utterance at most this often (seconds)",
     )
     parser.add_argument(
+        "--unknown-ms", type=int, help="ours, by words: the pause after words that say neither"
+    )
+    parser.add_argument(
+        "--unread-ms", type=int, help="ours, by words: the pause while no words are judged"
+    )
+    parser.add_argument(
         "--first-piece-wait",
         type=int,
         help="ours: the longest pause held while the first piece is made (ms, 0: off)",
@@ -317,6 +323,10 @@ def options_of(args: argparse.Namespace) -> BenchOptions:
         live = replace(live, partial_interval_s=args.draft_interval)
     if args.endpoint == "words":
         live = replace(live, turn_end=replace(live.turn_end, enabled=True))
+    if args.unknown_ms is not None:
+        live = replace(live, turn_end=replace(live.turn_end, unknown_silence_ms=args.unknown_ms))
+    if args.unread_ms is not None:
+        live = replace(live, turn_end=replace(live.turn_end, unread_silence_ms=args.unread_ms))
     if args.first_piece_wait is not None:
         wait_ms = args.first_piece_wait
         live = replace(live, turn_end=replace(live.turn_end, first_piece_wait_ms=wait_ms))

@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = TurnEndOptions()
     parser.add_argument("--draft-reach-s", type=float, default=defaults.draft_reach_s)
     parser.add_argument("--unread-ms", type=int, default=defaults.unread_silence_ms)
+    parser.add_argument("--unknown-ms", type=int, default=defaults.unknown_silence_ms)
     parser.add_argument(
         "--first-piece-wait",
         type=int,
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         enabled=args.endpoint == "words",
         draft_reach_s=args.draft_reach_s,
         unread_silence_ms=args.unread_ms,
+        unknown_silence_ms=args.unknown_ms,
         first_piece_wait_ms=args.first_piece_wait,
     )
     items = select(load_set(args.set), args.split)
