@@ -192,6 +192,14 @@ class Endpointer:
         window_ms = 1000 * self._window / self._rate
         self._min_silence = max(1, round(silence_ms / window_ms))
 
+    def end_if_quiet(self) -> Utterance | None:
+        """End the utterance under way now, between two windows, if its voice has been
+        quiet for the pause `wait` last set (one shortened since the last window need
+        not wait for the next); None when it has not."""
+        if self.state is not State.STOPPING or self._silence_run < self._min_silence:
+            return None
+        return self._maybe_close()
+
     @property
     def silence_s(self) -> float:
         """The silence heard since the voice stopped (0 while it speaks)."""

@@ -161,6 +161,8 @@ class Listener:
         self._heartbeat = heartbeat or (lambda: None)
         self._turn_end = turn_end
         self._prepared = prepared
+        # Whether the pause is held now for the first piece (see `_set_wait`).
+        self._holding = False
         self.presses: queue.Queue[Press] = queue.Queue(maxsize=16)
 
     def submit(
@@ -195,8 +197,10 @@ class Listener:
                     if done or ptt.speaking is not before:
                         early = self._reader.begin(ptt.speaking)
             try:
-                frame = self._microphone.frames.get(timeout=0.05)
+                frame = self._microphone.frames.get(timeout=0.004 if self._holding else 0.05)
             except queue.Empty:
+                if self._holding and self._end_held(early, stopped_s):
+                    early, read_now, stopping = self._reader.begin(None), False, False
                 continue
             self._heartbeat()
             if ptt is not None:
@@ -246,9 +250,23 @@ class Listener:
             pause_ms = turn_end.options.unfinished_silence_ms
         hold_ms = self._options.turn_end.first_piece_wait_ms
         prepared = self._prepared
-        if stopping and prepared is not None and hold_ms and not prepared(early, stopped_s):
-            pause_ms = max(pause_ms, hold_ms)
-        self._endpointer.wait(pause_ms)
+        self._holding = bool(
+            stopping and prepared is not None and hold_ms and not prepared(early, stopped_s)
+        )
+        self._endpointer.wait(max(pause_ms, hold_ms) if self._holding else pause_ms)
+
+    def _end_held(self, early: EarlyRecognizer, stopped_s: float) -> bool:
+        """End a held utterance as soon as its first piece is ready, between two
+        windows (the next one comes up to 32 ms later), when its voice has been quiet
+        for the pause it would have had without the hold; whether it ended."""
+        self._set_wait(early, stopped_s)
+        if self._holding:
+            return False
+        utterance = self._endpointer.end_if_quiet()
+        if utterance is None:
+            return False
+        self.submit(utterance, early, None)
+        return True
 
     def _behind(self, frame: Frame) -> bool:
         waiting_s = self._microphone.frames.qsize() * len(frame.samples) / frame.sample_rate

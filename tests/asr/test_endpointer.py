@@ -238,6 +238,35 @@ def test_a_shorter_wait_set_during_the_pause_ends_the_utterance_at_the_next_wind
     assert shortened_at is not None and ended_at == shortened_at
 
 
+def test_a_held_pause_ends_between_two_windows_once_it_is_long_enough() -> None:
+    """The pause is held (1 s) until the answer's first piece comes, between two
+    windows: a pause already as long as the one without the hold ends then, not with
+    the next window; one not yet that long, or a voice still speaking, does not."""
+    probs = script((0.0, 0.5), (0.9, 1.0), (0.0, 1.5))
+    endpointer = Endpointer(ScriptedVad(probs), OPTIONS)
+    audio = numbered_audio(len(probs))
+    endpointer.wait(1000)
+    ended = None
+    for index in range(len(probs)):
+        frame = Frame(audio[index * WINDOW : (index + 1) * WINDOW], RATE, index * WINDOW_S)
+        assert not endpointer.push(frame), "held"
+        quiet_s = endpointer.silence_s if endpointer.state is State.STOPPING else 0.0
+        if endpointer.state is State.SPEAKING:
+            assert endpointer.end_if_quiet() is None
+        elif 0.2 <= quiet_s < 0.3:  # a first piece ready this soon waits out the pause
+            endpointer.wait(OPTIONS.min_silence_ms)
+            assert endpointer.end_if_quiet() is None
+            endpointer.wait(1000)
+        elif quiet_s >= 0.45:  # the first piece comes
+            endpointer.wait(OPTIONS.min_silence_ms)
+            ended = endpointer.end_if_quiet()
+            break
+    assert ended is not None and ended.t_voice_end_s == pytest.approx(1.5, abs=WINDOW_S)
+    kept_s = (OPTIONS.pre_roll_ms + OPTIONS.post_roll_ms) / 1000
+    assert ended.duration_s == pytest.approx(1.0 + kept_s, abs=WINDOW_S)
+    assert endpointer.state is State.QUIET
+
+
 def test_a_longer_wait_holds_a_pause_the_fixed_one_would_have_ended() -> None:
     probs = script((0.0, 0.5), (0.9, 1.0), (0.0, 0.5), (0.9, 1.0), (0.0, 1.5))
     fixed, _ = run(probs, OPTIONS)
