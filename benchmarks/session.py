@@ -320,12 +320,19 @@ class _WatchedEndpointer(Endpointer):
     def __init__(self, vad: SpeechProbability, options: EndpointerOptions, ledger: _Ledger) -> None:
         super().__init__(vad, options)
         self._ledger = ledger
+        self._heard_s = 0.0
 
     def push(self, frame: Frame) -> list[Utterance]:
         utterances = super().push(frame)
-        end_s = frame.t_capture_s + len(frame.samples) / frame.sample_rate
-        self._ledger.cut(utterances, end_s)
+        self._heard_s = frame.t_capture_s + len(frame.samples) / frame.sample_rate
+        self._ledger.cut(utterances, self._heard_s)
         return utterances
+
+    def end_if_quiet(self) -> Utterance | None:
+        utterance = super().end_if_quiet()
+        if utterance is not None:
+            self._ledger.cut([utterance], self._heard_s)
+        return utterance
 
 
 @dataclass(frozen=True)

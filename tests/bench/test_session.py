@@ -111,3 +111,28 @@ def test_the_speaker_says_when_each_turns_first_audio_is_handed_to_it() -> None:
     speaker.say_chunk(chunk(1))  # the rest of the same turn
     speaker.say_chunk(chunk(2))
     assert started == [(1, 5.0), (2, 5.2)]
+
+
+def test_an_utterance_ended_between_two_windows_is_told_to_the_ledger() -> None:
+    """A held pause ends as soon as the answer is ready, between two windows
+    (`Endpointer.end_if_quiet`): the benchmark must know that utterance as it knows
+    those its windows end, or its turn would be reported for no recording (a miss)."""
+    from benchmarks.session import _Ledger, _WatchedEndpointer
+    from interpreter.asr.vad import EndpointerOptions, State
+    from tests.asr.test_endpointer import ScriptedVad, numbered_audio, script
+
+    probs = script((0.0, 0.5), (0.9, 1.0), (0.0, 1.0))
+    ledger = _Ledger()
+    endpointer = _WatchedEndpointer(ScriptedVad(probs), EndpointerOptions(), ledger)
+    endpointer.wait(1000)
+    audio = numbered_audio(len(probs))
+    ended = None
+    for index in range(len(probs)):
+        frame = Frame(audio[index * 512 : (index + 1) * 512], RATE, index * FRAME_S)
+        assert not endpointer.push(frame)
+        if endpointer.state is State.STOPPING and endpointer.silence_s >= 0.5:
+            endpointer.wait(384)
+            ended = endpointer.end_if_quiet()
+            break
+    assert ended is not None
+    assert ended.id in ledger._entries
