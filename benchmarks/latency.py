@@ -65,6 +65,7 @@ from benchmarks.latency_memory import (
     save_replay,
 )
 from benchmarks.latency_pipelines import (
+    REALISTIC_END_STEPS,
     REALISTIC_OUTPUT_RATIO,
     BenchOptions,
     OursPipeline,
@@ -190,7 +191,7 @@ def described(options: BenchOptions, session_counts: dict[str, int]) -> dict[str
             "asr": options.asr_model,
             "translator": "random weights, OPUS-MT zh-en shape (6+6 layers, 512 wide, 8 heads, "
             f"{MARIAN_SHAPE.vocabulary_size} vocabulary), int8; decoding capped at "
-            f"{REALISTIC_OUTPUT_RATIO}x the source length",
+            f"{REALISTIC_OUTPUT_RATIO}x the source length plus {REALISTIC_END_STEPS} step",
             "voices": {
                 "en": ENGLISH_VOICE,
                 "zh": "zh-baker (natural test voice; items marked espeak: espeak-ng cmn)",

@@ -52,9 +52,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-# Random weights never emit end-of-sentence; a trained Marian model writes about this
-# many target pieces per source piece.
+# Random weights never emit end-of-sentence, so the cap on decoding is how long their
+# translation is: a trained Marian model writes about this many target pieces per
+# source piece,
 REALISTIC_OUTPUT_RATIO = 1.2
+# and then one step that writes its end. (Until 2026-12-07 both pipelines allowed the
+# product's 8 pieces of slack here, so a 10-piece sentence was translated as 20.)
+REALISTIC_END_STEPS = 1
+
+
+def realistic_nmt_options() -> NmtOptions:
+    """The translator options that make random weights write about as much as a
+    trained model would."""
+    return NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO, length_slack_pieces=REALISTIC_END_STEPS)
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class BenchOptions:
     live: LiveOptions = field(default_factory=lambda: replay_live_options(PAIR))
     synthesizer: SynthesizerOptions = field(default_factory=SynthesizerOptions)
     transcriber: TranscriberOptions = field(default_factory=TranscriberOptions)
-    nmt: NmtOptions = field(default_factory=lambda: NmtOptions(output_ratio=REALISTIC_OUTPUT_RATIO))
+    nmt: NmtOptions = field(default_factory=realistic_nmt_options)
     # Before the budget sets its silence and longest utterance, as a session's
     # (`endpointer_options`): the offline cut and the session use the same.
     endpointer: EndpointerOptions = field(default_factory=EndpointerOptions)
@@ -249,9 +259,8 @@ class StockPipeline:
         asr_ms = ms_since(start_s, clock)
         target = "en" if language == "zh" else "zh"
         tokens = [*self.spm.encode(text, out_type=str), "</s>"]
-        result = self.translator.translate_batch(
-            [tokens], max_decoding_length=int(REALISTIC_OUTPUT_RATIO * len(tokens)) + 8
-        )[0]
+        length = int(REALISTIC_OUTPUT_RATIO * len(tokens)) + REALISTIC_END_STEPS
+        result = self.translator.translate_batch([tokens], max_decoding_length=length)[0]
         translation = self.spm.decode_pieces(result.hypotheses[0])
         mt_ms = round(ms_since(start_s, clock) - asr_ms, 1)
         # The whole translation is made before playback starts.

@@ -40,6 +40,9 @@ class NmtOptions:
     # A sentence's translation is rarely three times its length in pieces; a model
     # stuck in a loop is stopped there instead of at the absolute limit.
     output_ratio: float = 3.0
+    # Pieces allowed above that ratio, so a short sentence's longer translation
+    # ("你好" -> "Hello there.") is not cut.
+    length_slack_pieces: int = 8
     # A sentence longer than this many pieces is cut, so that a run-on transcript
     # costs a bounded time (the encoder's cost grows with its input).
     max_input_tokens: int = 256
@@ -150,7 +153,7 @@ class NmtModel:
             beam_size=self.options.beam_size,
             max_decoding_length=min(
                 self.options.max_decoding_length,
-                int(self.options.output_ratio * longest) + 8,
+                int(self.options.output_ratio * longest) + self.options.length_slack_pieces,
             ),
             max_input_length=self.options.max_input_tokens,
         )

@@ -48,6 +48,20 @@ def test_output_length_is_capped_by_the_input_length(tiny_translator_dir) -> Non
     assert len(spm.encode(output, out_type=str)) <= source_tokens + 8 + 1
 
 
+def test_the_slack_above_the_ratio_is_an_option(tiny_translator_dir) -> None:
+    # Random weights never stop early: the cap is the translation's length, and the
+    # latency benchmark sets the slack to the one step a trained model's end takes.
+    def pieces_written(slack: int) -> int:
+        options = NmtOptions(output_ratio=1.0, length_slack_pieces=slack)
+        model = NmtModel(tiny_translator_dir, "marian", ("zh", "en"), options)
+        return len(spm.encode(model.translate("你好", "zh", "en"), out_type=str))
+
+    spm = sentencepiece.SentencePieceProcessor(model_file=str(tiny_translator_dir / "target.spm"))
+    source_tokens = len(spm.encode("你好", out_type=str)) + 1
+    assert pieces_written(1) <= source_tokens + 1 + 1
+    assert pieces_written(8) > pieces_written(1) + 4
+
+
 @pytest.fixture(scope="module")
 def tiny_nllb(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("tiny-nllb") / "model"
