@@ -108,9 +108,8 @@ def _speaker_voices(
     store: ModelStore, recorded: RecordedVoice | None, err: TextIO
 ) -> dict[str, Voice | None]:
     path = store.path(BUYER_VOICE)
-    # The same buyer every time: with Piper's random variation a pause inside "I want
-    # to order 500 pieces." now and then reached the endpoint's silence and the line was
-    # heard as two (a fresh clone's `make test` failed on it once).
+    # The same buyer every run (no random variation), so a demo that goes wrong goes
+    # wrong again the same way and can be looked into.
     buyer = load_model(
         BUYER_VOICE, "voice", lambda: PiperVoiceModel(path, "en", BUYER_VOICE, vary=False)
     )
