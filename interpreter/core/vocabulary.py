@@ -62,6 +62,8 @@ class Status(Word):
     SILENT = "silent"
     # A newer turn made it pointless before it was finished.
     STALE = "stale"
+    # Making it failed (a model raised): reported, and the session listens on.
+    FAILED = "failed"
 
 
 class State(Word):

@@ -143,10 +143,12 @@ class Playback:
         status: Status,
         language: str | None = None,
     ) -> None:
-        """An utterance that left no turn: stale, or silent."""
+        """An utterance that left no turn: stale, silent, or failed."""
         with self._lock:
             if status is Status.STALE:
                 self.summary.stale_dropped += 1
+            elif status is Status.FAILED:
+                self.summary.failed += 1
             else:
                 self.summary.silent += 1
         if self._trace:

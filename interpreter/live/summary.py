@@ -42,6 +42,8 @@ class SessionSummary:
     turns: int = 0
     stale_dropped: int = 0
     silent: int = 0
+    # Turns whose making failed: each reported in one line, the session went on.
+    failed: int = 0
     interrupted: int = 0
     violations: int = 0
     barge_ins: int = 0
@@ -67,7 +69,7 @@ class SessionSummary:
             waits = "nothing spoken"
         return (
             f"{self.turns} turns; {waits}; {self.violations} over budget, "
-            f"{self.stale_dropped} stale dropped, {self.silent} silent, "
+            f"{self.stale_dropped} stale dropped, {self.silent} silent, {self.failed} failed, "
             f"{self.barge_ins} barge-ins, "
             f"{self.frames_dropped + self.device_overflows} audio overflows, "
             f"{self.speaker_underruns} speaker underruns"

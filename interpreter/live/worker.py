@@ -199,7 +199,10 @@ class Worker:
             if isinstance(job, Preview):
                 self._prepare(job)
                 continue
-            self.handle(job)
+            try:
+                self.handle(job)
+            except Exception as error:  # one turn's failure must not leave the stall deaf
+                self._failed(job, error)
             if self.jobs.empty():
                 self.heap.trim()
 
@@ -264,6 +267,17 @@ class Worker:
                 self._dropped(job, status, events.language)
             return
         self._finished(turn, job)
+
+    def _failed(self, job: Job, error: Exception) -> None:
+        """A turn that could not be made: one line says so, and the next is made."""
+        self._out(
+            f"error: turn {job.sequence} could not be made ({type(error).__name__}: {error}); "
+            "listening on (if it happens again, run `interpreter doctor`)"
+        )
+        job.early = None
+        self._playback.forget(job.utterance.id)
+        self._dropped(job, Status.FAILED)
+        self._events.status(State.LISTENING)
 
     def _dropped(self, job: Job, status: Status, language: str | None = None) -> None:
         self._playback.dropped(job.utterance, job.endpoint_s, job.party, status, language)

@@ -35,15 +35,20 @@ class SlowTranslator:
 
     name = "opus-mt-en-zh"
 
-    def __init__(self, seconds: float = TRANSLATION_S) -> None:
+    def __init__(self, seconds: float = TRANSLATION_S, failures: int = 0) -> None:
+        """`failures`: how many calls raise first (a model that breaks)."""
         self.calls: list[str] = []
         self.seconds = seconds
+        self.failures = failures
 
     def supports(self, source: str, target: str) -> bool:
         return (source, target) == ("en", "zh")
 
     def translate(self, text: str, source: str, target: str) -> str:
         time.sleep(self.seconds)
+        if self.failures > 0:
+            self.failures -= 1
+            raise RuntimeError("the model broke")
         self.calls.append(text)
         return "好" * len(text.split()) + "。"  # one character a word, no digits
 
@@ -87,12 +92,14 @@ def converse(
     whisper: type[SlowWhisper] = SlowWhisper,
     translation_s: float = TRANSLATION_S,
     first_piece_wait_ms: int | None = None,
+    failures: int = 0,
 ) -> tuple[list[str], SlowTranslator, Microphone]:
     """Stretches of "speech" with the gaps given between them (seconds: speech, gap,
     speech, ...), then silence; the console lines, the translator, the microphone.
-    `first_piece_wait_ms`: the session's (None: its default)."""
+    `first_piece_wait_ms`: the session's (None: its default); `failures`: translations
+    that raise first."""
     clock = MonotonicClock()
-    translator = SlowTranslator(translation_s)
+    translator = SlowTranslator(translation_s, failures)
     chain = TranslatorChain(None, text_models(translator), clock=clock)
     synthesizer = Synthesizer({"zh": QuickVoice()}, clock=clock)
     interpreter = Interpreter(as_transcriber(whisper(clock, 0.05)), chain, synthesizer, clock)
@@ -166,6 +173,18 @@ def test_a_party_who_goes_on_while_the_first_piece_is_made_is_not_cut_off() -> N
         [1.5, 0.6, 1.5], prepare=True, translation_s=0.8, first_piece_wait_ms=0
     )
     assert len(traces(not_held)) == 2, not_held
+
+
+def test_a_turn_that_fails_is_reported_and_the_next_one_is_made() -> None:
+    """The text model raises on the first utterance (while preparing it and again when
+    it ends): one error line, the turn reported failed, and the next utterance is
+    translated and voiced as usual, instead of a worker thread gone and a deaf stall."""
+    lines, translator, _ = converse([2.0, 2.0, 2.0], prepare=True, failures=2)
+    errors = [line for line in lines if line.startswith("error: turn")]
+    assert len(errors) == 1 and "RuntimeError: the model broke" in errors[0], lines
+    failed, spoken = traces(lines)
+    assert failed["status"] == "failed", failed
+    assert spoken["status"] == "spoken" and len(translator.calls) == 1, spoken
 
 
 def test_a_preparation_that_fails_is_reported_and_the_worker_goes_on() -> None:
