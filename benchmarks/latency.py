@@ -322,15 +322,15 @@ def options_of(args: argparse.Namespace) -> BenchOptions:
     live = replace(BenchOptions().live, prepare_during_silence=not args.no_prepare)
     if args.draft_interval:
         live = replace(live, partial_interval_s=args.draft_interval)
-    if args.endpoint == "words":
-        live = replace(live, turn_end=replace(live.turn_end, enabled=True))
-    if args.unknown_ms is not None:
-        live = replace(live, turn_end=replace(live.turn_end, unknown_silence_ms=args.unknown_ms))
-    if args.unread_ms is not None:
-        live = replace(live, turn_end=replace(live.turn_end, unread_silence_ms=args.unread_ms))
-    if args.first_piece_wait is not None:
-        wait_ms = args.first_piece_wait
-        live = replace(live, turn_end=replace(live.turn_end, first_piece_wait_ms=wait_ms))
+    turn_end: dict[str, Any] = {"enabled": True} if args.endpoint == "words" else {}
+    for field_name, given in (
+        ("unknown_silence_ms", args.unknown_ms),
+        ("unread_silence_ms", args.unread_ms),
+        ("first_piece_wait_ms", args.first_piece_wait),
+    ):
+        if given is not None:
+            turn_end[field_name] = given
+    live = replace(live, turn_end=replace(live.turn_end, **turn_end))
     return BenchOptions(
         transcriber=transcriber,
         nmt=nmt,
